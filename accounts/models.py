@@ -1,0 +1,74 @@
+"""Who owns what: accounts (organisations), their members and their sites."""
+
+import secrets
+import string
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+SITE_ID_ALPHABET = string.ascii_uppercase + string.digits
+SITE_ID_LENGTH = 8
+
+
+def new_public_site_id() -> str:
+    """A short random id that is safe to publish in a script tag."""
+    return "".join(secrets.choice(SITE_ID_ALPHABET) for _ in range(SITE_ID_LENGTH))
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone")
+
+
+class Account(models.Model):
+    """An organisation: it has members, sites and (later) a plan."""
+
+    name = models.CharField(max_length=200)
+    created = models.DateTimeField(auto_now_add=True)
+    suspended = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner"
+        ADMIN = "admin"
+        VIEWER = "viewer"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "user"], name="one_membership_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.account} ({self.role})"
+
+
+class Site(models.Model):
+    """A tracked website. `public_id` is what the tracker script sends."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="sites")
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_site_id)
+    name = models.CharField(max_length=200)
+    # Hostnames whose pages may send hits, one per line; `*.example.com`
+    # allows subdomains. Empty allows any hostname.
+    hostnames = models.TextField(blank=True, default="")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def hostname_list(self) -> list[str]:
+        return [h.strip().lower() for h in self.hostnames.splitlines() if h.strip()]

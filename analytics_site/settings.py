@@ -1,0 +1,189 @@
+"""The one settings file. Every value can be set from the environment.
+
+Defaults suit development on one machine; `.env.example` lists every
+variable and docs/settings.md explains them.
+"""
+
+from pathlib import Path
+
+from analytics_site.env import env_bool, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-secret-key-change-me")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SITE_ROOT = env_str("SITE_ROOT", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_mysql",
+    "accounts",
+    "tracking",
+    "reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "analytics_site.urls"
+WSGI_APPLICATION = "analytics_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# One MySQL-compatible database for everything. Connections are persistent
+# (CONN_MAX_AGE) and health-checked, in web and worker processes alike: one
+# connection per thread, reused, never one per hit.
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.mysql",
+        "NAME": env_str("DB_NAME", "analytics"),
+        "USER": env_str("DB_USER", "root"),
+        "PASSWORD": env_str("DB_PASSWORD", ""),
+        "HOST": env_str("DB_HOST", "127.0.0.1"),
+        "PORT": env_str("DB_PORT", "3306"),
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 600),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {
+            "charset": "utf8mb4",
+            "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5),
+            "init_command": "SET sql_mode='STRICT_TRANS_TABLES', time_zone='+00:00'",
+            "isolation_level": "read committed",
+        },
+        "TEST": {"NAME": env_str("DB_TEST_NAME", "test_analytics"), "CHARSET": "utf8mb4"},
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The database is the only cache and key/value store: no Redis anywhere.
+CACHES = {
+    "default": {
+        "BACKEND": "django_mysql.cache.MySQLCache",
+        "LOCATION": "analytics_cache",
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "reports:site_list"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if DEBUG:
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+    }
+}
+
+# --- Queue (SQS through Dramatiq) -------------------------------------------
+# SQS_ENDPOINT_URL empty means real AWS SQS; the project's scripts point it at
+# a local SQS-compatible server in development and tests.
+SQS_ENDPOINT_URL = env_str("SQS_ENDPOINT_URL", "http://127.0.0.1:9324") or None
+SQS_REGION = env_str("SQS_REGION", "us-east-1")
+SQS_NAMESPACE = env_str("SQS_NAMESPACE", "analytics")
+SQS_HITS_QUEUE = env_str("SQS_HITS_QUEUE", "hits")
+# Seconds a received message stays hidden while a worker holds it. A batch is
+# one transaction that takes well under a second; 60 s leaves room for a slow
+# database without letting a dead worker's message wait long.
+SQS_VISIBILITY_TIMEOUT = env_int("SQS_VISIBILITY_TIMEOUT", 60)
+# After this many receives without success (worker crashes) SQS moves the
+# message to the dead-letter queue.
+SQS_MAX_RECEIVE_COUNT = env_int("SQS_MAX_RECEIVE_COUNT", 5)
+# Retry backoff for transient database errors, in ms; capped below SQS's
+# 15-minute delay limit so a retried message can always be re-enqueued.
+QUEUE_RETRY_MIN_BACKOFF_MS = env_int("QUEUE_RETRY_MIN_BACKOFF_MS", 1000)
+QUEUE_RETRY_MAX_BACKOFF_MS = env_int("QUEUE_RETRY_MAX_BACKOFF_MS", 60_000)
+AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID", "local")
+AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY", "local")
+
+# --- Collector ----------------------------------------------------------------
+# Hits are gathered for up to this long (or up to the size bound) and sent to
+# SQS as one message; each request waits for its message to be accepted.
+COLLECTOR_BATCH_WINDOW_MS = env_float("COLLECTOR_BATCH_WINDOW_MS", 5.0)
+COLLECTOR_BATCH_MAX_HITS = env_int("COLLECTOR_BATCH_MAX_HITS", 200)
+COLLECTOR_SEND_TIMEOUT_S = env_float("COLLECTOR_SEND_TIMEOUT_S", 5.0)
+COLLECTOR_MAX_BODY_BYTES = env_int("COLLECTOR_MAX_BODY_BYTES", 8192)
+# How often each web process re-reads the list of known sites.
+SITE_CACHE_REFRESH_S = env_float("SITE_CACHE_REFRESH_S", 5.0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's request logger prints the client address on some errors;
+        # the collector never needs it, so only warnings and above pass.
+        "django.server": {"level": "WARNING"},
+    },
+}
+# A header set by our own load balancer that holds the client address
+# (e.g. X-Forwarded-For). Empty: use the socket's address. Never set it when
+# clients reach gunicorn directly, or they could choose their own address.
+COLLECTOR_CLIENT_IP_HEADER = env_str("COLLECTOR_CLIENT_IP_HEADER", "")
+
+# --- Worker -------------------------------------------------------------------
+# Each worker thread holds one persistent database connection.
+WORKER_PROCESSES = env_int("WORKER_PROCESSES", 1)
+WORKER_THREADS = env_int("WORKER_THREADS", 4)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from analytics_site.health import health
+from tracking.collector import collect
+from tracking.script import tracker_script
+
+urlpatterns = [
+    path("api/event", collect, name="collect"),
+    path("script.js", tracker_script, name="tracker_script"),
+    path("health", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("reports.urls")),
+]

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up everything and run the whole test suite (extra arguments go to pytest).
+source "$(dirname "$0")/common.sh"
+
+WITH_BROWSER=1 install_system_packages
+install_python_packages
+ensure_mariadb
+"$VENV/bin/ruff" check .
+# The test session gets its own SQS server, so it never touches a running
+# development queue; end-to-end tests start further ones of their own.
+unset SQS_ENDPOINT_URL
+port="$(free_port)"
+ensure_sqs "$port"
+trap 'kill "$(cat "$STATE/sqs-$port.pid")" 2>/dev/null || true' EXIT
+export SQS_NAMESPACE=test
+"$VENV/bin/pytest" "$@"

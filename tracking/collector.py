@@ -1,0 +1,117 @@
+"""The collector endpoint: `/api/event`, hit by every tracked page view.
+
+A list of named steps, each of which may stop the hit with a reason:
+parse -> drop automated traffic -> known site -> allowed hostname ->
+identify (visitor hash and country, in memory; the IP stops here) -> queue.
+No step touches the database.
+"""
+
+import datetime as dt
+import logging
+import secrets
+import time
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from tracking.bots import is_bot_user_agent, is_prefetch
+from tracking.directory import DirectoryUnavailable, directory
+from tracking.hits import HitRejected, HitRequest, parse_body, parse_hit
+from tracking.identity import client_ip, country_of, visitor_hash
+from tracking.producer import publish_hit
+from tracking.publisher import QueueUnavailable
+
+logger = logging.getLogger(__name__)
+
+# The smallest transparent GIF, answered to GET hits (image beacons).
+PIXEL_GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00"
+    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+ACCEPTED_CONTENT_TYPES = ("application/json", "text/plain", "")
+
+
+@csrf_exempt
+def collect(request: HttpRequest) -> HttpResponse:
+    if request.method == "OPTIONS":
+        return _cors(HttpResponse(status=204))
+    if request.method not in ("GET", "POST"):
+        response = _error("method not allowed; use POST or GET", 405)
+        response["Allow"] = "GET, POST, OPTIONS"
+        return response
+    try:
+        hit_request = _read(request)
+        outcome = _accept(request, hit_request)
+    except HitRejected as rejected:
+        return _error(rejected.message, rejected.status)
+    except DirectoryUnavailable:
+        return _error("temporarily unavailable; try again", 503)
+    except QueueUnavailable:
+        return _error("queue unavailable; the hit was not recorded", 503)
+    if request.method == "GET":
+        return _cors(HttpResponse(PIXEL_GIF, content_type="image/gif"))
+    return _cors(JsonResponse({"status": outcome}, status=202))
+
+
+def _read(request: HttpRequest) -> HitRequest:
+    if request.method == "GET":
+        return parse_hit(request.GET.dict())
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > settings.COLLECTOR_MAX_BODY_BYTES:
+        raise HitRejected("body too large", 413)
+    content_type = request.content_type.lower()
+    if content_type not in ACCEPTED_CONTENT_TYPES:
+        raise HitRejected("send application/json or text/plain", 415)
+    body = request.read(settings.COLLECTOR_MAX_BODY_BYTES + 1)
+    if len(body) > settings.COLLECTOR_MAX_BODY_BYTES:
+        raise HitRejected("body too large", 413)
+    return parse_hit(parse_body(body))
+
+
+def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
+    """Run the steps after parsing; return what happened ("queued" or why it was dropped)."""
+    user_agent = request.META.get("HTTP_USER_AGENT", "")[:1000]
+    if is_bot_user_agent(user_agent) or is_prefetch(request.META):
+        return "dropped: automated traffic"
+
+    site = directory.site(hit_request.site)
+    if site is None:
+        raise HitRejected("unknown site", 404)
+    if not site.allows_hostname(hit_request.hostname):
+        raise HitRejected("hostname not allowed for this site", 403)
+
+    now = time.time()
+    ip = client_ip(request.META, settings.COLLECTOR_CLIENT_IP_HEADER)
+    salt = directory.salt(dt.datetime.fromtimestamp(now, dt.UTC).date())
+    hit = {
+        "id": secrets.token_hex(16),
+        "site": site.pk,
+        "tz": site.time_zone,
+        "ts": round(now, 3),
+        "type": hit_request.type,
+        "url": hit_request.url,
+        "referrer": hit_request.referrer,
+        "name": hit_request.name,
+        "value": hit_request.value,
+        "duration_ms": hit_request.duration_ms,
+        "visitor": visitor_hash(salt=salt, site_id=site.public_id, ip=ip, user_agent=user_agent),
+        "country": country_of(ip),
+        "ua": user_agent,
+    }
+    del ip  # from here on only the hash and the country exist
+    publish_hit(hit)
+    return "queued"
+
+
+def _cors(response: HttpResponse) -> HttpResponse:
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "Content-Type"
+    response["Access-Control-Max-Age"] = "86400"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _error(message: str, status: int) -> HttpResponse:
+    return _cors(JsonResponse({"error": message}, status=status))

@@ -1,0 +1,111 @@
+"""What the collector knows without asking the database: sites and salts.
+
+Each web process keeps a copy, refreshed by one background thread every
+`SITE_CACHE_REFRESH_S` seconds. The hot path reads the copy only, so a slow
+or absent database never slows the collector, and each web process holds
+one database connection for this, whatever its thread count.
+"""
+
+import datetime as dt
+import logging
+import os
+import threading
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from accounts.selectors import tracked_sites
+from tracking.salts import ensure_salts
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownSite:
+    pk: int
+    public_id: str
+    hostnames: tuple[str, ...]
+    time_zone: str
+
+    def allows_hostname(self, hostname: str) -> bool:
+        """Empty list: any hostname; `*.example.com` also allows example.com's subdomains."""
+        if not self.hostnames:
+            return True
+        hostname = hostname.lower()
+        for allowed in self.hostnames:
+            if allowed.startswith("*."):
+                base = allowed[2:]
+                if hostname == base or hostname.endswith("." + base):
+                    return True
+            elif hostname == allowed:
+                return True
+        return False
+
+
+class DirectoryUnavailable(Exception):
+    """The directory has never been loaded (the database was away at start)."""
+
+
+class Directory:
+    def __init__(self, refresh_s: float) -> None:
+        self.refresh_s = refresh_s
+        self._sites: dict[str, KnownSite] | None = None
+        self._salts: dict[dt.date, str] = {}
+        self._loaded = threading.Event()
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+
+    def site(self, public_id: str) -> KnownSite | None:
+        self._ensure_started()
+        return self._snapshot()[0].get(public_id)
+
+    def salt(self, day: dt.date) -> str:
+        self._ensure_started()
+        salt = self._snapshot()[1].get(day)
+        if salt is None:
+            raise DirectoryUnavailable(f"no salt for {day}")
+        return salt
+
+    def refresh(self) -> None:
+        """Load sites and salts now (used by the thread, and by tests)."""
+        close_old_connections()  # honours CONN_MAX_AGE and health checks
+        sites = {
+            s["public_id"]: KnownSite(
+                pk=s["pk"],
+                public_id=s["public_id"],
+                hostnames=tuple(s["hostnames"]),
+                time_zone=s["time_zone"],
+            )
+            for s in tracked_sites()
+        }
+        salts = ensure_salts(today=dt.datetime.now(dt.UTC).date())
+        self._sites, self._salts = sites, salts
+        self._loaded.set()
+
+    def _snapshot(self) -> tuple[dict[str, KnownSite], dict[dt.date, str]]:
+        if not self._loaded.wait(timeout=settings.COLLECTOR_SEND_TIMEOUT_S):
+            raise DirectoryUnavailable("sites not loaded yet")
+        return self._sites or {}, self._salts
+
+    def _ensure_started(self) -> None:
+        # Started lazily and per process: a thread does not survive a fork.
+        if self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._loaded.clear()
+            threading.Thread(target=self._run, name="site-directory", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                self.refresh()
+            except Exception:
+                logger.exception("could not refresh the site directory; keeping the old copy")
+            threading.Event().wait(self.refresh_s if self._loaded.is_set() else 1.0)
+
+
+directory = Directory(refresh_s=settings.SITE_CACHE_REFRESH_S)

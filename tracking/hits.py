@@ -1,0 +1,138 @@
+"""Turning a raw collector request body into a hit, or a clear rejection.
+
+Only cheap checks live here (sizes, shapes, formats): they run on the hot
+path for every request. Anything that needs the site's settings runs in
+`tracking.collector`; enrichment runs later in the worker.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+SITE_ID_RE = re.compile(r"^[A-Z0-9]{4,16}$")
+MAX_URL_LENGTH = 2048
+MAX_REFERRER_LENGTH = 2048
+MAX_EVENT_NAME_LENGTH = 200
+MAX_VALUE_CENTS = 10**12
+MAX_DURATION_MS = 24 * 3600 * 1000
+HIT_TYPES = ("pageview", "event", "engagement")
+
+
+class HitRejected(Exception):
+    """The hit is malformed: answered with `status` and never queued."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class HitRequest:
+    """A hit as the tracker sent it, checked for shape but not yet for its site."""
+
+    site: str
+    type: str
+    url: str
+    hostname: str
+    referrer: str
+    name: str
+    value: int
+    duration_ms: int
+
+
+def parse_body(body: bytes) -> dict:
+    """Decode a POST body (JSON, sent as application/json or text/plain)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HitRejected("body is not UTF-8 text") from None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise HitRejected("body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise HitRejected("body must be a JSON object")
+    return data
+
+
+def parse_hit(data: dict) -> HitRequest:
+    """Check the fields of one hit; raise HitRejected naming the first problem."""
+    site = _string(data, "site", required=True, max_length=16)
+    if not SITE_ID_RE.match(site):
+        raise HitRejected("site is not a valid site id")
+
+    hit_type = _string(data, "type", default="pageview", max_length=20)
+    name = _string(data, "name", max_length=MAX_EVENT_NAME_LENGTH).strip()
+    if hit_type == "pageview" and name:
+        hit_type = "event"
+    if hit_type not in HIT_TYPES:
+        raise HitRejected(f"type must be one of {', '.join(HIT_TYPES)}")
+    if hit_type == "event" and not name:
+        raise HitRejected("an event needs a name")
+
+    url = _string(data, "url", required=True, max_length=MAX_URL_LENGTH)
+    hostname = _http_hostname(url, "url")
+    referrer = _string(data, "referrer", max_length=MAX_REFERRER_LENGTH)
+    if referrer:
+        try:
+            _http_hostname(referrer, "referrer")
+        except HitRejected:
+            referrer = ""  # app schemes (android-app://...) carry no useful source
+
+    value = _integer(data, "value", maximum=MAX_VALUE_CENTS)
+    duration_ms = _integer(data, "duration", maximum=MAX_DURATION_MS)
+    return HitRequest(
+        site=site,
+        type=hit_type,
+        url=url,
+        hostname=hostname,
+        referrer=referrer,
+        name=name,
+        value=value,
+        duration_ms=duration_ms,
+    )
+
+
+def _string(
+    data: dict, key: str, *, required: bool = False, max_length: int, default: str = ""
+) -> str:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            raise HitRejected(f"{key} is required")
+        return default
+    if not isinstance(value, str):
+        raise HitRejected(f"{key} must be a string")
+    if len(value) > max_length:
+        raise HitRejected(f"{key} is longer than {max_length} characters")
+    if "\x00" in value:
+        raise HitRejected(f"{key} contains a NUL character")
+    return value
+
+
+def _integer(data: dict, key: str, *, maximum: int) -> int:
+    value = data.get(key)
+    if value is None or value == "":
+        return 0
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise HitRejected(f"{key} must be a whole number")
+    if value < 0 or value > maximum:
+        raise HitRejected(f"{key} must be between 0 and {maximum}")
+    return value
+
+
+def _http_hostname(url: str, key: str) -> str:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:
+        raise HitRejected(f"{key} is not a valid URL") from None
+    if parts.scheme not in ("http", "https"):
+        raise HitRejected(f"{key} must be an http or https URL")
+    if not hostname:
+        raise HitRejected(f"{key} has no hostname")
+    return hostname

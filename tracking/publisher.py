@@ -1,0 +1,107 @@
+"""Sending hits to SQS in batches, without weakening the 2xx promise.
+
+Each request hands its hit to the process's publisher and waits. One sender
+thread gathers hits for a few milliseconds (or up to a size bound), sends
+them as one SQS message, then tells every waiting request whether SQS
+accepted it. A request answers 2xx only after that; if the send failed it
+answers 503. While one message is in flight the next batch fills up, so
+batches grow with load: fewer, fuller messages, fewer SQS requests to pay for.
+"""
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
+
+# A hit is at most a few KB; stay far below SQS's message size limit
+# (base64 encoding inflates by a third).
+MAX_BATCH_BYTES = 150_000
+
+
+class QueueUnavailable(Exception):
+    """SQS did not accept the message holding this hit."""
+
+
+@dataclass
+class _Pending:
+    hit: dict
+    size: int
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
+class HitPublisher:
+    def __init__(
+        self,
+        send: Callable[[list[dict]], None],
+        *,
+        window_s: float,
+        max_hits: int,
+        max_bytes: int = MAX_BATCH_BYTES,
+    ) -> None:
+        self._send = send
+        self.window_s = window_s
+        self.max_hits = max_hits
+        self.max_bytes = max_bytes
+        self._pending: list[_Pending] = []
+        self._pending_bytes = 0
+        self._cond = threading.Condition()
+        self._pid: int | None = None
+
+    def publish(self, hit: dict, *, timeout: float) -> None:
+        """Return once SQS has accepted the message holding `hit`; else raise QueueUnavailable."""
+        item = _Pending(hit=hit, size=len(json.dumps(hit, separators=(",", ":"))))
+        with self._cond:
+            self._ensure_sender()
+            self._pending.append(item)
+            self._pending_bytes += item.size
+            self._cond.notify()
+        if not item.done.wait(timeout):
+            raise QueueUnavailable("timed out waiting for the queue")
+        if item.error is not None:
+            raise QueueUnavailable(str(item.error)) from item.error
+
+    def _ensure_sender(self) -> None:
+        # Threads do not survive gunicorn's fork: start one per process.
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._pending, self._pending_bytes = [], 0
+            threading.Thread(target=self._run, name="hit-publisher", daemon=True).start()
+
+    def _take_batch(self) -> list[_Pending]:
+        with self._cond:
+            while not self._pending:
+                self._cond.wait()
+            deadline = time.monotonic() + self.window_s
+            while len(self._pending) < self.max_hits and self._pending_bytes < self.max_bytes:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+            batch, size = [], 0
+            while self._pending and len(batch) < self.max_hits:
+                if batch and size + self._pending[0].size > self.max_bytes:
+                    break
+                item = self._pending.pop(0)
+                batch.append(item)
+                size += item.size
+            self._pending_bytes -= size
+            return batch
+
+    def _run(self) -> None:
+        while True:
+            batch = self._take_batch()
+            error: BaseException | None = None
+            try:
+                self._send([item.hit for item in batch])
+            except Exception as exc:  # every failure means: not accepted
+                logger.warning("queue send failed for %d hits: %s", len(batch), type(exc).__name__)
+                error = exc
+            for item in batch:
+                item.error = error
+                item.done.set()
