@@ -48,8 +48,11 @@ class DirectoryUnavailable(Exception):
 
 
 class Directory:
-    def __init__(self, refresh_s: float) -> None:
+    def __init__(self, refresh_s: float, *, background: bool = True) -> None:
         self.refresh_s = refresh_s
+        # Tests that load the directory themselves (inside their transaction)
+        # turn the background thread off.
+        self.background = background
         self._sites: dict[str, KnownSite] | None = None
         self._salts: dict[dt.date, str] = {}
         self._loaded = threading.Event()
@@ -90,7 +93,7 @@ class Directory:
 
     def _ensure_started(self) -> None:
         # Started lazily and per process: a thread does not survive a fork.
-        if self._pid == os.getpid():
+        if self._pid == os.getpid() or not self.background:
             return
         with self._lock:
             if self._pid == os.getpid():

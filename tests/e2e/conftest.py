@@ -1,0 +1,62 @@
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from django.db import connection
+
+from tests.support.factories import SiteFactory, UserFactory
+from tests.support.processes import Stack
+
+pytestmark = pytest.mark.e2e
+
+BROWSER_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
+)
+
+
+@pytest.fixture
+def e2e_site(transactional_db):
+    """A committed site that the separate web and worker processes can see."""
+    owner = UserFactory(email="e2e-owner@example.com")
+    return SiteFactory(owner=owner, public_id="E2ESITE1", hostnames="shop.example.com")
+
+
+@pytest.fixture
+def make_stack(transactional_db, tmp_path):
+    """Build stacks (SQS server + gunicorn + worker) on the test database; stopped afterwards."""
+    stacks: list[Stack] = []
+
+    def make(**settings: str) -> Stack:
+        stack = Stack(db_name=connection.settings_dict["NAME"], log_dir=tmp_path, **settings)
+        stacks.append(stack)
+        return stack
+
+    yield make
+    for stack in stacks:
+        stack.stop()
+
+
+def post_hit(
+    base_url: str, payload: dict, *, ip: str = "203.0.113.7", ua: str = BROWSER_UA
+) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        base_url + "/api/event",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "text/plain", "User-Agent": ua, "X-Forwarded-For": ip},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def pageview_count(site_id: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(SUM(pageviews), 0) FROM tracking_fact WHERE site_id = %s", [site_id]
+        )
+        return int(cursor.fetchone()[0])
