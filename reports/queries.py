@@ -1,15 +1,273 @@
-"""Reads of the analytics facts for dashboards."""
+"""The one query layer: every number a dashboard or the API shows comes from here.
+
+Unfiltered questions read the rollups (daily rows per dimension value, and
+hourly site totals); filtered ones read the facts through the (site_id, ts)
+index. Both give the same answers: tests/reports/test_queries_property.py
+checks it for random traffic. Metric definitions: docs/metrics.md.
+"""
 
 import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo
 
-from django.db.models import Sum
+from django.db import connection
 
-from tracking.models import Fact
+from reports.filters import Filter, fact_expression, filter_sql, visitors_counter
+from tracking.dimensions import BY_NAME, DIMENSIONS, Dimension
+from tracking.models import DailyRollup, Fact, HourlyTotal, VisitorState
+
+INTERVALS = ("hour", "day", "week", "month")
+FACTS, DAILY, HOURLY = Fact._meta.db_table, DailyRollup._meta.db_table, HourlyTotal._meta.db_table
+# Facts are read by UTC time through the index, widened by the largest zone
+# offsets so rows whose local day is in range are never missed.
+ZONE_MARGIN = dt.timedelta(hours=15)
+SUMS = (
+    "SUM(pageviews), SUM(visits), SUM(uniques), SUM(page_uniques), SUM(bounces), "
+    "SUM(duration), SUM(exits), SUM(completions), SUM(unique_completions), SUM(value)"
+)
 
 
-def pageviews_between(*, site_id: int, first_day: dt.date, last_day: dt.date) -> int:
-    """Pageviews from `first_day` to `last_day` inclusive, days in the site's time zone."""
-    total = Fact.objects.filter(
-        site_id=site_id, local_date__gte=first_day, local_date__lte=last_day
-    ).aggregate(n=Sum("pageviews"))["n"]
-    return int(total or 0)
+@dataclass(frozen=True, slots=True)
+class StatsQuery:
+    site_id: int
+    time_zone: str
+    first_day: dt.date
+    last_day: dt.date
+    filters: tuple[Filter, ...] = ()
+    # Read raw facts even without filters: for checks and benchmarks only.
+    from_facts: bool = False
+
+    @property
+    def reads_facts(self) -> bool:
+        return bool(self.filters) or self.from_facts
+
+    def previous_period(self) -> "StatsQuery":
+        """The same number of days just before this range."""
+        days = (self.last_day - self.first_day).days + 1
+        return replace(
+            self,
+            first_day=self.first_day - dt.timedelta(days=days),
+            last_day=self.first_day - dt.timedelta(days=1),
+        )
+
+    def with_filter(self, new: Filter) -> "StatsQuery":
+        return replace(self, filters=(*self.filters, new))
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Summed counters, and the metrics derived from them."""
+
+    visitors: int = 0
+    visits: int = 0
+    pageviews: int = 0
+    bounces: int = 0
+    duration: int = 0
+    exits: int = 0
+    completions: int = 0
+    unique_completions: int = 0
+    value: int = 0
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def views_per_visit(self) -> float:
+        return self.pageviews / self.visits if self.visits else 0.0
+
+    @property
+    def bounce_rate(self) -> float:
+        return self.bounces / self.visits if self.visits else 0.0
+
+    @property
+    def avg_visit_duration(self) -> float:
+        return self.duration / self.visits if self.visits else 0.0
+
+    @property
+    def time_on_page(self) -> float:
+        return self.duration / self.pageviews if self.pageviews else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownRow:
+    value: str
+    totals: Totals
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    start: dt.datetime | dt.date
+    totals: Totals
+
+
+def _totals(row: tuple, visitors_from: str) -> Totals:
+    pageviews, visits, uniques, page_uniques, bounces, duration, exits, comp, ucomp, value = (
+        int(v or 0) for v in row
+    )
+    visitors = {"uniques": uniques, "page_uniques": page_uniques, "unique_completions": ucomp}
+    return Totals(
+        visitors=visitors[visitors_from], visits=visits, pageviews=pageviews, bounces=bounces,
+        duration=duration, exits=exits, completions=comp, unique_completions=ucomp, value=value,
+    )  # fmt: skip
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _fact_range(q: StatsQuery) -> tuple[str, list]:
+    zone = ZoneInfo(q.time_zone)
+    start = dt.datetime.combine(q.first_day, dt.time(), zone).astimezone(dt.UTC)
+    end = dt.datetime.combine(q.last_day + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
+    where, params = filter_sql(q.filters)
+    return (
+        "site_id = %s AND ts >= %s AND ts < %s AND local_date BETWEEN %s AND %s" + where,
+        [
+            q.site_id,
+            (start - ZONE_MARGIN).replace(tzinfo=None),
+            (end + ZONE_MARGIN).replace(tzinfo=None),
+            q.first_day,
+            q.last_day,
+            *params,
+        ],
+    )
+
+
+def totals(q: StatsQuery) -> Totals:
+    """Site totals for the range; visitors counted as `visitors_counter` says."""
+    if not q.reads_facts:
+        rows = _fetch(
+            f"SELECT {SUMS} FROM {DAILY} "  # noqa: S608
+            "WHERE site_id = %s AND dimension = %s AND day BETWEEN %s AND %s",
+            [q.site_id, int(Dimension.TOTAL), q.first_day, q.last_day],
+        )
+    else:
+        where, params = _fact_range(q)
+        rows = _fetch(f"SELECT {SUMS} FROM {FACTS} WHERE {where}", params)  # noqa: S608
+    return _totals(rows[0], visitors_counter(q.filters))
+
+
+def breakdown(
+    q: StatsQuery,
+    dimension: str,
+    *,
+    limit: int = 10,
+    offset: int = 0,
+    search: str = "",
+    order_by: str = "visitors",
+) -> list[BreakdownRow]:
+    """Top values of a dimension, largest first (ties broken by value), with paging and search."""
+    dim = BY_NAME[dimension]
+    counter = visitors_counter(q.filters) if q.filters else DIMENSIONS[dim].visitors_counter
+    if dim == Dimension.EVENT:
+        counter = "unique_completions"
+    order = {"pageviews": "pageviews", "visits": "visits", "completions": "completions"}.get(
+        order_by, counter
+    )
+    search_like = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
+    if not q.reads_facts:
+        value, source = "dim_value", DAILY
+        where = "site_id = %s AND dimension = %s AND day BETWEEN %s AND %s"
+        params: list = [q.site_id, int(dim), q.first_day, q.last_day]
+    else:
+        value, source = fact_expression(dim), FACTS
+        where, params = _fact_range(q)
+        if dim == Dimension.EVENT:
+            where += " AND event_name <> ''"
+    if search:
+        where += f" AND {value} COLLATE utf8mb4_general_ci LIKE %s"
+        params.append(search_like)
+    sql = (
+        f"SELECT {value} AS v, {SUMS} FROM {source} WHERE {where} GROUP BY v "  # noqa: S608
+        f"HAVING SUM({counter}) <> 0 OR SUM(pageviews) <> 0 OR SUM(visits) <> 0 "
+        f"OR SUM(completions) <> 0 ORDER BY SUM({order}) DESC, v LIMIT %s OFFSET %s"
+    )
+    rows = _fetch(sql, [*params, limit, offset])
+    return [BreakdownRow(value=row[0], totals=_totals(row[1:], counter)) for row in rows]
+
+
+def timeseries(q: StatsQuery, interval: str) -> list[Point]:
+    """One point per hour/day/week (from Monday)/month of the range, empty ones included."""
+    if interval not in INTERVALS:
+        raise ValueError(f"interval must be one of {INTERVALS}")
+    counter = visitors_counter(q.filters)
+    if interval == "hour":
+        return _hourly(q, counter)
+    if not q.reads_facts:
+        rows = _fetch(
+            f"SELECT day, {SUMS} FROM {DAILY} "  # noqa: S608
+            "WHERE site_id = %s AND dimension = %s AND day BETWEEN %s AND %s GROUP BY day",
+            [q.site_id, int(Dimension.TOTAL), q.first_day, q.last_day],
+        )
+    else:
+        where, params = _fact_range(q)
+        rows = _fetch(
+            f"SELECT local_date, {SUMS} FROM {FACTS} WHERE {where} GROUP BY local_date",  # noqa: S608
+            params,
+        )
+    by_bucket: dict[dt.date, list[int]] = {}
+    for day, *sums in rows:
+        bucket = _bucket_start(day, interval)
+        acc = by_bucket.setdefault(bucket, [0] * len(sums))
+        for i, v in enumerate(sums):
+            acc[i] += int(v or 0)
+    points = []
+    day = _bucket_start(q.first_day, interval)
+    while day <= q.last_day:
+        points.append(Point(start=day, totals=_totals(by_bucket.get(day, [0] * 10), counter)))
+        day = _next_bucket(day, interval)
+    return points
+
+
+def _bucket_start(day: dt.date, interval: str) -> dt.date:
+    if interval == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next_bucket(day: dt.date, interval: str) -> dt.date:
+    if interval == "week":
+        return day + dt.timedelta(days=7)
+    if interval == "month":
+        return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return day + dt.timedelta(days=1)
+
+
+def _hourly(q: StatsQuery, counter: str) -> list[Point]:
+    zone = ZoneInfo(q.time_zone)
+    start = dt.datetime.combine(q.first_day, dt.time(), zone).astimezone(dt.UTC)
+    end = dt.datetime.combine(q.last_day + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
+    if not q.reads_facts:
+        rows = _fetch(
+            f"SELECT hour, {SUMS} FROM {HOURLY} "  # noqa: S608
+            "WHERE site_id = %s AND hour >= %s AND hour < %s GROUP BY hour",
+            [q.site_id, start.replace(tzinfo=None), end.replace(tzinfo=None)],
+        )
+    else:
+        where, params = _fact_range(q)
+        rows = _fetch(
+            f"SELECT DATE_FORMAT(ts, '%%Y-%%m-%%d %%H:00:00') AS h, {SUMS} FROM {FACTS} "  # noqa: S608
+            f"WHERE {where} AND ts >= %s AND ts < %s GROUP BY h",
+            [*params, start.replace(tzinfo=None), end.replace(tzinfo=None)],
+        )
+    by_hour = {}
+    for hour, *sums in rows:
+        if isinstance(hour, str):
+            hour = dt.datetime.fromisoformat(hour)
+        by_hour[hour.replace(tzinfo=dt.UTC)] = sums
+    points, hour = [], start
+    while hour < end:
+        points.append(
+            Point(start=hour.astimezone(zone), totals=_totals(by_hour.get(hour, [0] * 10), counter))
+        )
+        hour += dt.timedelta(hours=1)
+    return points
+
+
+def live_visitors(*, site_id: int, minutes: int = 5) -> int:
+    """Visitors seen in the last few minutes (from the visitor state table)."""
+    since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=minutes)
+    return VisitorState.objects.filter(site_id=site_id, last_seen__gte=since).count()

@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 
-from tracking.ingest import FACT_COLUMNS, INSERT_FACTS
-from tracking.models import FactKind
+from tracking.counting import CountedHit, count_hit
+from tracking.ingest import INSERT_FACTS, fact_params
+from tracking.rollups import rebuild_rollups
+from tracking.sources import classify
 
 SECTIONS = ["blog", "docs", "guides", "changelog", "help", "pricing", "features", "customers"]
 WORDS = [
@@ -74,7 +76,7 @@ def _zipf_choice(rng: random.Random, items: list, skew: float = 1.1):
     return items[index]
 
 
-def demo_rows(
+def demo_hits(
     *,
     site_id: int,
     hostname: str,
@@ -84,8 +86,8 @@ def demo_rows(
     path_count: int = 2000,
     seed: int = 7,
     end: dt.datetime | None = None,
-) -> Iterator[tuple]:
-    """Fact rows (in FACT_COLUMNS order) for `days` days ending at `end` (default: now)."""
+) -> Iterator[CountedHit]:
+    """Enriched hits for `days` days ending at `end` (default: now), visitor by visitor."""
     rng = random.Random(seed)
     zone = ZoneInfo(time_zone)
     end = end or dt.datetime.now(dt.UTC)
@@ -100,45 +102,70 @@ def demo_rows(
             start = day_start + dt.timedelta(seconds=rng.randint(0, 86399))
             if start > end:
                 continue
-            yield from _visit_rows(rng, site_id, hostname, zone, start, paths)
+            visitor = secrets.token_hex(16)
+            yield from _visit_hits(rng, site_id, visitor, hostname, zone, start, paths)
+            if rng.random() < 0.1:  # a returning visitor, later the same day
+                later = start + dt.timedelta(hours=rng.uniform(1, 6))
+                if later < end and later.date() == start.date():
+                    yield from _visit_hits(rng, site_id, visitor, hostname, zone, later, paths)
 
 
-def _visit_rows(rng, site_id, hostname, zone, start, paths) -> Iterator[tuple]:
+def _visit_hits(rng, site_id, visitor, hostname, zone, start, paths) -> Iterator[CountedHit]:
     source = rng.random()
-    referrer = _zipf_choice(rng, REFERRERS, 0.9) if source < 0.55 else ("", "")
-    utm = ("", "", "", "", "")
+    referrer_host, referrer_path = _zipf_choice(rng, REFERRERS, 0.9) if source < 0.55 else ("", "")
+    utm = dict.fromkeys(("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term"), "")
     if source > 0.9:
-        utm = ("newsletter", "email", rng.choice(CAMPAIGNS), "", "")
-    country = _zipf_choice(rng, COUNTRIES, 0.8)
+        utm.update(utm_source="newsletter", utm_medium="email", utm_campaign=rng.choice(CAMPAIGNS))
+    name, channel = classify(
+        referrer_host=referrer_host, utm_source=utm["utm_source"], utm_medium=utm["utm_medium"]
+    )
+    session_dims = {
+        "referrer_host": referrer_host, "referrer_path": referrer_path, "source": name,
+        "channel": channel, **utm,
+    }  # fmt: skip
     browser, os_name, device = _zipf_choice(rng, CLIENTS, 0.9)
+    client_dims = {
+        "country": _zipf_choice(rng, COUNTRIES, 0.8), "browser": browser, "os": os_name,
+        "device": device,
+    }  # fmt: skip
     pages = 1 if rng.random() < 0.45 else rng.randint(2, 8)
     ts = start
     for n in range(pages):
         path = _zipf_choice(rng, paths, 1.05)
-        duration = rng.randint(5, 240) if n < pages - 1 or rng.random() < 0.5 else 0
-        first = n == 0
-        row_ref = referrer if first else ("", "")
-        yield (
-            site_id, secrets.token_hex(16), 0, int(FactKind.PAGEVIEW),
-            ts.replace(tzinfo=None), ts.astimezone(zone).date(),
-            hostname, path, row_ref[0], row_ref[1], *(utm if first else ("",) * 5),
-            country, browser, os_name, device, "",
-            1, int(first), int(first), int(first and pages == 1), duration, 0, 0,
-        )  # fmt: skip
+        common = {
+            "site": site_id, "visitor": visitor, "local_date": ts.astimezone(zone).date(),
+            "hostname": hostname, "pathname": path, "session_dims": session_dims,
+            "client_dims": client_dims,
+        }  # fmt: skip
+        yield CountedHit(id=secrets.token_hex(16), type="pageview", ts=ts, **common)
         if rng.random() < 0.03:
-            yield (
-                site_id, secrets.token_hex(16), 0, int(FactKind.EVENT),
-                ts.replace(tzinfo=None), ts.astimezone(zone).date(),
-                hostname, path, "", "", "", "", "", "", "",
-                country, browser, os_name, device, rng.choice(EVENTS),
-                0, 0, 0, 0, 0, 1, rng.choice([0, 0, 900, 4900]),
+            yield CountedHit(
+                id=secrets.token_hex(16), type="event", ts=ts + dt.timedelta(seconds=3),
+                event_name=rng.choice(EVENTS), value=rng.choice([0, 0, 900, 4900]), **common,
             )  # fmt: skip
-        ts += dt.timedelta(seconds=duration or rng.randint(5, 60))
+        seconds = rng.randint(5, 240)
+        if n == pages - 1:
+            if rng.random() < 0.5:  # the page reports its visible time when left
+                yield CountedHit(
+                    id=secrets.token_hex(16), type="engagement",
+                    ts=ts + dt.timedelta(seconds=seconds), engaged_s=seconds, **common,
+                )  # fmt: skip
+            return
+        ts += dt.timedelta(seconds=seconds)
+
+
+def counted_rows(hits: Iterator[CountedHit]) -> Iterator[tuple]:
+    """Run hits through the real counting rules, keeping visitor state in memory."""
+    states: dict[tuple[int, str], dict] = {}
+    for hit in hits:
+        key = (hit.site, hit.visitor)
+        rows, states[key] = count_hit(hit, states.get(key, {}))
+        for row in rows:
+            yield fact_params(hit.site, row)
 
 
 def bulk_insert(rows: Iterator[tuple], *, chunk: int = 5000) -> int:
     """Insert fact rows in chunks of one `executemany` each; return the count."""
-    assert len(FACT_COLUMNS) == 27
     total, buffer = 0, []
     with connection.cursor() as cursor:
         for row in rows:
@@ -152,3 +179,10 @@ def bulk_insert(rows: Iterator[tuple], *, chunk: int = 5000) -> int:
                 cursor.executemany(INSERT_FACTS, buffer)
             total += len(buffer)
     return total
+
+
+def load_demo_traffic(**options) -> int:
+    """Write demo traffic for a site (see `demo_hits` for options) and build its rollups."""
+    count = bulk_insert(counted_rows(demo_hits(**options)))
+    rebuild_rollups(site_id=options["site_id"])
+    return count

@@ -1,25 +1,51 @@
-"""Analytics tables: facts and daily salts.
+"""Analytics tables: facts, rollups, visitor state and daily salts.
 
 These tables follow the rules that let them move to a sharded columnstore
 (SingleStore): no foreign keys, every unique key starts with `site_id`
-(the shard key), BIGINT ids, append-only rows. They are written by
-`tracking.ingest` with raw SQL in batches, never one ORM save per hit.
+(the shard key), BIGINT ids, counters changed only by adding signed deltas.
+They are written by `tracking.ingest` with raw SQL in batches, never one ORM
+save per hit. docs/metrics.md explains the counters.
 """
 
 from django.db import models
 
 
+def text_dimension(max_length: int) -> models.CharField:
+    """A dimension column compared byte for byte: /About and /about are different pages."""
+    return models.CharField(max_length=max_length, default="", db_collation="utf8mb4_bin")
+
+
 class FactKind(models.IntegerChoices):
     PAGEVIEW = 1
     EVENT = 2
+    ENGAGEMENT = 3
+    CORRECTION = 4
 
 
-class Fact(models.Model):
-    """One row of signed counters with the dimensions of one hit.
+class Counters(models.Model):
+    """The signed counters shared by facts and rollups; every metric is a SUM of them."""
 
-    `seq` 0 is the hit itself; later counting rules add correction rows for
-    the same hit with seq > 0. (site_id, hit_id, seq) is unique, so a hit
-    delivered twice by SQS is written once.
+    pageviews = models.IntegerField(default=0)
+    visits = models.IntegerField(default=0)
+    uniques = models.IntegerField(default=0, help_text="first hit of the visitor that day")
+    page_uniques = models.IntegerField(default=0, help_text="first view of the page that day")
+    bounces = models.IntegerField(default=0)
+    duration = models.BigIntegerField(default=0, help_text="seconds")
+    exits = models.IntegerField(default=0)
+    completions = models.IntegerField(default=0)
+    unique_completions = models.IntegerField(default=0)
+    value = models.BigIntegerField(default=0, help_text="cents")
+
+    class Meta:
+        abstract = True
+
+
+class Fact(Counters):
+    """One row of signed counters with every dimension of one hit (or a correction).
+
+    `seq` 0 is the hit itself; corrections caused by the same hit (the bounce
+    undone, time on the previous page) have seq > 0. (site_id, hit_id, seq) is
+    unique, so a hit delivered twice by SQS is written once.
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -30,34 +56,65 @@ class Fact(models.Model):
     ts = models.DateTimeField(help_text="UTC time of the hit")
     local_date = models.DateField(help_text="The day in the site's time zone at ingest")
 
-    hostname = models.CharField(max_length=253, default="")
-    pathname = models.CharField(max_length=500, default="")
-    referrer_host = models.CharField(max_length=253, default="")
-    referrer_path = models.CharField(max_length=500, default="")
-    utm_source = models.CharField(max_length=200, default="")
-    utm_medium = models.CharField(max_length=200, default="")
-    utm_campaign = models.CharField(max_length=200, default="")
-    utm_content = models.CharField(max_length=200, default="")
-    utm_term = models.CharField(max_length=200, default="")
-    country = models.CharField(max_length=2, default="")
-    browser = models.CharField(max_length=50, default="")
-    os = models.CharField(max_length=50, default="")
-    device = models.CharField(max_length=10, default="")
-    event_name = models.CharField(max_length=200, default="")
-
-    pageviews = models.IntegerField(default=0)
-    visits = models.IntegerField(default=0)
-    uniques = models.IntegerField(default=0)
-    bounces = models.IntegerField(default=0)
-    duration = models.IntegerField(default=0, help_text="seconds")
-    completions = models.IntegerField(default=0)
-    value = models.BigIntegerField(default=0, help_text="cents")
+    hostname = text_dimension(253)
+    pathname = text_dimension(500)
+    referrer_host = text_dimension(253)
+    referrer_path = text_dimension(500)
+    source = text_dimension(100)
+    channel = text_dimension(20)
+    utm_source = text_dimension(200)
+    utm_medium = text_dimension(200)
+    utm_campaign = text_dimension(200)
+    utm_content = text_dimension(200)
+    utm_term = text_dimension(200)
+    country = text_dimension(2)
+    browser = text_dimension(50)
+    os = text_dimension(50)
+    device = text_dimension(10)
+    event_name = text_dimension(200)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["site_id", "hit_id", "seq"], name="fact_hit_once"),
         ]
         indexes = [models.Index(fields=["site_id", "ts"], name="fact_site_ts")]
+
+
+class DailyRollup(Counters):
+    """Facts summed per site, local day, dimension and value (dimension 0: site totals)."""
+
+    pk = models.CompositePrimaryKey("site_id", "dimension", "day", "dim_value")
+    site_id = models.BigIntegerField()
+    dimension = models.PositiveSmallIntegerField()
+    day = models.DateField()
+    dim_value = text_dimension(760)
+
+
+class HourlyTotal(Counters):
+    """Site totals per UTC hour, for the hourly chart of short ranges."""
+
+    pk = models.CompositePrimaryKey("site_id", "hour")
+    site_id = models.BigIntegerField()
+    hour = models.DateTimeField(help_text="UTC, truncated to the hour")
+
+
+class VisitorState(models.Model):
+    """Key/value state of one visitor hash on one site; expires within two days.
+
+    The hash changes every UTC day (new salt), so this never links days. It
+    holds what counting needs: the current session, its last page, and what
+    the visitor already counted for today.
+    """
+
+    pk = models.CompositePrimaryKey("site_id", "visitor")
+    site_id = models.BigIntegerField()
+    visitor = models.CharField(max_length=32)
+    last_seen = models.DateTimeField(null=True)
+    expires = models.DateTimeField(db_index=True)
+    state = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["site_id", "last_seen"], name="visitor_live")]
 
 
 class Salt(models.Model):

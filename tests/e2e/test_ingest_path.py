@@ -34,7 +34,9 @@ def _take_all_messages(stack) -> list[str]:
         bodies += [m["Body"] for m in got]
         client.delete_message_batch(
             QueueUrl=url,
-            Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)],
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)
+            ],
         )
 
 

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from accounts.models import Account, Site
 from accounts.services import create_account_with_owner, create_site, create_user
-from tracking.demo import bulk_insert, demo_rows
+from tracking.demo import load_demo_traffic
 from tracking.models import Fact
 
 DEMO_EMAIL = "demo@example.com"
@@ -24,14 +24,13 @@ class Command(BaseCommand):
         if Fact.objects.filter(site_id=site.pk).exists():
             self.stdout.write(f"Demo site {site.public_id} already has data.")
         else:
-            rows = demo_rows(
+            count = load_demo_traffic(
                 site_id=site.pk,
                 hostname="demo.example.com",
                 time_zone=site.time_zone,
                 days=days,
                 visits_per_day=visits_per_day,
             )
-            count = bulk_insert(rows)
             self.stdout.write(f"Wrote {count} demo facts for site {site.public_id}.")
         self.stdout.write(f"Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}")
 

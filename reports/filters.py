@@ -1,0 +1,95 @@
+"""Dashboard filters: parsing them from a URL and turning them into SQL.
+
+A filter is `dimension`, `op` and `value`; several combine with AND. In
+URLs they read `f=pathname:is:/pricing` (repeatable), so a copied link
+reproduces the view.
+"""
+
+import re
+from dataclasses import dataclass
+
+from tracking.dimensions import BY_NAME, DIMENSIONS, Dimension
+
+OPS = ("is", "is_not", "contains", "not_contains", "matches")
+MAX_FILTERS = 10
+MAX_VALUE_LENGTH = 500
+
+
+class InvalidFilter(ValueError):
+    """A filter that cannot be applied; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    dimension: str
+    op: str
+    value: str
+
+    def __post_init__(self) -> None:
+        if self.dimension not in BY_NAME:
+            raise InvalidFilter(f"unknown dimension {self.dimension!r}")
+        if self.op not in OPS:
+            raise InvalidFilter(f"unknown operator {self.op!r}")
+        if len(self.value) > MAX_VALUE_LENGTH:
+            raise InvalidFilter("filter value too long")
+        if self.op == "matches":
+            try:
+                re.compile(self.value)
+            except re.error as exc:
+                raise InvalidFilter(f"invalid pattern: {exc}") from None
+
+    @classmethod
+    def parse(cls, raw: str) -> "Filter":
+        """`dimension:op:value`; the value may itself contain colons."""
+        parts = raw.split(":", 2)
+        if len(parts) != 3:
+            raise InvalidFilter("a filter reads dimension:op:value")
+        return cls(*parts)
+
+    def to_param(self) -> str:
+        return f"{self.dimension}:{self.op}:{self.value}"
+
+    @property
+    def scope(self) -> str:
+        return DIMENSIONS[BY_NAME[self.dimension]].scope
+
+
+def fact_expression(dimension: Dimension) -> str:
+    """The SQL expression over the facts table that yields a dimension's value."""
+    if dimension == Dimension.REFERRER:
+        return "IF(referrer_host = '', '', CONCAT(referrer_host, referrer_path))"
+    return DIMENSIONS[dimension].column
+
+
+def filter_sql(filters: tuple[Filter, ...]) -> tuple[str, list]:
+    """` AND ...` conditions over the facts table, with their parameters."""
+    clauses, params = [], []
+    for f in filters:
+        expression = fact_expression(BY_NAME[f.dimension])
+        if f.op in ("is", "is_not"):
+            clauses.append(f"{expression} {'=' if f.op == 'is' else '<>'} %s")
+            params.append(f.value)
+        elif f.op in ("contains", "not_contains"):
+            # Case-insensitive, whatever the column's own collation.
+            negate = "NOT " if f.op == "not_contains" else ""
+            clauses.append(f"{expression} COLLATE utf8mb4_general_ci {negate}LIKE %s")
+            params.append("%" + re.sub(r"([\\%_])", r"\\\1", f.value) + "%")
+        else:
+            clauses.append(f"{expression} REGEXP %s")
+            params.append(f.value)
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def visitors_counter(filters: tuple[Filter, ...]) -> str:
+    """Which counter counts visitors under these filters (see docs/metrics.md).
+
+    Unfiltered, or filtered by where visits came from or who the visitor is,
+    it is the visitor's first hit of the day; filtered by page, the first view
+    of a matching page; filtered by event, the first completion.
+    """
+    scopes = {f.scope for f in filters}
+    if "event" in scopes:
+        return "unique_completions"
+    if "page" in scopes:
+        return "page_uniques"
+    return "uniques"

@@ -1,0 +1,70 @@
+"""The dimensions a hit is described by, and which counter counts visitors for each.
+
+Shared by the writers (facts and rollups) and the query layer, so both agree
+on names. A dimension's `scope` says what it describes:
+
+- "page": the page of the hit (visitors = first view of that page that day)
+- "session": where the visit came from; every row of a visit carries it
+- "client": the visitor's country and software
+- "event": the event's name (visitors = first completion of that event that day)
+"""
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Dimension(IntEnum):
+    """Stable numbers: they are stored in the rollup table."""
+
+    TOTAL = 0
+    HOSTNAME = 1
+    PATHNAME = 2
+    REFERRER = 3
+    REFERRER_HOST = 4
+    SOURCE = 5
+    CHANNEL = 6
+    UTM_SOURCE = 7
+    UTM_MEDIUM = 8
+    UTM_CAMPAIGN = 9
+    UTM_CONTENT = 10
+    UTM_TERM = 11
+    COUNTRY = 12
+    BROWSER = 13
+    OS = 14
+    DEVICE = 15
+    EVENT = 16
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionInfo:
+    name: str
+    column: str  # the facts column (REFERRER is host + path, computed)
+    scope: str
+    visitors_counter: str
+
+
+DIMENSIONS: dict[Dimension, DimensionInfo] = {
+    Dimension.HOSTNAME: DimensionInfo("hostname", "hostname", "page", "uniques"),
+    Dimension.PATHNAME: DimensionInfo("pathname", "pathname", "page", "page_uniques"),
+    Dimension.REFERRER: DimensionInfo("referrer", "referrer", "session", "uniques"),
+    Dimension.REFERRER_HOST: DimensionInfo("referrer_host", "referrer_host", "session", "uniques"),
+    Dimension.SOURCE: DimensionInfo("source", "source", "session", "uniques"),
+    Dimension.CHANNEL: DimensionInfo("channel", "channel", "session", "uniques"),
+    Dimension.UTM_SOURCE: DimensionInfo("utm_source", "utm_source", "session", "uniques"),
+    Dimension.UTM_MEDIUM: DimensionInfo("utm_medium", "utm_medium", "session", "uniques"),
+    Dimension.UTM_CAMPAIGN: DimensionInfo("utm_campaign", "utm_campaign", "session", "uniques"),
+    Dimension.UTM_CONTENT: DimensionInfo("utm_content", "utm_content", "session", "uniques"),
+    Dimension.UTM_TERM: DimensionInfo("utm_term", "utm_term", "session", "uniques"),
+    Dimension.COUNTRY: DimensionInfo("country", "country", "client", "uniques"),
+    Dimension.BROWSER: DimensionInfo("browser", "browser", "client", "uniques"),
+    Dimension.OS: DimensionInfo("os", "os", "client", "uniques"),
+    Dimension.DEVICE: DimensionInfo("device", "device", "client", "uniques"),
+    Dimension.EVENT: DimensionInfo("event", "event_name", "event", "unique_completions"),
+}
+BY_NAME: dict[str, Dimension] = {info.name: dim for dim, info in DIMENSIONS.items()}
+
+# The signed counters of every fact and rollup row, in storage order.
+COUNTERS = (
+    "pageviews", "visits", "uniques", "page_uniques", "bounces", "duration", "exits",
+    "completions", "unique_completions", "value",
+)  # fmt: skip

@@ -1,0 +1,111 @@
+"""Keeping the rollup tables in step with the facts, in the same transaction.
+
+A batch's fact rows are first summed per (site, day, dimension, value) and
+per (site, hour) in memory, then written as one multi-row
+`INSERT ... ON DUPLICATE KEY UPDATE n = n + VALUES(n)` each, sorted by key
+so concurrent batches take row locks in the same order.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from tracking.counting import Row
+from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension
+from tracking.models import DailyRollup, Fact, HourlyTotal
+
+_ADD = ", ".join(f"{c} = {c} + VALUES({c})" for c in COUNTERS)
+_VALUES = ", ".join(["%s"] * len(COUNTERS))
+UPSERT_DAILY = (
+    f"INSERT INTO {DailyRollup._meta.db_table} "  # noqa: S608
+    f"(site_id, dimension, day, dim_value, {', '.join(COUNTERS)}) "
+    f"VALUES (%s, %s, %s, %s, {_VALUES}) ON DUPLICATE KEY UPDATE {_ADD}"
+)
+UPSERT_HOURLY = (
+    f"INSERT INTO {HourlyTotal._meta.db_table} "  # noqa: S608
+    f"(site_id, hour, {', '.join(COUNTERS)}) "
+    f"VALUES (%s, %s, {_VALUES}) ON DUPLICATE KEY UPDATE {_ADD}"
+)
+MAX_VALUE_LENGTH = 760
+
+
+def dimension_value(row: Row, dimension: Dimension) -> str | None:
+    """The row's value for `dimension`; None where the dimension does not apply."""
+    if dimension == Dimension.REFERRER:
+        host = row.session_dims.get("referrer_host", "")
+        return host + row.session_dims.get("referrer_path", "") if host else ""
+    if dimension == Dimension.EVENT:
+        return row.event_name or None
+    column = DIMENSIONS[dimension].column
+    if column in ("hostname", "pathname"):
+        return getattr(row, column)
+    return row.session_dims.get(column, row.client_dims.get(column, ""))
+
+
+def write_rollups(site_rows: Iterable[tuple[int, Row]]) -> None:
+    daily: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
+    hourly: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
+    for site_id, row in site_rows:
+        deltas = [row.counters.get(c, 0) for c in COUNTERS]
+        if not any(deltas):
+            continue
+        _add(hourly[(site_id, row.ts.replace(minute=0, second=0, microsecond=0, tzinfo=None))],
+             deltas)  # fmt: skip
+        _add(daily[(site_id, int(Dimension.TOTAL), row.local_date, "")], deltas)
+        for dimension in DIMENSIONS:
+            value = dimension_value(row, dimension)
+            if value is not None:
+                key = (site_id, int(dimension), row.local_date, value[:MAX_VALUE_LENGTH])
+                _add(daily[key], deltas)
+    with connection.cursor() as cursor:
+        for sql, sums in ((UPSERT_DAILY, daily), (UPSERT_HOURLY, hourly)):
+            params = [(*key, *totals) for key, totals in sorted(sums.items()) if any(totals)]
+            if params:
+                cursor.executemany(sql, params)
+
+
+def _add(into: list[int], deltas: list[int]) -> None:
+    for i, delta in enumerate(deltas):
+        into[i] += delta
+
+
+def _fact_expression(dimension: Dimension) -> str:
+    if dimension == Dimension.TOTAL:
+        return "''"
+    if dimension == Dimension.REFERRER:
+        return "IF(referrer_host = '', '', CONCAT(referrer_host, referrer_path))"
+    return DIMENSIONS[dimension].column
+
+
+def rebuild_rollups(*, site_id: int) -> None:
+    """Recompute a site's rollups from its facts, set-based.
+
+    For bulk loads (demo data, benchmarks) and repairs: facts are the truth,
+    rollups a derived copy. Runs in one transaction per table.
+    """
+    sums = ", ".join(f"SUM({c})" for c in COUNTERS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {DailyRollup._meta.db_table} WHERE site_id = %s", [site_id])  # noqa: S608
+        for dimension in [Dimension.TOTAL, *DIMENSIONS]:
+            expression = _fact_expression(dimension)
+            where = "AND event_name <> ''" if dimension == Dimension.EVENT else ""
+            cursor.execute(
+                f"INSERT INTO {DailyRollup._meta.db_table} "  # noqa: S608
+                f"(site_id, dimension, day, dim_value, {', '.join(COUNTERS)}) "
+                f"SELECT site_id, %s, local_date, LEFT({expression}, {MAX_VALUE_LENGTH}), {sums} "
+                f"FROM {Fact._meta.db_table} WHERE site_id = %s {where} "
+                f"GROUP BY site_id, local_date, LEFT({expression}, {MAX_VALUE_LENGTH}) "
+                f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in COUNTERS)}",
+                [int(dimension), site_id],
+            )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {HourlyTotal._meta.db_table} WHERE site_id = %s", [site_id])  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {HourlyTotal._meta.db_table} (site_id, hour, {', '.join(COUNTERS)}) "  # noqa: S608
+            f"SELECT site_id, DATE_FORMAT(ts, '%%Y-%%m-%%d %%H:00:00'), {sums} "
+            f"FROM {Fact._meta.db_table} WHERE site_id = %s "
+            f"GROUP BY site_id, DATE_FORMAT(ts, '%%Y-%%m-%%d %%H:00:00') "
+            f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in COUNTERS)}",
+            [site_id],
+        )
