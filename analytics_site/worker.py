@@ -15,3 +15,7 @@ from tracking.enrich import parse_client  # noqa: E402
 parse_client(
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
 )
+
+from tracking.housekeeping import start_housekeeping_thread  # noqa: E402
+
+start_housekeeping_thread()

@@ -1,0 +1,99 @@
+"""The counting rules, hit by hit, without a database."""
+
+import datetime as dt
+
+from tracking.counting import SESSION_IDLE_S, CountedHit, count_hit
+
+T0 = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def hit(seconds: float, type: str = "pageview", path: str = "/", **extra) -> CountedHit:
+    at = T0 + dt.timedelta(seconds=seconds)
+    return CountedHit(
+        id=f"h{seconds}{type}", site=1, visitor="v", type=type, ts=at, local_date=at.date(),
+        hostname="example.com", pathname=path, session_dims={"source": "Google"},
+        client_dims={"country": "DE"}, **extra,
+    )  # fmt: skip
+
+
+def run(*hits: CountedHit) -> tuple[dict[str, int], dict]:
+    """Counter sums over every row written for the hits, and the final state."""
+    state: dict = {}
+    sums: dict[str, int] = {}
+    for h in hits:
+        rows, state = count_hit(h, state)
+        for row in rows:
+            for name, delta in row.counters.items():
+                sums[name] = sums.get(name, 0) + delta
+    return {k: v for k, v in sums.items() if v}, state
+
+
+def test_a_single_pageview_is_a_visit_a_visitor_a_bounce_and_an_exit():
+    sums, _ = run(hit(0))
+    assert sums == {"pageviews": 1, "visits": 1, "uniques": 1, "page_uniques": 1,
+                    "bounces": 1, "exits": 1}  # fmt: skip
+
+
+def test_a_second_pageview_undoes_the_bounce_and_times_the_first_page():
+    sums, _ = run(hit(0), hit(90, path="/b"))
+    assert sums["visits"] == 1 and sums["pageviews"] == 2
+    assert "bounces" not in sums
+    assert sums["duration"] == 90
+    assert sums["exits"] == 1
+
+
+def test_a_gap_of_thirty_minutes_starts_a_new_visit_of_the_same_visitor():
+    sums, _ = run(hit(0), hit(SESSION_IDLE_S, path="/b"))
+    assert (sums["visits"], sums["uniques"], sums["bounces"]) == (2, 1, 2)
+
+
+def test_a_gap_just_under_thirty_minutes_continues_the_visit():
+    sums, _ = run(hit(0), hit(SESSION_IDLE_S - 1, path="/b"))
+    assert sums["visits"] == 1
+
+
+def test_an_event_undoes_the_bounce_and_counts_a_unique_completion_once():
+    sums, _ = run(
+        hit(0), hit(5, "event", event_name="Signup", value=900),
+        hit(9, "event", event_name="Signup", value=900),
+    )  # fmt: skip
+    assert "bounces" not in sums
+    assert (sums["completions"], sums["unique_completions"], sums["value"]) == (2, 1, 1800)
+
+
+def test_engaged_time_gives_a_single_page_visit_a_duration():
+    sums, _ = run(hit(0), hit(40, "engagement", engaged_s=35))
+    assert sums["duration"] == 35 and sums["bounces"] == 1
+
+
+def test_engaged_time_only_raises_the_time_already_counted():
+    sums, _ = run(hit(0), hit(60, "engagement", engaged_s=50), hit(70, "engagement", engaged_s=20))
+    assert sums["duration"] == 50
+
+
+def test_engaged_time_longer_than_the_gap_raises_the_page_time():
+    sums, _ = run(hit(0), hit(100, "engagement", engaged_s=100), hit(130, path="/b"))
+    assert sums["duration"] == 130
+
+
+def test_page_time_is_capped_at_thirty_minutes():
+    sums, _ = run(hit(0), hit(5000, "engagement", engaged_s=5000))
+    assert "duration" not in sums  # the visit had ended: no live session to credit
+
+
+def test_a_late_pageview_from_earlier_in_the_visit_does_not_move_the_exit():
+    sums, state = run(hit(100, path="/b"), hit(50, path="/a"))
+    assert sums["exits"] == 1 and sums["visits"] == 1
+    assert state["session"]["last"]["pathname"] == "/b"
+
+
+def test_a_page_seen_twice_the_same_day_is_one_page_visitor():
+    sums, _ = run(hit(0), hit(10, path="/b"), hit(20))
+    assert sums["page_uniques"] == 2
+
+
+def test_counting_does_not_change_the_state_passed_in():
+    _, first = run(hit(0))
+    snapshot = repr(first)
+    count_hit(hit(10, path="/b"), first)
+    assert repr(first) == snapshot
