@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.selectors import get_site_for_user, sites_visible_to
-from reports.queries import pageviews_between
+from reports.queries import StatsQuery, totals
 
 
 @login_required
@@ -21,13 +21,17 @@ def site_list(request: HttpRequest) -> HttpResponse:
 def site_overview(request: HttpRequest, public_id: str) -> HttpResponse:
     site = get_site_for_user(user=request.user, public_id=public_id)
     today = timezone.now().astimezone(ZoneInfo(site.time_zone)).date()
+    def pageviews(first_day: dt.date) -> int:
+        query = StatsQuery(
+            site_id=site.pk, time_zone=site.time_zone, first_day=first_day, last_day=today
+        )
+        return totals(query).pageviews
+
     context = {
         "site": site,
         "today": today,
-        "pageviews_today": pageviews_between(site_id=site.pk, first_day=today, last_day=today),
-        "pageviews_7_days": pageviews_between(
-            site_id=site.pk, first_day=today - dt.timedelta(days=6), last_day=today
-        ),
+        "pageviews_today": pageviews(today),
+        "pageviews_7_days": pageviews(today - dt.timedelta(days=6)),
         "script_url": request.build_absolute_uri("/script.js"),
     }
     return render(request, "reports/site_overview.html", context)
