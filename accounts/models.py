@@ -64,10 +64,17 @@ class Site(models.Model):
     # allows subdomains. Empty allows any hostname.
     hostnames = models.TextField(blank=True, default="")
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # Query parameters that tell pages apart (e.g. "id, page"); all others are
+    # dropped from tracked paths, as they mostly carry noise or personal data.
+    query_params = models.CharField(max_length=500, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def query_param_list(self) -> list[str]:
+        return sorted({p.strip() for p in self.query_params.replace(",", " ").split() if p.strip()})
 
     @property
     def hostname_list(self) -> list[str]:

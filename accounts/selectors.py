@@ -28,6 +28,9 @@ def tracked_sites() -> list[dict]:
             "public_id": site.public_id,
             "hostnames": site.hostname_list,
             "time_zone": site.time_zone,
+            "query_params": site.query_param_list,
         }
-        for site in Site.objects.only("pk", "public_id", "hostnames", "time_zone").order_by("pk")
+        for site in Site.objects.only(
+            "pk", "public_id", "hostnames", "time_zone", "query_params"
+        ).order_by("pk")
     ]

@@ -57,7 +57,10 @@ def collect(request: HttpRequest) -> HttpResponse:
 def _read(request: HttpRequest) -> HitRequest:
     if request.method == "GET":
         return parse_hit(request.GET.dict())
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise HitRejected("Content-Length is not a number") from None
     if length > settings.COLLECTOR_MAX_BODY_BYTES:
         raise HitRejected("body too large", 413)
     content_type = request.content_type.lower()
@@ -88,6 +91,7 @@ def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
         "id": secrets.token_hex(16),
         "site": site.pk,
         "tz": site.time_zone,
+        "keep": list(site.query_params),
         "ts": round(now, 3),
         "type": hit_request.type,
         "url": hit_request.url,

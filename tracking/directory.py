@@ -27,6 +27,7 @@ class KnownSite:
     public_id: str
     hostnames: tuple[str, ...]
     time_zone: str
+    query_params: tuple[str, ...] = ()
 
     def allows_hostname(self, hostname: str) -> bool:
         """Empty list: any hostname; `*.example.com` also allows example.com's subdomains."""
@@ -72,13 +73,13 @@ class Directory:
 
     def refresh(self) -> None:
         """Load sites and salts now (used by the thread, and by tests)."""
-        close_old_connections()  # honours CONN_MAX_AGE and health checks
         sites = {
             s["public_id"]: KnownSite(
                 pk=s["pk"],
                 public_id=s["public_id"],
                 hostnames=tuple(s["hostnames"]),
                 time_zone=s["time_zone"],
+                query_params=tuple(s["query_params"]),
             )
             for s in tracked_sites()
         }
@@ -105,6 +106,9 @@ class Directory:
     def _run(self) -> None:
         while True:
             try:
+                # Honours CONN_MAX_AGE and health checks. Only here: in a test's
+                # transaction it would close the connection under the test.
+                close_old_connections()
                 self.refresh()
             except Exception:
                 logger.exception("could not refresh the site directory; keeping the old copy")

@@ -6,7 +6,7 @@ cached where parsing is costly, so a batch of hits costs little CPU.
 
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import ua_parser
 
@@ -54,8 +54,12 @@ class Page:
     utm: dict[str, str]
 
 
-def parse_page(url: str) -> Page:
-    """Hostname, path without query string, and UTM tags (`ref`/`source` count as utm_source)."""
+def parse_page(url: str, *, keep: tuple[str, ...] = ()) -> Page:
+    """Hostname, path and UTM tags (`ref`/`source` count as utm_source).
+
+    The query string is dropped but for the parameters in `keep`, which the
+    site says tell pages apart; they stay in a fixed (sorted) order.
+    """
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query, keep_blank_values=False))
     utm = {key: query.get(key, "")[:200] for key in UTM_KEYS}
@@ -64,6 +68,9 @@ def parse_page(url: str) -> Page:
     pathname = parts.path or "/"
     if len(pathname) > 1:
         pathname = pathname.rstrip("/") or "/"
+    kept = [(k, query[k]) for k in sorted(keep) if k in query]
+    if kept:
+        pathname += "?" + urlencode(kept)
     return Page(hostname=(parts.hostname or "")[:253], pathname=pathname[:500], utm=utm)
 
 

@@ -73,6 +73,7 @@ class QueuedHit:
     visitor: str
     country: str
     ua: str
+    keep: tuple[str, ...] = ()
 
 
 def decode_hits(raw_hits: object) -> list[QueuedHit]:
@@ -97,6 +98,7 @@ def decode_hits(raw_hits: object) -> list[QueuedHit]:
                     duration_ms=int(raw.get("duration_ms", 0)),
                     visitor=str(raw.get("visitor", ""))[:32],
                     country=str(raw.get("country", ""))[:2], ua=str(raw.get("ua", "")),
+                    keep=tuple(str(k) for k in raw.get("keep") or ()),
                 )
             )  # fmt: skip
         except (TypeError, ValueError) as exc:
@@ -107,7 +109,7 @@ def decode_hits(raw_hits: object) -> list[QueuedHit]:
 def enrich(hit: QueuedHit) -> CountedHit:
     """Dimensions from the URL, referrer and user agent; the day in the site's zone."""
     ts = dt.datetime.fromtimestamp(hit.ts, dt.UTC)
-    page = parse_page(hit.url)
+    page = parse_page(hit.url, keep=hit.keep)
     referrer_host, referrer_path = parse_referrer(hit.referrer, own_hostname=page.hostname)
     source, channel = classify(
         referrer_host=referrer_host,
