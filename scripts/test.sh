@@ -6,6 +6,8 @@ WITH_BROWSER=1 install_system_packages
 install_python_packages
 ensure_mariadb
 "$VENV/bin/ruff" check .
+# Pages are rendered with the production static files storage (hashed names).
+"$PY" manage.py collectstatic --noinput -v0
 # The test session gets its own SQS server, so it never touches a running
 # development queue; end-to-end tests start further ones of their own.
 unset SQS_ENDPOINT_URL
