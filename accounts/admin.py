@@ -22,3 +22,5 @@ class SiteAdmin(admin.ModelAdmin):
     list_display = ["name", "public_id", "account", "time_zone", "created"]
     search_fields = ["name", "public_id", "hostnames"]
     list_select_related = ["account"]
+    # A hash from make_password: typing a plain password here would not work.
+    readonly_fields = ["share_password"]

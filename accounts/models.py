@@ -68,6 +68,13 @@ class Site(models.Model):
     # dropped from tracked paths, as they mostly carry noise or personal data.
     query_params = models.CharField(max_length=500, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)
+    # A read-only public dashboard at /share/<share_token>/. The token is
+    # random (the public_id is published in script tags, so it cannot be
+    # the secret) and regenerable; None until sharing is first turned on.
+    share_enabled = models.BooleanField(default=False)
+    share_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Empty: no password. Otherwise a hash from make_password, never the password.
+    share_password = models.CharField(max_length=128, blank=True, default="")
 
     def __str__(self) -> str:
         return self.name

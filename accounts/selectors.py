@@ -2,9 +2,10 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Site
+from accounts.models import Membership, Site
 
 
 def sites_visible_to(*, user: AbstractBaseUser) -> QuerySet[Site]:
@@ -18,6 +19,22 @@ def get_site_for_user(*, user: AbstractBaseUser, public_id: str) -> Site:
     One answer for both cases, so ids of other accounts' sites cannot be probed.
     """
     return get_object_or_404(sites_visible_to(user=user), public_id=public_id)
+
+
+def can_manage_site(*, user: AbstractBaseUser, site: Site) -> bool:
+    """Owners and admins change a site's settings (sharing among them); viewers only read."""
+    return Membership.objects.filter(
+        account_id=site.account_id,
+        user=user,
+        role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
+    ).exists()
+
+
+def get_shared_site(*, token: str) -> Site:
+    """The site whose public dashboard this token opens; 404 if none or sharing is off."""
+    if not token:
+        raise Http404("No such shared dashboard")
+    return get_object_or_404(Site, share_token=token, share_enabled=True)
 
 
 def tracked_sites() -> list[dict]:
