@@ -1,15 +1,37 @@
-"""Dashboard pages: thin views over accounts.selectors and reports.queries."""
+"""Dashboard pages: thin views over accounts.selectors and reports.dashboard.
+
+Each page exists twice: for members of the site's account (/sites/<id>/...)
+and for a share link (/share/<token>/..., in share_views.py). Both find the
+site their own way, make a Scope, then call the same `render_*` function
+here, so a shared dashboard shows exactly what members see, read-only.
+"""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
+from dataclasses import replace
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
 
-from accounts.selectors import get_site_for_user, sites_visible_to
-from reports.queries import StatsQuery, totals
+from accounts.selectors import can_manage_site, get_site_for_user, sites_visible_to
+from reports import exports
+from reports.dashboard import build_dashboard, build_table_rows, range_visitors
+from reports.history import first_data_day
+from reports.labels import DIMENSION_LABELS, FORM_OPS, OP_LABELS, filter_label
+from reports.panels import TABLES, Table
+from reports.queries import breakdown, live_visitors, totals
+from reports.ranges import CUSTOM, PRESETS, parse_range, today_in
+from reports.scope import Scope, stats_query
+from reports.viewstate import ADD_FIELDS, ViewState, parse_view
+
+LIST_PAGE_SIZE = 50
+MAX_PAGE = 2000
+MAX_SEARCH = 200
+LIVE_REFRESH_SECONDS = 15
 
 
 @login_required
@@ -18,20 +40,185 @@ def site_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def site_overview(request: HttpRequest, public_id: str) -> HttpResponse:
-    site = get_site_for_user(user=request.user, public_id=public_id)
-    today = timezone.now().astimezone(ZoneInfo(site.time_zone)).date()
-    def pageviews(first_day: dt.date) -> int:
-        query = StatsQuery(
-            site_id=site.pk, time_zone=site.time_zone, first_day=first_day, last_day=today
-        )
-        return totals(query).pageviews
+@require_GET
+def dashboard(request: HttpRequest, public_id: str) -> HttpResponse:
+    return render_dashboard(request, _member_scope(request, public_id))
 
+
+@login_required
+@require_GET
+def table(request: HttpRequest, public_id: str, table: str) -> HttpResponse:
+    return render_table(request, _member_scope(request, public_id), table)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, public_id: str, table: str) -> HttpResponse:
+    return render_export(request, _member_scope(request, public_id), table)
+
+
+@login_required
+@require_GET
+def live(request: HttpRequest, public_id: str) -> HttpResponse:
+    return render_live(_member_scope(request, public_id))
+
+
+def _member_scope(request: HttpRequest, public_id: str) -> Scope:
+    return Scope(get_site_for_user(user=request.user, public_id=public_id))
+
+
+def _view(request: HttpRequest, scope: Scope) -> tuple[ViewState, list[str], dt.date | None]:
+    """The view the URL asks for, why parts of it were dropped, and where data starts."""
+    site = scope.site
+    first_day = first_data_day(site.pk)
+    today = today_in(site.time_zone, timezone.now())
+    state, errors = parse_view(request.GET, today=today, first_data_day=first_day)
+    return state, errors, first_day
+
+
+def _range_links(scope: Scope, state: ViewState, first_day: dt.date | None) -> list:
+    """(label, link, chosen) for every preset range, keeping filters and tabs."""
+    today = today_in(scope.site.time_zone, timezone.now())
+    links = []
+    for key, label in PRESETS.items():
+        chosen = parse_range(key, today=today, first_data_day=first_day)
+        links.append((label, scope.dashboard(state.with_range(chosen)), key == state.range.key))
+    return links
+
+
+def _hidden(params: list[tuple[str, str]], *skip: str) -> list[tuple[str, str]]:
+    """Form fields that carry the rest of the view through a GET form."""
+    return [(k, v) for k, v in params if k not in skip]
+
+
+def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
+    state, errors, first_day = _view(request, scope)
+    if any(name in request.GET for name in ADD_FIELDS) and not errors:
+        return HttpResponseRedirect(scope.dashboard(state))
+    site = scope.site
     context = {
         "site": site,
-        "today": today,
-        "pageviews_today": pageviews(today),
-        "pageviews_7_days": pageviews(today - dt.timedelta(days=6)),
+        "scope": scope,
+        "shared": scope.shared,
+        "state": state,
+        "errors": errors,
+        "data": build_dashboard(stats_query(site, state), state, scope),
+        "has_data": first_day is not None,
+        "ranges": _range_links(scope, state, first_day),
+        "custom": state.range.key == CUSTOM,
+        "range_hidden": _hidden(state.params(), "range", "from", "to"),
+        "state_hidden": state.params(),
+        "chips": [
+            (filter_label(f), scope.dashboard(state.without_filter(f))) for f in state.filters
+        ],
+        "dimension_choices": list(DIMENSION_LABELS.items()),
+        "op_choices": [(op, OP_LABELS[op]) for op in FORM_OPS],
+        "clear_href": scope.dashboard(replace(state, filters=())),
+        "live_count": live_visitors(site_id=site.pk),
+        "live_interval_ms": LIVE_REFRESH_SECONDS * 1000,
         "script_url": request.build_absolute_uri("/script.js"),
     }
-    return render(request, "reports/site_overview.html", context)
+    if not scope.shared:
+        others = sites_visible_to(user=request.user).exclude(pk=site.pk)
+        keep = urlencode(state.range.params())
+        context["other_sites"] = [(s.name, Scope(s).dashboard() + "?" + keep) for s in others]
+        context["can_manage"] = can_manage_site(user=request.user, site=site)
+    return render(request, "reports/dashboard.html", context, status=400 if errors else 200)
+
+
+def _extend(url: str, params: list[tuple[str, str]]) -> str:
+    """`url` (which ends in a query string, maybe a bare `?`) with more parameters."""
+    if not params:
+        return url
+    return url + ("" if url.endswith("?") else "&") + urlencode(params)
+
+
+def _table_or_404(key: str) -> Table:
+    try:
+        return TABLES[key]
+    except KeyError:
+        raise Http404("No such table") from None
+
+
+def render_table(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
+    """A whole table, searchable, a page at a time."""
+    chosen = _table_or_404(key)
+    state, errors, _ = _view(request, scope)
+    search = request.GET.get("q", "").strip()[:MAX_SEARCH]
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 0
+    if not 1 <= page <= MAX_PAGE:
+        errors.append(f"There is no page {request.GET.get('page', '')[:20]!r}; showing the first.")
+        page = 1
+    q = stats_query(scope.site, state)
+    current = totals(q)
+    visitors = range_visitors(q, current)
+    offset = (page - 1) * LIST_PAGE_SIZE
+    found = breakdown(
+        q, chosen.dimension, limit=LIST_PAGE_SIZE + 1, offset=offset, search=search,
+        order_by=chosen.order_by,
+    )  # fmt: skip
+    first = found[:1] if offset == 0 else breakdown(
+        q, chosen.dimension, limit=1, search=search, order_by=chosen.order_by
+    )  # fmt: skip
+    top = chosen.main.get(first[0].totals, visitors) if first else 0
+    rows = build_table_rows(
+        chosen, found[:LIST_PAGE_SIZE], top=top, visitors=visitors, state=state, scope=scope
+    )
+    searched = [("q", search)] if search else []
+
+    def page_href(number: int) -> str:
+        return _extend(scope.table(chosen.key, state), [*searched, ("page", str(number))])
+
+    context = {
+        "site": scope.site,
+        "scope": scope,
+        "shared": scope.shared,
+        "state": state,
+        "errors": errors,
+        "table": chosen,
+        "dimension_label": DIMENSION_LABELS[chosen.dimension],
+        "rows": rows,
+        "search": search,
+        "page": page,
+        "offset": offset,
+        "last_row": offset + len(rows),
+        "clear_search_href": scope.table(chosen.key, state),
+        "previous_href": page_href(page - 1) if page > 1 else "",
+        "next_href": page_href(page + 1) if len(found) > LIST_PAGE_SIZE else "",
+        "state_hidden": state.params(),
+        "chips": [filter_label(f) for f in state.filters],
+        "dashboard_href": scope.dashboard(state),
+        "export_href": _extend(scope.export(chosen.key, state), searched),
+    }
+    return render(request, "reports/table.html", context, status=400 if errors else 200)
+
+
+def render_export(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
+    """The table as CSV, for the range and filters of the URL; a bad URL gets a 400."""
+    chosen = _table_or_404(key)
+    state, errors, _ = _view(request, scope)
+    if errors:
+        return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
+    q = stats_query(scope.site, state)
+    search = request.GET.get("q", "").strip()[:MAX_SEARCH]
+    records = exports.table_records(
+        chosen,
+        exports.all_rows(q, chosen, search=search),
+        range_visitors=range_visitors(q, totals(q)),
+    )
+    response = HttpResponse(exports.to_csv(records), content_type="text/csv; charset=utf-8")
+    name = "-".join(
+        [slugify(scope.site.name) or "site", chosen.key, str(q.first_day), str(q.last_day)]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def render_live(scope: Scope) -> HttpResponse:
+    """Visitors of the last five minutes, for static/js/live.js."""
+    response = JsonResponse({"visitors": live_visitors(site_id=scope.site.pk)})
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,110 @@
+"""The visitors and pageviews chart, drawn as SVG on the server.
+
+No JavaScript and no inline styles (the CSP forbids both): bars are SVG
+rects sized by presentation attributes and coloured by classes in app.css.
+The drawing stretches to any width (preserveAspectRatio="none"), so the
+axis labels live outside it, in HTML, where text keeps its size on a phone.
+
+Each bucket has a full-height, transparent rect with a <title>: hovering
+anywhere over a column shows its figures. Without a mouse the same figures
+are in a data table next to the chart (see _chart.html).
+
+Every text that enters the markup goes through `escape`: labels may one day
+carry tracked values (filter descriptions already do).
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from reports.formatting import compact, number
+
+WIDTH_PER_POINT = 10
+HEIGHT = 100
+GRID_LINES = 4  # intervals between gridlines: 0, 1/4, ... of the scale
+
+
+@dataclass(frozen=True, slots=True)
+class ChartPoint:
+    label: str  # in full, for the tooltip and the data table
+    tick: str  # in short, under the axis
+    visitors: int
+    pageviews: int
+
+    @property
+    def summary(self) -> str:
+        return f"{self.label}: {number(self.visitors)} visitors, {number(self.pageviews)} pageviews"
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    title: str
+    svg: SafeString
+    y_ticks: tuple[str, ...]  # top to bottom
+    x_ticks: tuple[str, ...]  # left to right, spread evenly
+    points: tuple[ChartPoint, ...]
+
+
+def nice_scale(largest: float, intervals: int = GRID_LINES) -> int:
+    """The top of the axis: a round step (1, 2 or 5 times a power of ten) times `intervals`."""
+    raw_step = max(largest / intervals, 1)
+    power = 10 ** math.floor(math.log10(raw_step))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw_step)
+    return int(step * intervals)
+
+
+def spread_ticks(points: tuple[ChartPoint, ...], most: int = 5) -> tuple[str, ...]:
+    """At most `most` tick labels, first and last included, evenly apart."""
+    if len(points) <= most:
+        return tuple(p.tick for p in points)
+    last = len(points) - 1
+    return tuple(points[round(i * last / (most - 1))].tick for i in range(most))
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def bar_chart(points: list[ChartPoint], *, title: str) -> Chart:
+    """Pageviews as wide pale bars, visitors as narrow dark bars in front of them."""
+    frozen = tuple(points)
+    top = nice_scale(max((max(p.visitors, p.pageviews) for p in frozen), default=0))
+    width = max(len(frozen), 1) * WIDTH_PER_POINT
+    parts = [
+        f'<svg class="chart-svg" viewBox="0 0 {width} {HEIGHT}" preserveAspectRatio="none" '
+        f'role="img" aria-label="{escape(title)}" focusable="false">',
+        f"<desc>{escape(title)}</desc>",
+    ]
+    for i in range(GRID_LINES + 1):
+        y = _num(HEIGHT * i / GRID_LINES)
+        parts.append(
+            f'<line class="grid" x1="0" x2="{width}" y1="{y}" y2="{y}" '
+            'vector-effect="non-scaling-stroke"/>'
+        )
+    for i, point in enumerate(frozen):
+        x = i * WIDTH_PER_POINT
+        parts.append(_bar("bar-pageviews", x + 1, 8, point.pageviews, top))
+        parts.append(_bar("bar-visitors", x + 2.5, 5, point.visitors, top))
+        parts.append(
+            f'<rect class="hit" x="{x}" y="0" width="{WIDTH_PER_POINT}" height="{HEIGHT}">'
+            f"<title>{escape(point.summary)}</title></rect>"
+        )
+    parts.append("</svg>")
+    y_ticks = tuple(compact(top * (GRID_LINES - i) / GRID_LINES) for i in range(GRID_LINES + 1))
+    return Chart(
+        title=title,
+        svg=mark_safe("".join(parts)),  # noqa: S308  (every text above is escaped)
+        y_ticks=y_ticks,
+        x_ticks=spread_ticks(frozen),
+        points=frozen,
+    )
+
+
+def _bar(css_class: str, x: float, bar_width: float, value: int, top: int) -> str:
+    height = HEIGHT * max(value, 0) / top if top else 0
+    return (
+        f'<rect class="{css_class}" x="{_num(x)}" y="{_num(HEIGHT - height)}" '
+        f'width="{_num(bar_width)}" height="{_num(height)}"/>'
+    )

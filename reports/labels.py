@@ -1,0 +1,64 @@
+"""Words people read for dimensions, operators and stored values.
+
+Values stay plain strings here: templates escape them, so a tracked page
+named `<script>` is shown as text wherever a label appears.
+"""
+
+from reports.filters import Filter
+
+DIMENSION_LABELS: dict[str, str] = {
+    "hostname": "Hostname",
+    "pathname": "Page",
+    "referrer": "Referrer",
+    "referrer_host": "Referrer host",
+    "source": "Source",
+    "channel": "Channel",
+    "utm_source": "UTM source",
+    "utm_medium": "UTM medium",
+    "utm_campaign": "UTM campaign",
+    "utm_content": "UTM content",
+    "utm_term": "UTM term",
+    "country": "Country",
+    "browser": "Browser",
+    "os": "Operating system",
+    "device": "Device type",
+    "event": "Event",
+}
+OP_LABELS: dict[str, str] = {
+    "is": "is",
+    "is_not": "is not",
+    "contains": "contains",
+    "not_contains": "does not contain",
+    "matches": "matches",
+}
+# What the add-filter form offers; `matches` stays available to links and the API.
+FORM_OPS = ("is", "is_not", "contains", "not_contains")
+EMPTY_LABELS: dict[str, str] = {
+    "source": "Direct / none",
+    "referrer": "Direct / none",
+    "referrer_host": "Direct / none",
+    "country": "Unknown",
+    "browser": "Unknown",
+    "os": "Unknown",
+}
+
+
+def value_label(dimension: str, value: str) -> str:
+    """How a stored value reads in a table or a filter chip."""
+    if value == "":
+        return EMPTY_LABELS.get(dimension, "(none)")
+    if dimension in ("channel", "device"):
+        return value.capitalize()
+    if dimension == "country" and len(value) == 2 and value.isalpha():
+        return f"{flag(value)} {value.upper()}"
+    return value
+
+
+def flag(country_code: str) -> str:
+    """The flag emoji of an ISO 3166 code: two regional indicator letters, no data needed."""
+    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in country_code.upper())
+
+
+def filter_label(f: Filter) -> str:
+    """`Page is /pricing`, for chips, titles and chart descriptions."""
+    return f"{DIMENSION_LABELS[f.dimension]} {OP_LABELS[f.op]} {value_label(f.dimension, f.value)}"

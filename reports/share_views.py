@@ -1,0 +1,118 @@
+"""Share links: the read-only public dashboard, its password, and its settings.
+
+A share link shows one site's dashboard and nothing else of the account: no
+site switcher, no account menu, no settings, and every link on it stays
+under /share/<token>/. A wrong or disabled token is a 404, like a site of
+another account, so tokens cannot be told apart from nonsense.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Site
+from accounts.selectors import can_manage_site, get_shared_site, get_site_for_user
+from accounts.services import regenerate_share_token, set_share_password, set_sharing
+from reports import sharing
+from reports.scope import Scope
+from reports.views import render_dashboard, render_export, render_live, render_table
+
+MIN_PASSWORD_LENGTH = 8
+
+
+@require_http_methods(["GET", "POST"])
+def share_dashboard(request: HttpRequest, token: str) -> HttpResponse:
+    site = get_shared_site(token=token)
+    if not sharing.has_access(request.session, site):
+        return _password_page(request, site)
+    if request.method == "POST":
+        return HttpResponseRedirect(request.get_full_path())
+    return _private(render_dashboard(request, Scope(site, shared=True)))
+
+
+def _password_page(request: HttpRequest, site: Site) -> HttpResponse:
+    error, status = "", 200
+    if request.method == "POST":
+        if sharing.too_many_failures(site):
+            error, status = "Too many wrong passwords. Try again in a few minutes.", 429
+        elif sharing.unlock(request.session, site, request.POST.get("password", "")):
+            return HttpResponseRedirect(request.get_full_path())
+        else:
+            error, status = "That password is not right.", 403
+    return _private(
+        render(
+            request, "reports/share_password.html", {"error": error, "shared": True}, status=status
+        )
+    )
+
+
+@require_GET
+def share_table(request: HttpRequest, token: str, table: str) -> HttpResponse:
+    site = get_shared_site(token=token)
+    if not sharing.has_access(request.session, site):
+        return HttpResponseRedirect(reverse("reports:share_dashboard", args=[token]))
+    return _private(render_table(request, Scope(site, shared=True), table))
+
+
+@require_GET
+def share_export(request: HttpRequest, token: str, table: str) -> HttpResponse:
+    site = get_shared_site(token=token)
+    if not sharing.has_access(request.session, site):
+        return HttpResponseForbidden("This shared dashboard needs its password.")
+    return _private(render_export(request, Scope(site, shared=True), table))
+
+
+@require_GET
+def share_live(request: HttpRequest, token: str) -> HttpResponse:
+    site = get_shared_site(token=token)
+    if not sharing.has_access(request.session, site):
+        return HttpResponseForbidden("This shared dashboard needs its password.")
+    return render_live(Scope(site, shared=True))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Shared pages stay out of search engines and shared caches."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sharing_settings(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Turn the share link on or off, set its password, or make a new link."""
+    site = get_site_for_user(user=request.user, public_id=public_id)
+    if not can_manage_site(user=request.user, site=site):
+        raise PermissionDenied("Only owners and admins change sharing.")
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        password = request.POST.get("password", "")
+        if action == "enable":
+            set_sharing(site=site, enabled=True)
+            messages.success(request, "The share link is on.")
+        elif action == "disable":
+            set_sharing(site=site, enabled=False)
+            messages.success(request, "The share link is off; it shows nothing now.")
+        elif action == "regenerate":
+            regenerate_share_token(site=site)
+            messages.success(request, "A new link was made; the old one no longer works.")
+        elif action == "password" and len(password) >= MIN_PASSWORD_LENGTH:
+            set_share_password(site=site, password=password)
+            messages.success(request, "The shared dashboard now asks for this password.")
+        elif action == "password":
+            messages.error(request, f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        elif action == "remove_password":
+            set_share_password(site=site, password="")
+            messages.success(request, "The shared dashboard no longer asks for a password.")
+        return HttpResponseRedirect(reverse("reports:sharing", args=[site.public_id]))
+    share_url = ""
+    if site.share_token:
+        share_url = request.build_absolute_uri(
+            reverse("reports:share_dashboard", args=[site.share_token])
+        )
+    context = {"site": site, "share_url": share_url, "dashboard_href": Scope(site).dashboard()}
+    return render(request, "reports/sharing.html", context)

@@ -1,0 +1,59 @@
+"""Who may open a password-protected shared dashboard.
+
+Entering the password stores a key in the visitor's session. The key is an
+HMAC of the site, its share token and its password *hash*: changing the
+password or regenerating the link changes the key, so everyone who unlocked
+the old one is locked out at once, without a table of grants.
+
+Wrong passwords are counted per link in the cache (the database: no Redis)
+and refused for a while after too many, so a short password cannot be
+guessed at the speed of the network.
+"""
+
+from django.contrib.auth.hashers import check_password
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+from accounts.models import Site
+
+SESSION_KEY = "shared_dashboards"
+MAX_GRANTS = 20  # per session; the oldest is forgotten first
+MAX_FAILURES = 10
+FAILURE_WINDOW_S = 15 * 60
+
+
+def _key(site: Site) -> str:
+    value = f"{site.pk}:{site.share_token}:{site.share_password}"
+    return salted_hmac("reports.sharing", value).hexdigest()
+
+
+def has_access(session: SessionBase, site: Site) -> bool:
+    """True for a shared site without a password, or once its password was entered."""
+    if not site.share_enabled or not site.share_token:
+        return False
+    return not site.share_password or _key(site) in session.get(SESSION_KEY, [])
+
+
+def _failures_key(site: Site) -> str:
+    return f"share-password-failures:{site.pk}"
+
+
+def too_many_failures(site: Site) -> bool:
+    return (cache.get(_failures_key(site)) or 0) >= MAX_FAILURES
+
+
+def unlock(session: SessionBase, site: Site, password: str) -> bool:
+    """Check the password; when right, remember it in the session."""
+    if not site.share_password or not check_password(password, site.share_password):
+        key = _failures_key(site)
+        cache.add(key, 0, FAILURE_WINDOW_S)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, FAILURE_WINDOW_S)
+        return False
+    grants = [g for g in session.get(SESSION_KEY, []) if g != _key(site)]
+    session[SESSION_KEY] = [*grants, _key(site)][-MAX_GRANTS:]
+    session.cycle_key()
+    return True
