@@ -4,6 +4,7 @@ Values stay plain strings here: templates escape them, so a tracked page
 named `<script>` is shown as text wherever a label appears.
 """
 
+from reports.countries import country_name
 from reports.filters import Filter
 
 DIMENSION_LABELS: dict[str, str] = {
@@ -49,14 +50,9 @@ def value_label(dimension: str, value: str) -> str:
         return EMPTY_LABELS.get(dimension, "(none)")
     if dimension in ("channel", "device"):
         return value.capitalize()
-    if dimension == "country" and len(value) == 2 and value.isalpha():
-        return f"{flag(value)} {value.upper()}"
+    if dimension == "country":
+        return country_name(value)
     return value
-
-
-def flag(country_code: str) -> str:
-    """The flag emoji of an ISO 3166 code: two regional indicator letters, no data needed."""
-    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in country_code.upper())
 
 
 def filter_label(f: Filter) -> str:
