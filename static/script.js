@@ -1,78 +1,65 @@
-/* Cookieless analytics tracker. No cookies, no storage, no fingerprinting.
-   <script src="https://HOST/script.js" data-site="SITEID" defer></script>
-   Options: data-spa="auto|history|hash", data-auto="false", data-honor-dnt="true",
-   data-canonical="false", data-excluded-domains="a.com,b.com", data-included-domains="...".
-   API: window.fathom.trackPageview({url, referrer}), window.fathom.trackEvent(name, {_value}). */
-(function (w, d) {
-  "use strict";
-  var s = d.currentScript || d.querySelector("script[data-site]");
-  if (!s) return;
-  var a = function (k) { return s.getAttribute("data-" + k); };
-  var site = a("site");
-  var endpoint = new URL("/api/event", s.src).href;
-  var list = function (v) { return v ? v.split(",").map(function (x) { return x.trim(); }) : []; };
-  var excluded = list(a("excluded-domains")), included = list(a("included-domains"));
-  var loc = w.location, hist = w.history, nav = w.navigator;
-  var shown = 0, visibleSince = Date.now(), lastUrl = null;
+/* Cookieless analytics tracker: no cookies, no storage. Options: tracking/script.py */
+((w, d, nav, loc) => {
+const s = d.currentScript || d.querySelector("script[data-site]");
+if (!s || !s.src) return;
+const a = (k) => s.getAttribute("data-" + k);
+const list = (k) => (a(k) || "").toLowerCase().split(",").map((x) => x.trim()).filter(Boolean);
+const site = a("site"), spa = a("spa"), api = new URL("/api/event", s.src).href;
+const ex = list("excluded-domains"), inc = list("included-domains");
+const now = () => performance.now(), vis = () => d.visibilityState == "visible";
+// The page's visible ms: `shown` plus the time since `since` (null while hidden).
+let last, shown = 0, since = null;
 
-  function blocked() {
-    var h = loc.hostname;
-    if (a("honor-dnt") === "true" && (nav.doNotTrack === "1" || w.doNotTrack === "1")) return true;
-    if (excluded.indexOf(h) > -1) return true;
-    if (included.length && included.indexOf(h) < 0) return true;
-    return /^localhost$|^127\.|^\[::1\]$/.test(h) && a("allow-local") !== "true";
+const blocked = (h = loc.hostname) =>
+  (a("honor-dnt") == "true" && (nav.doNotTrack || w.doNotTrack) == 1) ||
+  ex.includes(h) || (inc.length && !inc.includes(h)) ||
+  (/^(localhost|127\.[\d.]+|\[::1\])$/.test(h) && a("allow-local") != "true");
+const send = (b) => {
+  if (!site || blocked()) return;
+  b.site = site;
+  if (!(nav.sendBeacon && nav.sendBeacon(api, JSON.stringify(b))))
+    new Image().src = api + "?" + new URLSearchParams(b);
+};
+const flush = () => {
+  if (since != null) shown += now() - since;
+  since = null;
+  if (last && shown >= 1000) {
+    send({ type: "engagement", url: last, duration: Math.round(shown) });
+    shown = 0;
   }
-  function pageUrl() {
-    var c = a("canonical") !== "false" && d.querySelector('link[rel="canonical"][href]');
-    var u = new URL(c ? c.href : loc.href);
-    if (!c) u.hash = a("spa") === "hash" ? u.hash : "";
-    return u.href;
+};
+const pageUrl = () => {
+  const c = a("canonical") != "false" && d.querySelector('link[rel="canonical"][href]');
+  const u = new URL(c ? c.href : loc.href);
+  if (!c && spa != "hash") u.hash = "";
+  return u.href;
+};
+const trackPageview = (o = {}) => {
+  const url = o.url ? new URL(o.url, loc.href).href : pageUrl();
+  if (!o.url && url == last) return;
+  flush();
+  const referrer = o.referrer != null ? o.referrer : last || d.referrer;
+  last = url;
+  shown = 0;
+  since = vis() ? now() : null;
+  send({ type: "pageview", url, referrer });
+};
+const trackEvent = (name, o) =>
+  send({ type: "event", name: "" + name, url: last || pageUrl(),
+    value: Math.round(o && o._value) || 0 });
+const pv = () => trackPageview();
+
+d.addEventListener("visibilitychange", () => (vis() ? (since = now()) : flush()));
+w.addEventListener("pagehide", flush);
+if (spa && spa != "false") {
+  for (const m of ["pushState", "replaceState"]) {
+    const f = history[m];
+    history[m] = function () { const r = f.apply(this, arguments); pv(); return r; };
   }
-  function send(body) {
-    if (!site || blocked()) return;
-    body.site = site;
-    var json = JSON.stringify(body);
-    if (nav.sendBeacon && nav.sendBeacon(endpoint, new Blob([json], { type: "text/plain" }))) return;
-    var q = Object.keys(body).map(function (k) { return k + "=" + encodeURIComponent(body[k]); });
-    new Image().src = endpoint + "?" + q.join("&");
-  }
-  function engaged() {
-    if (!lastUrl) return;
-    var ms = shown + (d.visibilityState === "visible" ? Date.now() - visibleSince : 0);
-    if (ms >= 1000) send({ type: "engagement", url: lastUrl, duration: Math.round(ms) });
-    shown = 0; visibleSince = Date.now();
-  }
-  function trackPageview(o) {
-    o = o || {};
-    var url = o.url || pageUrl();
-    if (url === lastUrl && !o.url) return;
-    engaged();
-    lastUrl = url;
-    send({ url: url, referrer: o.referrer !== undefined ? o.referrer : d.referrer });
-  }
-  function trackEvent(name, o) {
-    o = o || {};
-    send({ type: "event", name: String(name), url: lastUrl || pageUrl(), value: o._value || 0 });
-  }
-  d.addEventListener("visibilitychange", function () {
-    if (d.visibilityState === "hidden") { shown += Date.now() - visibleSince; engaged(); }
-    else visibleSince = Date.now();
-  });
-  if (a("spa")) {
-    var wrap = function (m) {
-      var orig = hist[m];
-      hist[m] = function () { var r = orig.apply(this, arguments); trackPageview(); return r; };
-    };
-    wrap("pushState"); wrap("replaceState");
-    w.addEventListener("popstate", function () { trackPageview(); });
-    if (a("spa") === "hash") w.addEventListener("hashchange", function () { trackPageview(); });
-  }
-  w.fathom = { trackPageview: trackPageview, trackEvent: trackEvent, send: send };
-  if (a("auto") !== "false") {
-    if (d.visibilityState === "prerender") {
-      d.addEventListener("visibilitychange", function once() {
-        if (d.visibilityState !== "prerender") { d.removeEventListener("visibilitychange", once); trackPageview(); }
-      });
-    } else trackPageview();
-  }
-})(window, document);
+  w.addEventListener("popstate", pv);
+  if (spa == "hash") w.addEventListener("hashchange", pv);
+}
+w.fathom = { trackPageview, trackEvent };
+if (a("auto") != "false")
+  d.prerendering ? d.addEventListener("prerenderingchange", pv, { once: true }) : pv();
+})(window, document, navigator, location);

@@ -50,7 +50,7 @@ def parse_body(body: bytes) -> dict:
         raise HitRejected("body is not UTF-8 text") from None
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep
         raise HitRejected("body is not valid JSON") from None
     if not isinstance(data, dict):
         raise HitRejected("body must be a JSON object")
@@ -60,13 +60,12 @@ def parse_body(body: bytes) -> dict:
 def parse_hit(data: dict) -> HitRequest:
     """Check the fields of one hit; raise HitRejected naming the first problem."""
     site = _string(data, "site", required=True, max_length=16)
-    if not SITE_ID_RE.match(site):
+    if not SITE_ID_RE.fullmatch(site):
         raise HitRejected("site is not a valid site id")
 
-    hit_type = _string(data, "type", default="pageview", max_length=20)
     name = _string(data, "name", max_length=MAX_EVENT_NAME_LENGTH).strip()
-    if hit_type == "pageview" and name:
-        hit_type = "event"
+    # Without a type, a hit with a name is an event (older trackers sent no type).
+    hit_type = _string(data, "type", default="event" if name else "pageview", max_length=20)
     if hit_type not in HIT_TYPES:
         raise HitRejected(f"type must be one of {', '.join(HIT_TYPES)}")
     if hit_type == "event" and not name:
@@ -83,6 +82,12 @@ def parse_hit(data: dict) -> HitRequest:
 
     value = _integer(data, "value", maximum=MAX_VALUE_CENTS)
     duration_ms = _integer(data, "duration", maximum=MAX_DURATION_MS)
+    if hit_type == "engagement" and not duration_ms:
+        raise HitRejected("an engagement needs a duration")
+    if hit_type != "event":  # only events carry a name and a value
+        name, value = "", 0
+    if hit_type != "engagement":
+        duration_ms = 0
     return HitRequest(
         site=site,
         type=hit_type,
@@ -116,7 +121,8 @@ def _integer(data: dict, key: str, *, maximum: int) -> int:
     value = data.get(key)
     if value is None or value == "":
         return 0
-    if isinstance(value, str) and value.isdigit():
+    # Digits as text (GET hits carry every field as text); bounded before int().
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise HitRejected(f"{key} must be a whole number")
