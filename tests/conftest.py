@@ -1,6 +1,21 @@
+from pathlib import Path
+
 import pytest
 
 from tests.support.factories import SiteFactory, UserFactory
+
+E2E = Path(__file__).parent / "e2e"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Factories give every user a password; the real hasher costs ~0.3 s each.
+
+    Not for end-to-end tests: their users log in to a separate gunicorn
+    process, which only knows the production hashers.
+    """
+    if E2E not in Path(request.node.path).parents:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
