@@ -120,8 +120,8 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     }
     if not scope.shared:
         others = sites_visible_to(user=request.user).exclude(pk=site.pk)
-        keep = urlencode(state.range.params())
-        context["other_sites"] = [(s.name, Scope(s).dashboard() + "?" + keep) for s in others]
+        keep = "?" + urlencode(state.range.params()) if state.range.params() else ""
+        context["other_sites"] = [(s.name, Scope(s).dashboard() + keep) for s in others]
         context["can_manage"] = can_manage_site(user=request.user, site=site)
     return render(request, "reports/dashboard.html", context, status=400 if errors else 200)
 
