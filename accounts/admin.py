@@ -1,6 +1,21 @@
-from django.contrib import admin
+"""The staff admin: users, accounts, members, sites and (accounts.billing.admin) billing.
 
-from accounts.models import Account, Membership, Site
+Only staff reach /admin/, and its login goes through the product's own login
+page, so the throttle and the second factor apply to staff too.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from accounts.billing.admin import SubscriptionInline
+from accounts.billing.services import extend_trial
+from accounts.models import Account, ApiKey, Invitation, Membership, Site, SiteDeletion
+from accounts.services.team import set_suspended
+
+admin.site.login = login_required(admin.site.login)
+TRIAL_EXTENSION_DAYS = 14
 
 
 class MembershipInline(admin.TabularInline):
@@ -9,18 +24,129 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class SiteInline(admin.TabularInline):
+    model = Site
+    extra = 0
+    fields = ["name", "public_id", "time_zone", "retention_months"]
+    readonly_fields = ["public_id"]
+    show_change_link = True
+
+
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["name", "created", "suspended"]
-    list_filter = ["suspended"]
-    search_fields = ["name", "memberships__user__email"]
-    inlines = [MembershipInline]
+    list_display = ["name", "owner", "plan", "status", "site_count", "created", "suspended"]
+    list_filter = ["suspended", "subscription__status", "subscription__plan"]
+    search_fields = ["name", "memberships__user__email", "sites__public_id"]
+    inlines = [SubscriptionInline, MembershipInline, SiteInline]
+    actions = ["suspend", "unsuspend", "extend_trial"]
+    date_hierarchy = "created"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
+        return super().get_queryset(request).select_related("subscription__plan")
+
+    @admin.display(description="owner")
+    def owner(self, account: Account) -> str:
+        owner = (
+            account.memberships.filter(role=Membership.Role.OWNER).select_related("user").first()
+        )
+        return owner.user.email if owner else "—"
+
+    @admin.display(description="plan")
+    def plan(self, account: Account) -> str:
+        subscription = getattr(account, "subscription", None)
+        return subscription.plan.name if subscription else "—"
+
+    @admin.display(description="status")
+    def status(self, account: Account) -> str:
+        subscription = getattr(account, "subscription", None)
+        return subscription.status if subscription else "—"
+
+    @admin.display(description="sites")
+    def site_count(self, account: Account) -> int:
+        return account.sites.count()
+
+    @admin.action(description="Suspend: keep collecting, show members a notice")
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
+        for account in queryset:
+            set_suspended(account=account, suspended=True)
+        messages.success(request, f"Suspended {queryset.count()} account(s).")
+
+    @admin.action(description="Unsuspend")
+    def unsuspend(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
+        for account in queryset:
+            set_suspended(account=account, suspended=False)
+        messages.success(request, f"Unsuspended {queryset.count()} account(s).")
+
+    @admin.action(description=f"Extend the trial by {TRIAL_EXTENSION_DAYS} days")
+    def extend_trial(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
+        done = 0
+        for account in queryset.select_related("subscription"):
+            if hasattr(account, "subscription"):
+                extend_trial(subscription=account.subscription, days=TRIAL_EXTENSION_DAYS)
+                done += 1
+        messages.success(request, f"Extended {done} trial(s) by {TRIAL_EXTENSION_DAYS} days.")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "account", "role"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "account__name"]
+    list_select_related = ["user", "account"]
+    autocomplete_fields = ["user", "account"]
 
 
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
-    list_display = ["name", "public_id", "account", "time_zone", "created"]
-    search_fields = ["name", "public_id", "hostnames"]
+    list_display = [
+        "name",
+        "public_id",
+        "account",
+        "time_zone",
+        "retention_months",
+        "share_enabled",
+        "created",
+    ]
+    list_filter = ["retention_months", "share_enabled", "time_zone"]
+    search_fields = ["name", "public_id", "hostnames", "account__name"]
     list_select_related = ["account"]
+    autocomplete_fields = ["account"]
     # A hash from make_password: typing a plain password here would not work.
-    readonly_fields = ["share_password"]
+    readonly_fields = ["share_password", "public_id"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "account", "role", "created", "expires", "accepted"]
+    list_filter = ["role"]
+    search_fields = ["email", "account__name"]
+    list_select_related = ["account"]
+    exclude = ["token_hash"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "prefix",
+        "user",
+        "account",
+        "site",
+        "can_write",
+        "last_used",
+        "revoked",
+    ]
+    list_filter = ["can_write"]
+    search_fields = ["name", "prefix", "user__email", "account__name"]
+    list_select_related = ["user", "account", "site"]
+    exclude = ["key_hash"]
+    readonly_fields = ["prefix", "last_used"]
+
+
+@admin.register(SiteDeletion)
+class SiteDeletionAdmin(admin.ModelAdmin):
+    list_display = ["site_id", "public_id", "deleted", "finished"]
+    search_fields = ["public_id"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

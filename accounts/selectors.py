@@ -1,11 +1,14 @@
 """Reads about accounts and sites, each checking who may see what."""
 
+import hashlib
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from accounts.models import Membership, Site
+from accounts.models import Account, ApiKey, Invitation, Membership, Site
 
 
 def sites_visible_to(*, user: AbstractBaseUser) -> QuerySet[Site]:
@@ -51,3 +54,62 @@ def tracked_sites() -> list[dict]:
             "pk", "public_id", "hostnames", "time_zone", "query_params"
         ).order_by("pk")
     ]
+
+
+def account_is_suspended(*, site: Site) -> bool:
+    """Whether the site's account is suspended: dashboards then show a notice instead.
+
+    Hits keep being collected; only reading is blocked (reports views call this).
+    """
+    return Account.objects.filter(pk=site.account_id, suspended=True).exists()
+
+
+def memberships_of(*, user: AbstractBaseUser) -> QuerySet[Membership]:
+    """The user's memberships, with their accounts, by account name."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("account")
+        .order_by("account__name", "account_id")
+    )
+
+
+def get_account_for_user(*, user: AbstractBaseUser, account_id: int) -> Account:
+    """The account, or 404 for accounts the user is not a member of (as for missing ones)."""
+    if not user.is_authenticated:
+        raise Http404("No such account")
+    return get_object_or_404(Account, pk=account_id, memberships__user=user)
+
+
+def members_of(*, account: Account) -> QuerySet[Membership]:
+    return Membership.objects.filter(account=account).select_related("user").order_by("user__email")
+
+
+def get_member(*, account: Account, membership_id: int) -> Membership:
+    """A membership of this account only: ids from other accounts give 404."""
+    return get_object_or_404(Membership, pk=membership_id, account=account)
+
+
+def pending_invitations(*, account: Account) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        account=account, accepted__isnull=True, expires__gt=timezone.now()
+    )
+
+
+def find_invitation(*, token: str) -> Invitation | None:
+    """The open, unexpired invitation this token belongs to, if any."""
+    token_hash = hashlib.sha256(token.encode()).hexdigest()
+    return (
+        Invitation.objects.select_related("account")
+        .filter(token_hash=token_hash, accepted__isnull=True, expires__gt=timezone.now())
+        .first()
+    )
+
+
+def sites_of_account(*, account: Account) -> QuerySet[Site]:
+    return Site.objects.filter(account=account).order_by("name")
+
+
+def api_keys_of(*, user: AbstractBaseUser) -> QuerySet[ApiKey]:
+    return ApiKey.objects.filter(user=user).select_related("account", "site")

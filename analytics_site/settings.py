@@ -187,3 +187,37 @@ COLLECTOR_CLIENT_IP_HEADER = env_str("COLLECTOR_CLIENT_IP_HEADER", "")
 # Each worker thread holds one persistent database connection.
 WORKER_PROCESSES = env_int("WORKER_PROCESSES", 1)
 WORKER_THREADS = env_int("WORKER_THREADS", 4)
+
+# --- Email --------------------------------------------------------------------
+# Sign-up verification, password resets, invitations and usage notices.
+# Development: the console or file backend; production: SMTP.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / ".state" / "emails"))
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Analytics <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Accounts -----------------------------------------------------------------
+# Failed logins allowed per email address (and, 4x as many, per client
+# address) within the window before further attempts are refused.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_FAILURE_WINDOW_S = env_int("LOGIN_FAILURE_WINDOW_S", 900)
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+EMAIL_VERIFICATION_DAYS = env_int("EMAIL_VERIFICATION_DAYS", 3)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600 * 24)
+# Days after a site's deletion during which `purge_old_facts` deletes data
+# that queued hits may still have written for it.
+SITE_DELETION_SWEEP_DAYS = env_int("SITE_DELETION_SWEEP_DAYS", 3)
+
+# --- Billing (docs/billing.md) -------------------------------------------------
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+BILLING_CURRENCY = env_str("BILLING_CURRENCY", "usd")
+BILLING_TRIAL_DAYS = env_int("BILLING_TRIAL_DAYS", 30)
+# Days over the plan's limit before members are asked to upgrade.
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)

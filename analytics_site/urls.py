@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views.auth import login_view
 from analytics_site.health import health
 from tracking.collector import collect
 from tracking.script import tracker_script
@@ -11,7 +12,8 @@ urlpatterns = [
     path("script.js", tracker_script, name="tracker_script"),
     path("health", health, name="health"),
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path("", include("reports.urls")),
 ]

@@ -22,11 +22,23 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone")
 
 
+RETENTION_CHOICES = [
+    (0, "Keep forever"),
+    (6, "6 months"),
+    (12, "12 months"),
+    (24, "24 months"),
+    (36, "36 months"),
+    (60, "60 months"),
+]
+
+
 class Account(models.Model):
-    """An organisation: it has members, sites and (later) a plan."""
+    """An organisation: it has members, sites and a subscription (accounts.billing)."""
 
     name = models.CharField(max_length=200)
     created = models.DateTimeField(auto_now_add=True)
+    # Set by staff in the admin: hits are still collected (never dropped),
+    # but members see a notice instead of dashboards.
     suspended = models.BooleanField(default=False)
 
     def __str__(self) -> str:
@@ -75,6 +87,9 @@ class Site(models.Model):
     share_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
     # Empty: no password. Otherwise a hash from make_password, never the password.
     share_password = models.CharField(max_length=128, blank=True, default="")
+    # Raw facts older than this many months are purged by `purge_old_facts`;
+    # rollups keep the totals. 0 keeps everything.
+    retention_months = models.PositiveSmallIntegerField(default=0, choices=RETENTION_CHOICES)
 
     def __str__(self) -> str:
         return self.name
@@ -86,3 +101,20 @@ class Site(models.Model):
     @property
     def hostname_list(self) -> list[str]:
         return [h.strip().lower() for h in self.hostnames.splitlines() if h.strip()]
+
+
+class SiteDeletion(models.Model):
+    """A deleted site whose tracking data is (or was) being removed.
+
+    The site row goes at once; its facts and rollups are deleted in chunks,
+    first right away, then again by `purge_old_facts` for a few days, since
+    hits already queued for the site may still be written after it is gone.
+    """
+
+    site_id = models.BigIntegerField(unique=True)
+    public_id = models.CharField(max_length=16)
+    deleted = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"site {self.site_id} ({self.public_id})"

@@ -1,0 +1,107 @@
+"""Writes for accounts and sites: creating, changing and deleting them."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from accounts.models import Account, Membership, Site, SiteDeletion
+from tracking.services import delete_site_data
+
+# Chunks per table deleted during the request; `purge_old_facts` finishes the rest.
+INLINE_DELETE_CHUNKS = 20
+
+
+@transaction.atomic
+def create_account_with_owner(*, user: AbstractBaseUser, name: str) -> Account:
+    """A new account owned by `user`, on a free trial of the smallest plan."""
+    from accounts.billing.services import start_trial
+
+    account = Account.objects.create(name=name)
+    Membership.objects.create(account=account, user=user, role=Membership.Role.OWNER)
+    start_trial(account=account)
+    return account
+
+
+def create_site(
+    *, account: Account, name: str, hostnames: list[str], time_zone: str = "UTC"
+) -> Site:
+    site = Site(account=account, name=name, hostnames="\n".join(hostnames), time_zone=time_zone)
+    site.full_clean()
+    site.save()
+    return site
+
+
+SITE_FIELDS = ("name", "hostnames", "time_zone", "query_params", "retention_months")
+
+
+def update_site(*, site: Site, **changes: object) -> Site:
+    """Change a site's settings; unknown fields are refused, values are validated."""
+    unknown = set(changes) - set(SITE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a site setting: {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(site, field, value)
+    site.full_clean()
+    site.save(update_fields=list(changes))
+    return site
+
+
+def delete_site(*, site: Site) -> SiteDeletion:
+    """Delete the site now and its tracking data in chunks.
+
+    A tombstone remembers the site id: hits already queued may still be
+    written after this, and `purge_old_facts` deletes data of tombstoned
+    sites again until SITE_DELETION_SWEEP_DAYS have passed.
+    """
+    with transaction.atomic():
+        tombstone, _ = SiteDeletion.objects.get_or_create(
+            site_id=site.pk, defaults={"public_id": site.public_id}
+        )
+        site.delete()
+    delete_site_data(site_id=tombstone.site_id, max_chunks=INLINE_DELETE_CHUNKS)
+    return tombstone
+
+
+def create_user(*, email: str, password: str, is_active: bool = True) -> AbstractBaseUser:
+    """A user whose username is the (lower-cased) email address."""
+    email = email.strip().lower()
+    user = get_user_model().objects.create_user(username=email, email=email, password=password)
+    if not is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return user
+
+
+def new_share_token() -> str:
+    """32 random bytes, URL-safe: unguessable, unlike the published public_id."""
+    return secrets.token_urlsafe(32)
+
+
+def set_sharing(*, site: Site, enabled: bool) -> Site:
+    """Turn the read-only public dashboard on or off; the first time makes its token."""
+    site.share_enabled = enabled
+    if enabled and not site.share_token:
+        site.share_token = new_share_token()
+    site.save(update_fields=["share_enabled", "share_token"])
+    return site
+
+
+def regenerate_share_token(*, site: Site) -> Site:
+    """A new link; the old one stops working at once (e.g. after it leaked)."""
+    site.share_token = new_share_token()
+    site.save(update_fields=["share_token"])
+    return site
+
+
+def set_share_password(*, site: Site, password: str) -> Site:
+    """Store only a hash; an empty password makes the shared dashboard public.
+
+    Visitors who unlocked the page keep access only while the hash is the
+    same (reports.sharing), so a new password locks everyone out.
+    """
+    site.share_password = make_password(password) if password else ""
+    site.save(update_fields=["share_password"])
+    return site
