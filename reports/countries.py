@@ -68,5 +68,5 @@ NAMES: dict[str, str] = {
 
 
 def country_name(code: str) -> str:
-    """"United Kingdom" for "GB"; an unknown code is shown as it is."""
+    """The name of a code ("GB": "United Kingdom"); an unknown code is shown as it is."""
     return NAMES.get(code.upper(), code) if code else "Unknown"
