@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.billing.gateway import get_gateway
 from accounts.billing.models import Invoice, InvoiceLine, Plan, Subscription, UsageNotice
 from accounts.billing.periods import Period, billing_period, money, prorate
+from accounts.billing.plans import ensure_standard_plans
 from accounts.billing.usage import current_usage
 from accounts.emails import absolute_url, send_templated
 from accounts.models.core import Account, Membership
@@ -40,7 +41,11 @@ def utc_today() -> dt.date:
 
 
 def trial_plan() -> Plan:
-    return Plan.objects.filter(is_custom=False, is_active=True).order_by("monthly_pageviews")[0]
+    """The smallest public plan: a trial's allowance."""
+    plans = Plan.objects.filter(is_custom=False, is_active=True).order_by("monthly_pageviews")
+    if not plans.exists():
+        ensure_standard_plans()
+    return plans[0]
 
 
 def start_trial(*, account: Account, today: dt.date | None = None) -> Subscription:

@@ -22,10 +22,34 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class AccountFactory(factory.django.DjangoModelFactory):
+    """An account on a fresh trial, as sign-up makes them."""
+
     class Meta:
         model = Account
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Account {n}")
+
+    @factory.post_generation
+    def subscription(obj, create, extracted, **kwargs):
+        if create:
+            from accounts.billing.services import start_trial
+
+            start_trial(account=obj)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    account = factory.SubFactory(AccountFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.VIEWER
+
+
+def member_of(account: Account, role: str, **user_fields) -> object:
+    """A new user with `role` in `account`."""
+    return MembershipFactory(account=account, role=role, user=UserFactory(**user_fields)).user
 
 
 class SiteFactory(factory.django.DjangoModelFactory):
