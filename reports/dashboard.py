@@ -67,11 +67,15 @@ def card(metric: Metric, current: Totals, previous: Totals) -> Card:
 
     Rates change in percentage points (a bounce rate going from 40% to 44%
     is "+4 pts", not "+10%"); everything else in percent of the old value.
+    After an empty period every figure is "new", as no change can be told.
     """
     now, before = metric.get(current), metric.get(previous)
     display, exact = _show(metric.kind, now)
+    nothing_before = not (previous.pageviews or previous.visits or previous.completions)
     if now == before:
         change, direction = ("" if not now else "0%"), 0
+    elif nothing_before:
+        change, direction = "new", 0
     elif metric.kind == "percent":
         points = round((now - before) * 100)
         change, direction = f"{points:+d} pts".replace("-", "−"), (now > before) - (now < before)

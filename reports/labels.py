@@ -8,22 +8,23 @@ from reports.countries import country_name
 from reports.filters import Filter
 
 DIMENSION_LABELS: dict[str, str] = {
-    "hostname": "Hostname",
+    # In the add-filter form's order: the most asked-for first.
     "pathname": "Page",
+    "source": "Source",
     "referrer": "Referrer",
     "referrer_host": "Referrer host",
-    "source": "Source",
     "channel": "Channel",
+    "country": "Country",
+    "event": "Event",
     "utm_source": "UTM source",
     "utm_medium": "UTM medium",
     "utm_campaign": "UTM campaign",
     "utm_content": "UTM content",
     "utm_term": "UTM term",
-    "country": "Country",
     "browser": "Browser",
     "os": "Operating system",
     "device": "Device type",
-    "event": "Event",
+    "hostname": "Hostname",
 }
 OP_LABELS: dict[str, str] = {
     "is": "is",

@@ -7,7 +7,7 @@ BY_KEY = {m.key: m for m in METRICS}
 
 
 def test_a_count_changes_in_percent_of_the_previous_period():
-    c = card(BY_KEY["visitors"], Totals(visitors=150), Totals(visitors=100))
+    c = card(BY_KEY["visitors"], Totals(visitors=150), Totals(visitors=100, visits=100))
     assert (c.display, c.change, c.trend) == ("150", "+50%", "good")
 
 
@@ -22,7 +22,7 @@ def test_a_higher_bounce_rate_is_bad_news():
 
 
 def test_something_from_nothing_is_new():
-    c = card(BY_KEY["completions"], Totals(completions=3), Totals())
+    c = card(BY_KEY["completions"], Totals(completions=3), Totals(pageviews=5, visits=2))
     assert (c.change, c.trend) == ("new", "good")
 
 
@@ -34,3 +34,8 @@ def test_nothing_in_both_periods_shows_no_change():
 def test_big_numbers_are_compact_with_the_exact_figure_kept():
     c = card(BY_KEY["pageviews"], Totals(pageviews=123_456), Totals(pageviews=123_456))
     assert (c.display, c.exact, c.change) == ("123k", "123,456", "0%")
+
+
+def test_after_an_empty_period_every_figure_is_new_and_neutral():
+    c = card(BY_KEY["bounce_rate"], Totals(visits=10, bounces=4), Totals())
+    assert (c.change, c.trend) == ("new", "flat")
