@@ -23,6 +23,7 @@ from reports.dashboard import build_dashboard, build_table_rows, range_visitors
 from reports.history import first_data_day
 from reports.labels import DIMENSION_LABELS, FORM_OPS, OP_LABELS, filter_label
 from reports.panels import TABLES, Table
+from reports.patterns import pattern_problem
 from reports.queries import breakdown, live_visitors, totals
 from reports.ranges import CUSTOM, PRESETS, parse_range, today_in
 from reports.scope import Scope, stats_query
@@ -73,6 +74,11 @@ def _view(request: HttpRequest, scope: Scope) -> tuple[ViewState, list[str], dt.
     first_day = first_data_day(site.pk)
     today = today_in(site.time_zone, timezone.now())
     state, errors = parse_view(request.GET, today=today, first_data_day=first_day)
+    for f in state.filters:
+        problem = pattern_problem(f)
+        if problem:
+            errors.append(problem)
+            state = state.without_filter(f)
     return state, errors, first_day
 
 

@@ -300,3 +300,18 @@ def test_admin_is_for_staff_only(client, owner):
     owner.save()
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/accounts/site/").status_code == 200
+
+
+def test_a_pattern_the_database_refuses_gives_a_message_not_a_500(client, owner, traffic):
+    client.force_login(owner)
+    response = dashboard(client, traffic, **ONE_DAY, f=r"pathname:matches:\N{LATIN SMALL LETTER A}")
+    assert response.status_code == 400
+    assert "was ignored" in unescape(response.content.decode())
+
+
+def test_a_pattern_filter_narrows_the_dashboard(client, owner, traffic):
+    client.force_login(owner)
+    body = dashboard(
+        client, traffic, **ONE_DAY, f="pathname:matches:^/(docs|pricing)$"
+    ).content.decode()
+    assert rows_of(body, "pages") == ["/docs", "/pricing"]
