@@ -19,13 +19,19 @@ def theirs():
     site = SiteFactory(name="Theirs", owner=UserFactory(email="b-owner@example.com"))
     account = site.account
     viewer = member_of(account, Membership.Role.VIEWER, email="b-viewer@example.com")
-    invitation = Invitation.objects.create(account=account, email="x@example.com",
-                                           token_hash="0" * 64, expires="2999-01-01T00:00Z")  # fmt: skip
+    invitation = Invitation.objects.create(
+        account=account, email="x@example.com", token_hash="0" * 64, expires="2999-01-01T00:00Z"
+    )
     key, _ = create_api_key(
         user=account.memberships.get(role="owner").user, account=account, name="b"
     )
-    return {"account": account, "site": site, "membership": viewer.memberships.get(), "invitation": invitation,
-            "key": key}  # fmt: skip
+    return {
+        "account": account,
+        "site": site,
+        "membership": viewer.memberships.get(),
+        "invitation": invitation,
+        "key": key,
+    }
 
 
 @pytest.fixture
