@@ -1,0 +1,122 @@
+"""Invitations, ownership, leaving, deleting accounts and sites with their data, retention."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import Account, Membership, Site, SiteDeletion
+from accounts.selectors import find_invitation
+from accounts.services import team
+from accounts.services.sites import delete_site
+from tests.support.factories import SiteFactory, UserFactory, member_of
+from tests.support.hits import queued_hit
+from tracking.ingest import ingest_batch
+from tracking.models import DailyRollup, Fact, HourlyTotal, VisitorState
+
+pytestmark = pytest.mark.django_db
+
+
+def traffic(site, at):
+    ingest_batch([queued_hit(site, at=at, url="https://example.com/")])
+
+
+def rows(site_id) -> int:
+    return sum(m.objects.filter(site_id=site_id).count()
+               for m in (Fact, DailyRollup, HourlyTotal, VisitorState))  # fmt: skip
+
+
+def test_an_invitation_is_emailed_and_accepted_by_its_address(owner, site, mailoutbox):
+    invitation, token = team.invite(
+        actor=owner, account=site.account, email="Ann@example.com", role="admin"
+    )
+    assert mailoutbox[0].to == ["ann@example.com"] and token in mailoutbox[0].body
+    ann = UserFactory(email="ann@example.com")
+    team.accept_invitation(user=ann, invitation=find_invitation(token=token))
+    assert Membership.objects.get(user=ann).role == "admin"
+    assert find_invitation(token=token) is None  # used
+
+
+def test_an_invitation_for_another_address_cannot_be_accepted(owner, site):
+    _, token = team.invite(
+        actor=owner, account=site.account, email="ann@example.com", role="viewer"
+    )
+    with pytest.raises(PermissionDenied):
+        team.accept_invitation(
+            user=UserFactory(email="bob@example.com"), invitation=find_invitation(token=token)
+        )
+
+
+def test_an_expired_invitation_is_not_found(owner, site):
+    invitation, token = team.invite(
+        actor=owner, account=site.account, email="a@example.com", role="viewer"
+    )
+    invitation.expires = timezone.now() - dt.timedelta(seconds=1)
+    invitation.save()
+    assert find_invitation(token=token) is None
+
+
+def test_transferring_ownership_keeps_the_old_owner_as_admin(owner, site):
+    new = member_of(site.account, "admin")
+    team.transfer_ownership(actor=owner, account=site.account, to=new.memberships.get())
+    roles = dict(Membership.objects.filter(account=site.account).values_list("user__email", "role"))
+    assert roles == {owner.email: "admin", new.email: "owner"}
+
+
+def test_the_owner_cannot_leave_or_be_removed(owner, site):
+    admin = member_of(site.account, "admin")
+    with pytest.raises(ValidationError):
+        team.leave(user=owner, account=site.account)
+    with pytest.raises(PermissionDenied):
+        team.remove_member(actor=admin, membership=owner.memberships.get())
+
+
+def test_a_member_can_leave(site):
+    viewer = member_of(site.account, "viewer")
+    team.leave(user=viewer, account=site.account)
+    assert not Membership.objects.filter(user=viewer).exists()
+
+
+def test_deleting_an_account_needs_its_name_and_deletes_every_sites_data(owner, site):
+    second = SiteFactory(account=site.account)
+    kept = SiteFactory()
+    at = dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC)
+    for s in (site, second, kept):
+        traffic(s, at)
+    with pytest.raises(ValidationError):
+        team.delete_account(actor=owner, account=site.account, confirm="wrong")
+    team.delete_account(actor=owner, account=site.account, confirm=site.account.name)
+    assert not Account.objects.filter(pk=site.account_id).exists()
+    assert rows(site.pk) == rows(second.pk) == 0
+    assert rows(kept.pk) > 0
+
+
+def test_hits_written_after_a_site_was_deleted_are_swept_by_the_job(site):
+    site_id = site.pk
+    delete_site(site=site)
+    traffic(
+        Site(pk=site_id, public_id="GONE", time_zone="UTC"), dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+    )
+    assert rows(site_id) > 0  # a hit that was already queued
+    call_command("purge_old_facts")
+    assert rows(site_id) == 0
+    assert SiteDeletion.objects.filter(site_id=site_id).exists()
+
+
+def test_retention_purges_old_facts_but_keeps_rollup_totals(site):
+    site.retention_months = 6
+    site.save()
+    traffic(site, timezone.now() - dt.timedelta(days=250))
+    traffic(site, timezone.now() - dt.timedelta(days=10))
+    call_command("purge_old_facts")
+    assert Fact.objects.filter(site_id=site.pk).count() == 1
+    totals = DailyRollup.objects.filter(site_id=site.pk, dimension=0)
+    assert sum(r.pageviews for r in totals) == 2
+
+
+def test_a_site_that_keeps_everything_is_not_purged(site):
+    traffic(site, timezone.now() - dt.timedelta(days=4000))
+    call_command("purge_old_facts")
+    assert Fact.objects.filter(site_id=site.pk).count() == 1
