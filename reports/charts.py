@@ -24,6 +24,7 @@ from reports.formatting import compact, number
 WIDTH_PER_POINT = 10
 HEIGHT = 100
 GRID_LINES = 4  # intervals between gridlines: 0, 1/4, ... of the scale
+ALL_TICKS_UP_TO = 7  # a week: every day labelled, still legible on a phone
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class Chart:
     title: str
     svg: SafeString
     y_ticks: tuple[str, ...]  # top to bottom
-    x_ticks: tuple[str, ...]  # left to right, spread evenly
+    x_ticks: tuple[str, ...]  # one per point, most of them blank
     points: tuple[ChartPoint, ...]
 
 
@@ -56,11 +57,16 @@ def nice_scale(largest: float, intervals: int = GRID_LINES) -> int:
 
 
 def spread_ticks(points: tuple[ChartPoint, ...], most: int = 5) -> tuple[str, ...]:
-    """At most `most` tick labels, first and last included, evenly apart."""
-    if len(points) <= most:
+    """A label per point, blank but for at most `most` of them (first and last included).
+
+    The axis gives every point a cell as wide as its bar, so a label sits
+    exactly under its own bar whatever the number of points.
+    """
+    if len(points) <= max(most, ALL_TICKS_UP_TO):
         return tuple(p.tick for p in points)
     last = len(points) - 1
-    return tuple(points[round(i * last / (most - 1))].tick for i in range(most))
+    shown = {round(i * last / (most - 1)) for i in range(most)}
+    return tuple(p.tick if i in shown else "" for i, p in enumerate(points))
 
 
 def _num(value: float) -> str:
