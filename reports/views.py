@@ -82,7 +82,9 @@ def _view(request: HttpRequest, scope: Scope) -> tuple[ViewState, list[str], dt.
     return state, errors, first_day
 
 
-def _range_links(scope: Scope, state: ViewState, first_day: dt.date | None) -> list:
+def _range_links(
+    scope: Scope, state: ViewState, first_day: dt.date | None
+) -> list[tuple[str, str, bool]]:
     """(label, link, chosen) for every preset range, keeping filters and tabs."""
     today = today_in(scope.site.time_zone, timezone.now())
     links = []
