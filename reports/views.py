@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from accounts.selectors import can_manage_site, get_site_for_user, sites_visible_to
+from accounts.selectors import (
+    account_is_suspended,
+    can_manage_site,
+    get_site_for_user,
+    sites_visible_to,
+)
+from accounts.views.sites import suspended_notice
 from reports import exports
 from reports.dashboard import build_dashboard, build_table_rows, range_visitors
 from reports.history import first_data_day
@@ -100,6 +106,8 @@ def _hidden(params: list[tuple[str, str]], *skip: str) -> list[tuple[str, str]]:
 
 
 def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
+    if account_is_suspended(site=scope.site):
+        return suspended_notice(request, scope.site)
     state, errors, first_day = _view(request, scope)
     if any(name in request.GET for name in ADD_FIELDS) and not errors:
         return HttpResponseRedirect(scope.dashboard(state))
@@ -150,6 +158,8 @@ def _table_or_404(key: str) -> Table:
 
 def render_table(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
     """A whole table, searchable, a page at a time."""
+    if account_is_suspended(site=scope.site):
+        return suspended_notice(request, scope.site)
     chosen = _table_or_404(key)
     state, errors, _ = _view(request, scope)
     search = request.GET.get("q", "").strip()[:MAX_SEARCH]
@@ -206,6 +216,8 @@ def render_table(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
 
 def render_export(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
     """The table as CSV, for the range and filters of the URL; a bad URL gets a 400."""
+    if account_is_suspended(site=scope.site):
+        return suspended_notice(request, scope.site)
     chosen = _table_or_404(key)
     state, errors, _ = _view(request, scope)
     if errors:
@@ -227,6 +239,8 @@ def render_export(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
 
 def render_live(scope: Scope) -> HttpResponse:
     """Visitors of the last five minutes, for static/js/live.js."""
+    if account_is_suspended(site=scope.site):
+        return JsonResponse({"error": "account suspended"}, status=403)
     response = JsonResponse({"visitors": live_visitors(site_id=scope.site.pk)})
     response["Cache-Control"] = "no-store"
     return response
