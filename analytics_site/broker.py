@@ -9,7 +9,14 @@ Imported by every process that sends or runs actors. Choices made here:
   keeps crashing on it), are made by `manage.py create_queues`.
 - Transient database errors are retried for as long as they last, with a
   backoff capped below SQS's 15-minute delay limit; other errors a few times.
+  A batch cut off by the time limit counts as transient: the usual cause is
+  a slow database, and a slow database must make hits wait in the queue,
+  not send them to the dead-letter queue.
+- A message that failed is logged by actor and id, never with its hits.
 """
+
+import logging
+from collections.abc import Mapping
 
 import boto3
 import dramatiq
@@ -17,6 +24,7 @@ from botocore.config import Config
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django_dramatiq.middleware import DbConnectionsMiddleware
+from dramatiq.broker import MessageProxy
 from dramatiq.middleware import (
     AgeLimit,
     Callbacks,
@@ -25,6 +33,7 @@ from dramatiq.middleware import (
     ShutdownNotifications,
     TimeLimit,
 )
+from dramatiq.middleware.time_limit import TimeLimitExceeded
 from dramatiq_sqs import SQSBroker
 
 RETRIES_FOR_UNEXPECTED_ERRORS = 3
@@ -35,10 +44,10 @@ class PoisonMessage(Exception):
 
 
 def should_retry(retries: int, exception: BaseException) -> bool:
-    """Retry database outages forever, unknown failures a few times, poison never."""
+    """Retry a database that is down or slow forever, unknown failures a few times, poison never."""
     if isinstance(exception, PoisonMessage):
         return False
-    if isinstance(exception, OperationalError | InterfaceError):
+    if isinstance(exception, OperationalError | InterfaceError | TimeLimitExceeded):
         return True
     return retries < RETRIES_FOR_UNEXPECTED_ERRORS
 
@@ -95,5 +104,49 @@ def build_broker() -> SQSBroker:
     )
 
 
+class HideMessageContents(logging.Filter):
+    """Log which message failed, not what it holds.
+
+    Dramatiq logs a failed message with its arguments ("Failed to process
+    message ingest_hits([...])"), on every retry: for us that is every hit
+    of the batch, full URLs with their query strings, user agents and visitor
+    hashes, up to 150 KB a line, thousands of lines while the database is
+    away. The database keeps less than that; logs must not keep more.
+    dramatiq-sqs logs the raw body of a message it cannot decode: with
+    `hide_text`, any text argument is replaced by its length.
+    """
+
+    def __init__(self, *, hide_text: bool = False) -> None:
+        super().__init__()
+        self.hide_text = hide_text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and not isinstance(record.args, Mapping):
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(self._summary(arg) for arg in args)
+        return True
+
+    def _summary(self, value: object) -> object:
+        if isinstance(value, dramatiq.Message | MessageProxy):
+            return f"{value.actor_name}[{value.message_id}]"
+        if self.hide_text and isinstance(value, str | bytes):
+            return f"<{len(value)} characters>"
+        return value
+
+
+def hide_message_contents_in_logs() -> None:
+    """Put the filter on every logger that prints a message or a raw body (idempotent)."""
+    loggers = {
+        "dramatiq.worker.WorkerThread": HideMessageContents(),
+        f"dramatiq.worker.ConsumerThread({settings.SQS_HITS_QUEUE})": HideMessageContents(),
+        "dramatiq_sqs.broker.SQSConsumer": HideMessageContents(hide_text=True),
+    }
+    for name, log_filter in loggers.items():
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, HideMessageContents) for f in logger.filters):
+            logger.addFilter(log_filter)
+
+
+hide_message_contents_in_logs()
 broker = build_broker()
 dramatiq.set_broker(broker)

@@ -144,12 +144,13 @@ class Stack:
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
-    def start_web(self) -> Process:
+    def start_web(self, **extra_env: str) -> Process:
+        """Start gunicorn; `extra_env` overrides settings for this process only."""
         self.web = Process(
             f"web-{self.web_port}",
             [str(VENV_BIN / "gunicorn"), "-c", "analytics_site/gunicorn.conf.py",
              "analytics_site.wsgi"],
-            self.env, self.log_dir,
+            {**self.env, **extra_env}, self.log_dir,
         ).start()  # fmt: skip
         wait_until(lambda: port_open(self.web_port), timeout=30, message="gunicorn")
         return self.web
