@@ -1,0 +1,156 @@
+"""Starting the product's real processes for benchmarks, and measuring their CPU.
+
+Mirrors tests/support/processes.py (bench/ never imports from tests/): a
+child process in its own process group with its output in a log file, a
+local SQS server (moto) on a free loopback port, gunicorn with the project's
+config, and the Dramatiq worker. Adds what a benchmark needs on top: CPU
+seconds used by a whole process group, read from /proc (Linux only).
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, *, timeout: float, interval: float = 0.1, message: str = "") -> None:
+    """Poll `predicate` until it is true; raise after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout}s waiting for {message or predicate}")
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name (field 2) may hold spaces; the rest follows the last ")".
+    return raw[raw.rindex(")") + 2 :].split()
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU seconds of every live process in process group `pgid`."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        fields = _stat_fields(int(entry.name))
+        # fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15.
+        if fields and int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
+def pid_cpu_seconds(pid: int) -> float | None:
+    fields = _stat_fields(pid)
+    return None if fields is None else (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def find_pid(command_name: str) -> int | None:
+    """The first process whose command name is `command_name` (read-only look-up)."""
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if Path(entry.path, "comm").read_text().strip() == command_name:
+                    return int(entry.name)
+            except OSError:
+                continue
+    return None
+
+
+class Process:
+    """A child process in its own process group, with its output in a log file."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str], log_dir: Path) -> None:
+        self.name = name
+        self.args = args
+        self.env = env
+        self.log_path = log_dir / f"{name}.log"
+        self.popen: subprocess.Popen | None = None
+        self.started_at = 0.0
+
+    def start(self) -> "Process":
+        log = open(self.log_path, "ab")  # noqa: SIM115  (closed with the process)
+        self.started_at = time.monotonic()
+        self.popen = subprocess.Popen(
+            self.args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        return self
+
+    def alive(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def cpu_seconds(self) -> float:
+        return group_cpu_seconds(self.popen.pid) if self.alive() else 0.0
+
+    def signal(self, sig: int) -> None:
+        if self.alive():
+            os.killpg(self.popen.pid, sig)
+
+    def stop(self, timeout: float = 20) -> None:
+        if not self.alive():
+            return
+        self.signal(signal.SIGTERM)
+        try:
+            self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.signal(signal.SIGKILL)
+            self.popen.wait(timeout=10)
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def start_sqs_server(log_dir: Path, env: dict[str, str]) -> tuple[Process, str]:
+    """A moto SQS server on a free loopback port; returns it and its endpoint URL."""
+    port = free_port()
+    process = Process(
+        f"sqs-{port}",
+        [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        env,
+        log_dir,
+    ).start()
+    wait_until(lambda: port_open(port), timeout=30, message="the SQS server")
+    return process, f"http://127.0.0.1:{port}"
+
+
+def start_gunicorn(name: str, app: str, env: dict[str, str], log_dir: Path) -> tuple[Process, int]:
+    """gunicorn with the project's config serving `app` on a free loopback port."""
+    port = free_port()
+    process = Process(
+        f"{name}-{port}",
+        [str(VENV_BIN / "gunicorn"), "-c", "analytics_site/gunicorn.conf.py", app],
+        {**env, "WEB_BIND": f"127.0.0.1:{port}"},
+        log_dir,
+    ).start()
+    wait_until(lambda: port_open(port), timeout=30, message=f"gunicorn ({name})")
+    return process, port
+
+
+def start_worker(name: str, env: dict[str, str], log_dir: Path) -> Process:
+    """The Dramatiq worker as the product runs it: `manage.py runworker`."""
+    return Process(name, [sys.executable, "manage.py", "runworker"], env, log_dir).start()
