@@ -130,7 +130,12 @@ class Stack:
         self.web: Process | None = None
         self.worker: Process | None = None
         self._workers_started = 0
-        self.manage("create_queues")
+        try:
+            self.manage("create_queues")
+        except BaseException:
+            # The caller never gets this stack to stop: do not leave the SQS server behind.
+            self.sqs.stop()
+            raise
 
     @property
     def base_url(self) -> str:
