@@ -53,11 +53,9 @@ def should_retry(retries: int, exception: BaseException) -> bool:
 
 
 def sqs_client_options() -> dict:
-    return {
+    options = {
         "endpoint_url": settings.SQS_ENDPOINT_URL,
         "region_name": settings.SQS_REGION,
-        "aws_access_key_id": settings.AWS_ACCESS_KEY_ID,
-        "aws_secret_access_key": settings.AWS_SECRET_ACCESS_KEY,
         # Fail fast: the collector answers 503 rather than hang when SQS is away.
         "config": Config(
             connect_timeout=2,
@@ -65,6 +63,12 @@ def sqs_client_options() -> dict:
             retries={"max_attempts": 2, "mode": "standard"},
         ),
     }
+    key, secret = settings.AWS_ACCESS_KEY_ID, settings.AWS_SECRET_ACCESS_KEY
+    if not key and settings.SQS_ENDPOINT_URL:
+        key = secret = "local"  # noqa: S105  (a local SQS server takes any pair)
+    if key:
+        options.update(aws_access_key_id=key, aws_secret_access_key=secret)
+    return options
 
 
 def sqs_queue_name(queue: str) -> str:
@@ -78,6 +82,27 @@ def sqs_dead_letter_queue_name(queue: str) -> str:
 
 def sqs_client():
     return boto3.client("sqs", **sqs_client_options())
+
+
+class ProvisionedSQSBroker(SQSBroker):
+    """Uses queues that `manage.py create_queues` made; never creates one itself.
+
+    dramatiq-sqs would quietly create a missing queue without its redrive
+    policy (after an SQS server restart, say). Better to refuse hits (503)
+    and say what to run.
+    """
+
+    def _get_or_create_sqs_queue(self, sqs_queue_name: str, **kwargs):
+        try:
+            return self.sqs.get_queue_by_name(QueueName=sqs_queue_name)
+        except self.sqs.meta.client.exceptions.QueueDoesNotExist:
+            raise QueueMissing(
+                f"SQS queue {sqs_queue_name!r} does not exist: run `manage.py create_queues`"
+            ) from None
+
+
+class QueueMissing(Exception):
+    """The SQS queue has not been created."""
 
 
 def build_broker() -> SQSBroker:
@@ -94,7 +119,7 @@ def build_broker() -> SQSBroker:
         ),
         DbConnectionsMiddleware(),
     ]
-    return SQSBroker(
+    return ProvisionedSQSBroker(
         namespace=settings.SQS_NAMESPACE,
         middleware=middleware,
         dead_letter=True,

@@ -18,6 +18,8 @@ graceful_timeout = 20
 keepalive = 5
 max_requests = 0  # keep processes (and their persistent connections) alive
 # Access log without the client address (%(h)s): no IP address in any log.
+# No control socket: it would be shared by every gunicorn on the machine.
+control_socket_disable = True
 accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"

@@ -153,8 +153,10 @@ SQS_MAX_RECEIVE_COUNT = env_int("SQS_MAX_RECEIVE_COUNT", 5)
 # 15-minute delay limit so a retried message can always be re-enqueued.
 QUEUE_RETRY_MIN_BACKOFF_MS = env_int("QUEUE_RETRY_MIN_BACKOFF_MS", 1000)
 QUEUE_RETRY_MAX_BACKOFF_MS = env_int("QUEUE_RETRY_MAX_BACKOFF_MS", 60_000)
-AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID", "local")
-AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY", "local")
+# Leave both empty on AWS to use boto3's own credential chain (instance or
+# task role); a local SQS server takes any pair, "local" by default.
+AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID", "")
+AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY", "")
 
 # --- Collector ----------------------------------------------------------------
 # Hits are gathered for up to this long (or up to the size bound) and sent to

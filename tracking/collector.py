@@ -118,4 +118,8 @@ def _cors(response: HttpResponse) -> HttpResponse:
 
 
 def _error(message: str, status: int) -> HttpResponse:
-    return _cors(JsonResponse({"error": message}, status=status))
+    response = _cors(JsonResponse({"error": message}, status=status))
+    # The publisher logs a failed send once per batch; Django's own line per
+    # refused hit would flood the log during an SQS outage.
+    response._has_been_logged = True
+    return response

@@ -27,7 +27,7 @@ class QueueUnavailable(Exception):
     """SQS did not accept the message holding this hit."""
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity when withdrawn
 class _Pending:
     hit: dict
     size: int
@@ -62,7 +62,13 @@ class HitPublisher:
             self._pending_bytes += item.size
             self._cond.notify()
         if not item.done.wait(timeout):
-            raise QueueUnavailable("timed out waiting for the queue")
+            with self._cond:
+                if item in self._pending:  # never sent: withdraw it, it will not be counted
+                    self._pending.remove(item)
+                    self._pending_bytes -= item.size
+                    raise QueueUnavailable("timed out waiting for the queue")
+            # Already handed to SQS: wait for the answer rather than guess.
+            item.done.wait()
         if item.error is not None:
             raise QueueUnavailable(str(item.error)) from item.error
 
