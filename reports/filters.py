@@ -81,15 +81,10 @@ def filter_sql(filters: tuple[Filter, ...]) -> tuple[str, list]:
 
 
 def visitors_counter(filters: tuple[Filter, ...]) -> str:
-    """Which counter counts visitors under these filters (see docs/metrics.md).
+    """Which counter counts visitors (see docs/metrics.md).
 
-    Unfiltered, or filtered by where visits came from or who the visitor is,
-    it is the visitor's first hit of the day; filtered by page, the first view
-    of a matching page; filtered by event, the first completion.
+    Without filters, the rollups' `uniques` (the visitor's first hit of the
+    day). With filters, the query layer counts distinct visitor hashes per day
+    among the matching rows, and returns that figure in the `uniques` slot.
     """
-    scopes = {f.scope for f in filters}
-    if "event" in scopes:
-        return "unique_completions"
-    if "page" in scopes:
-        return "page_uniques"
     return "uniques"

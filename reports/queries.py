@@ -1,8 +1,10 @@
 """The one query layer: every number a dashboard or the API shows comes from here.
 
-Unfiltered questions read the rollups (daily rows per dimension value, and
-hourly site totals); filtered ones read the facts through the (site_id, ts)
-index. Both give the same answers: tests/reports/test_queries_property.py
+Unfiltered questions read the rollups (daily and monthly rows per dimension
+value, and hourly site totals); filtered ones read the facts through the
+(site_id, ts) index. A breakdown over a long range reads its whole months
+from the monthly rows and only the days of its partial months from the
+daily ones. Both give the same answers: tests/reports/test_queries_property.py
 checks it for random traffic. Metric definitions: docs/metrics.md.
 """
 
@@ -14,11 +16,12 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 
 from reports.filters import Filter, fact_expression, filter_sql, visitors_counter
-from tracking.dimensions import BY_NAME, DIMENSIONS, Dimension
-from tracking.models import DailyRollup, Fact, HourlyTotal, VisitorState
+from tracking.dimensions import BY_NAME, COUNTERS, DIMENSIONS, Dimension
+from tracking.models import DailyRollup, Fact, HourlyTotal, MonthlyRollup, VisitorState
 
 INTERVALS = ("hour", "day", "week", "month")
 FACTS, DAILY, HOURLY = Fact._meta.db_table, DailyRollup._meta.db_table, HourlyTotal._meta.db_table
+MONTHLY = MonthlyRollup._meta.db_table
 # Facts are read by UTC time through the index, widened by the largest zone
 # offsets so rows whose local day is in range are never missed.
 ZONE_MARGIN = dt.timedelta(hours=15)
@@ -99,6 +102,19 @@ class Point:
     totals: Totals
 
 
+# Under filters, visitors are counted exactly: distinct visitor hashes per
+# local day among matching page views and events (hashes change daily, so
+# the sum over days is built in), in place of SUM(uniques).
+DISTINCT_VISITORS = (
+    "COUNT(DISTINCT IF(pageviews > 0 OR completions > 0, CONCAT(local_date, visitor), NULL))"
+)
+FILTERED_SUMS = SUMS.replace("SUM(uniques)", DISTINCT_VISITORS)
+
+
+def _fact_sums(q: StatsQuery) -> str:
+    return FILTERED_SUMS if q.filters else SUMS
+
+
 def _totals(row: tuple, visitors_from: str) -> Totals:
     pageviews, visits, uniques, page_uniques, bounces, duration, exits, comp, ucomp, value = (
         int(v or 0) for v in row
@@ -144,7 +160,7 @@ def totals(q: StatsQuery) -> Totals:
         )
     else:
         where, params = _fact_range(q)
-        rows = _fetch(f"SELECT {SUMS} FROM {FACTS} WHERE {where}", params)  # noqa: S608
+        rows = _fetch(f"SELECT {_fact_sums(q)} FROM {FACTS} WHERE {where}", params)  # noqa: S608
     return _totals(rows[0], visitors_counter(q.filters))
 
 
@@ -160,16 +176,17 @@ def breakdown(
     """Top values of a dimension, largest first (ties broken by value), with paging and search."""
     dim = BY_NAME[dimension]
     counter = visitors_counter(q.filters) if q.filters else DIMENSIONS[dim].visitors_counter
-    if dim == Dimension.EVENT:
+    if dim == Dimension.EVENT and not q.filters:
         counter = "unique_completions"
-    order = {"pageviews": "pageviews", "visits": "visits", "completions": "completions"}.get(
-        order_by, counter
-    )
+    order = {
+        "pageviews": "pageviews", "visits": "visits", "exits": "exits",
+        "completions": "completions",
+    }.get(order_by, counter)  # fmt: skip
     search_like = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
+    sums = _fact_sums(q) if q.reads_facts else SUMS
     if not q.reads_facts:
-        value, source = "dim_value", DAILY
-        where = "site_id = %s AND dimension = %s AND day BETWEEN %s AND %s"
-        params: list = [q.site_id, int(dim), q.first_day, q.last_day]
+        value = "dim_value"
+        source, where, params = _rollup_rows(q, dim)
     else:
         value, source = fact_expression(dim), FACTS
         where, params = _fact_range(q)
@@ -178,13 +195,46 @@ def breakdown(
     if search:
         where += f" AND {value} COLLATE utf8mb4_general_ci LIKE %s"
         params.append(search_like)
+    order_sql = f"SUM({order})"
+    if q.filters and order == "uniques":
+        order_sql = DISTINCT_VISITORS
     sql = (
-        f"SELECT {value} AS v, {SUMS} FROM {source} WHERE {where} GROUP BY v "  # noqa: S608
-        f"HAVING SUM({counter}) <> 0 OR SUM(pageviews) <> 0 OR SUM(visits) <> 0 "
-        f"OR SUM(completions) <> 0 ORDER BY SUM({order}) DESC, v LIMIT %s OFFSET %s"
+        f"SELECT {value} AS v, {sums} FROM {source} WHERE {where} GROUP BY v "  # noqa: S608
+        f"HAVING SUM(pageviews) <> 0 OR SUM(visits) <> 0 OR SUM(completions) <> 0 "
+        f"OR SUM({counter}) <> 0 ORDER BY {order_sql} DESC, v LIMIT %s OFFSET %s"
     )
     rows = _fetch(sql, [*params, limit, offset])
     return [BreakdownRow(value=row[0], totals=_totals(row[1:], counter)) for row in rows]
+
+
+def _rollup_rows(q: StatsQuery, dim: Dimension) -> tuple[str, str, list]:
+    """FROM and WHERE reading a dimension's rollups for the range: whole months
+    from the monthly rows, the other days from the daily ones."""
+    first_month = q.first_day if q.first_day.day == 1 else _next_bucket(q.first_day, "month")
+    after_months = q.last_day.replace(day=1)  # months before this one are whole
+    if (q.last_day + dt.timedelta(days=1)).day == 1:
+        after_months = q.last_day + dt.timedelta(days=1)
+    where = "site_id = %s AND dimension = %s AND {} >= %s AND {} < %s"
+    if first_month >= after_months:
+        return DAILY, where.format("day", "day"), [
+            q.site_id, int(dim), q.first_day, q.last_day + dt.timedelta(days=1),
+        ]  # fmt: skip
+    parts = [(MONTHLY, "month", first_month, after_months)]
+    if q.first_day < first_month:
+        parts.append((DAILY, "day", q.first_day, first_month))
+    if after_months <= q.last_day:
+        parts.append((DAILY, "day", after_months, q.last_day + dt.timedelta(days=1)))
+    if len(parts) == 1:
+        return MONTHLY, where.format("month", "month"), [
+            q.site_id, int(dim), first_month, after_months,
+        ]  # fmt: skip
+    columns = ", ".join(("dim_value", *COUNTERS))
+    union = " UNION ALL ".join(
+        f"SELECT {columns} FROM {table} WHERE {where.format(column, column)}"  # noqa: S608
+        for table, column, _, _ in parts
+    )
+    params = [p for _, _, start, stop in parts for p in (q.site_id, int(dim), start, stop)]
+    return f"({union}) AS r", "TRUE", params
 
 
 def timeseries(q: StatsQuery, interval: str) -> list[Point]:
@@ -203,7 +253,8 @@ def timeseries(q: StatsQuery, interval: str) -> list[Point]:
     else:
         where, params = _fact_range(q)
         rows = _fetch(
-            f"SELECT local_date, {SUMS} FROM {FACTS} WHERE {where} GROUP BY local_date",  # noqa: S608
+            f"SELECT local_date, {_fact_sums(q)} FROM {FACTS} "  # noqa: S608
+            f"WHERE {where} GROUP BY local_date",
             params,
         )
     by_bucket: dict[dt.date, list[int]] = {}
@@ -249,7 +300,8 @@ def _hourly(q: StatsQuery, counter: str) -> list[Point]:
     else:
         where, params = _fact_range(q)
         rows = _fetch(
-            f"SELECT DATE_FORMAT(ts, '%%Y-%%m-%%d %%H:00:00') AS h, {SUMS} FROM {FACTS} "  # noqa: S608
+            f"SELECT DATE_FORMAT(ts, '%%Y-%%m-%%d %%H:00:00') AS h, {_fact_sums(q)} "  # noqa: S608
+            f"FROM {FACTS} "
             f"WHERE {where} AND ts >= %s AND ts < %s GROUP BY h",
             [*params, start.replace(tzinfo=None), end.replace(tzinfo=None)],
         )
@@ -269,5 +321,5 @@ def _hourly(q: StatsQuery, counter: str) -> list[Point]:
 
 def live_visitors(*, site_id: int, minutes: int = 5) -> int:
     """Visitors seen in the last few minutes (from the visitor state table)."""
-    since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=minutes)
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes)
     return VisitorState.objects.filter(site_id=site_id, last_seen__gte=since).count()

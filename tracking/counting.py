@@ -59,6 +59,7 @@ class Row:
     client_dims: dict[str, str]
     event_name: str = ""
     counters: dict[str, int] = field(default_factory=dict)
+    visitor: str = ""
 
 
 PAGEVIEW, EVENT, ENGAGEMENT, CORRECTION = 1, 2, 3, 4  # tracking.models.FactKind
@@ -135,7 +136,8 @@ def _pageview(hit: CountedHit, state: dict, session: dict | None) -> tuple[list[
 
     session["pageviews"] += 1
     page_row = Row(
-        hit_id=hit.id, seq=0, kind=PAGEVIEW, ts=hit.ts, local_date=hit.local_date,
+        hit_id=hit.id, visitor=hit.visitor, seq=0, kind=PAGEVIEW, ts=hit.ts,
+        local_date=hit.local_date,
         hostname=hit.hostname, pathname=hit.pathname, session_dims=session["dims"],
         client_dims=hit.client_dims, counters=counters,
     )  # fmt: skip
@@ -155,7 +157,8 @@ def _event(hit: CountedHit, state: dict, session: dict | None) -> tuple[list[Row
     dims = session["dims"] if session else hit.session_dims
     rows = [
         Row(
-            hit_id=hit.id, seq=0, kind=EVENT, ts=hit.ts, local_date=hit.local_date,
+            hit_id=hit.id, visitor=hit.visitor, seq=0, kind=EVENT, ts=hit.ts,
+            local_date=hit.local_date,
             hostname=hit.hostname, pathname=hit.pathname, session_dims=dims,
             client_dims=hit.client_dims, event_name=hit.event_name, counters=counters,
         )
@@ -186,7 +189,7 @@ def _correction_row(hit: CountedHit, session: dict, counters: dict, *, seq: int 
     """A row on the dimensions of the session's last page view."""
     last = session["last"]
     return Row(
-        hit_id=hit.id, seq=seq, kind=CORRECTION,
+        hit_id=hit.id, visitor=hit.visitor, seq=seq, kind=CORRECTION,
         ts=dt.datetime.fromtimestamp(last["ts"], dt.UTC),
         local_date=dt.date.fromisoformat(last["local_date"]),
         hostname=last["hostname"], pathname=last["pathname"], session_dims=session["dims"],

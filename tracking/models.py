@@ -51,6 +51,9 @@ class Fact(Counters):
     id = models.BigAutoField(primary_key=True)
     site_id = models.BigIntegerField()
     hit_id = models.CharField(max_length=32)
+    # The day's visitor hash (its salt is deleted within two days): lets
+    # filtered queries count distinct visitors exactly.
+    visitor = models.CharField(max_length=32, default="")
     seq = models.PositiveSmallIntegerField(default=0)
     kind = models.PositiveSmallIntegerField(choices=FactKind.choices)
     ts = models.DateTimeField(help_text="UTC time of the hit")
@@ -87,6 +90,23 @@ class DailyRollup(Counters):
     site_id = models.BigIntegerField()
     dimension = models.PositiveSmallIntegerField()
     day = models.DateField()
+    dim_value = text_dimension(760)
+
+
+class MonthlyRollup(Counters):
+    """The daily rollups summed per calendar month of the site's time zone.
+
+    `month` is the month's first day. Long ranges read their whole months
+    here, one row per value and month instead of one per value and day (at
+    10M pageviews a year, 60k rows for a year of pages instead of 1.3M), and
+    only their partial months from DailyRollup. Written with the daily rows,
+    in the same transaction, so the two always agree.
+    """
+
+    pk = models.CompositePrimaryKey("site_id", "dimension", "month", "dim_value")
+    site_id = models.BigIntegerField()
+    dimension = models.PositiveSmallIntegerField()
+    month = models.DateField()
     dim_value = text_dimension(760)
 
 

@@ -1,11 +1,12 @@
 """Keeping the rollup tables in step with the facts, in the same transaction.
 
-A batch's fact rows are first summed per (site, day, dimension, value) and
-per (site, hour) in memory, then written as one multi-row
-`INSERT ... ON DUPLICATE KEY UPDATE n = n + VALUES(n)` each, sorted by key
-so concurrent batches take row locks in the same order.
+A batch's fact rows are first summed per (site, day, dimension, value), per
+(site, month, dimension, value) and per (site, hour) in memory, then written
+as one multi-row `INSERT ... ON DUPLICATE KEY UPDATE n = n + VALUES(n)` each,
+sorted by key so concurrent batches take row locks in the same order.
 """
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -13,13 +14,18 @@ from django.db import connection, transaction
 
 from tracking.counting import Row
 from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension
-from tracking.models import DailyRollup, Fact, HourlyTotal
+from tracking.models import DailyRollup, Fact, HourlyTotal, MonthlyRollup
 
 _ADD = ", ".join(f"{c} = {c} + VALUES({c})" for c in COUNTERS)
 _VALUES = ", ".join(["%s"] * len(COUNTERS))
 UPSERT_DAILY = (
     f"INSERT INTO {DailyRollup._meta.db_table} "  # noqa: S608
     f"(site_id, dimension, day, dim_value, {', '.join(COUNTERS)}) "
+    f"VALUES (%s, %s, %s, %s, {_VALUES}) ON DUPLICATE KEY UPDATE {_ADD}"
+)
+UPSERT_MONTHLY = (
+    f"INSERT INTO {MonthlyRollup._meta.db_table} "  # noqa: S608
+    f"(site_id, dimension, month, dim_value, {', '.join(COUNTERS)}) "
     f"VALUES (%s, %s, %s, %s, {_VALUES}) ON DUPLICATE KEY UPDATE {_ADD}"
 )
 UPSERT_HOURLY = (
@@ -58,8 +64,15 @@ def write_rollups(site_rows: Iterable[tuple[int, Row]]) -> None:
             if value is not None:
                 key = (site_id, int(dimension), row.local_date, value[:MAX_VALUE_LENGTH])
                 _add(daily[key], deltas)
+    monthly: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
+    for (site_id, dimension, day, value), totals in daily.items():
+        _add(monthly[(site_id, dimension, day.replace(day=1), value)], totals)
     with connection.cursor() as cursor:
-        for sql, sums in ((UPSERT_DAILY, daily), (UPSERT_HOURLY, hourly)):
+        for sql, sums in (
+            (UPSERT_DAILY, daily),
+            (UPSERT_MONTHLY, monthly),
+            (UPSERT_HOURLY, hourly),
+        ):
             params = [(*key, *totals) for key, totals in sorted(sums.items()) if any(totals)]
             if params:
                 cursor.executemany(sql, params)
@@ -109,3 +122,38 @@ def rebuild_rollups(*, site_id: int) -> None:
             f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in COUNTERS)}",
             [site_id],
         )
+    rebuild_derived_rollups(site_id=site_id)
+
+
+def rebuild_derived_rollups(*, site_id: int) -> None:
+    """Recompute the rollups summed from the daily ones (monthly), set-based.
+
+    Month by month, so each GROUP BY stays small; one transaction.
+    """
+    sums = ", ".join(f"SUM({c})" for c in COUNTERS)
+    dimensions = ", ".join(str(int(d)) for d in [Dimension.TOTAL, *DIMENSIONS])
+    daily, monthly = DailyRollup._meta.db_table, MonthlyRollup._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {monthly} WHERE site_id = %s", [site_id])  # noqa: S608
+        cursor.execute(
+            f"SELECT MIN(day), MAX(day) FROM {daily} "  # noqa: S608
+            f"WHERE site_id = %s AND dimension IN ({dimensions})",
+            [site_id],
+        )
+        first, last = cursor.fetchone()
+        month = first.replace(day=1) if first else None
+        while month and month <= last:
+            following = (month + dt.timedelta(days=32)).replace(day=1)
+            # `dimension IN (...)` lets the key (site_id, dimension, day, ...) be read
+            # as one range per dimension rather than all of the site's rows.
+            cursor.execute(
+                f"INSERT INTO {monthly} "  # noqa: S608
+                f"(site_id, dimension, month, dim_value, {', '.join(COUNTERS)}) "
+                f"SELECT site_id, dimension, %s, dim_value, {sums} FROM {daily} "
+                f"WHERE site_id = %s AND dimension IN ({dimensions}) "
+                f"AND day >= %s AND day < %s "
+                f"GROUP BY site_id, dimension, dim_value "
+                f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in COUNTERS)}",
+                [month, site_id, month, following],
+            )
+            month = following

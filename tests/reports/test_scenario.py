@@ -149,3 +149,20 @@ def test_previous_period_is_the_same_length_just_before(story):
     previous = q.previous_period()
     assert (previous.first_day, previous.last_day) == (DAY1, DAY1)
     assert totals(previous).pageviews == 6
+
+
+def test_a_filter_matching_several_pages_counts_each_visitor_once_a_day(story):
+    t = totals(query(story, DAY1, DAY2, Filter("pathname", "contains", "/")))
+    assert t.visitors == 6  # 4 on day 1 and 2 on day 2, however many pages each saw
+    t = totals(query(story, DAY1, DAY1, Filter("pathname", "is_not", "/docs")))
+    assert t.visitors == 4
+
+
+def test_an_event_filter_counts_the_visitors_who_completed_it(story):
+    t = totals(query(story, DAY1, DAY2, Filter("event", "is", "Signup")))
+    assert (t.visitors, t.completions, t.value) == (1, 1, 900)
+
+
+def test_filtered_breakdowns_count_distinct_visitors_per_value(story):
+    rows = breakdown(query(story, DAY1, DAY1, Filter("pathname", "contains", "/")), "country")
+    assert [(r.value, r.totals.visitors) for r in rows] == [("", 4)]
