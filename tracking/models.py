@@ -48,7 +48,9 @@ class Fact(Counters):
     unique, so a hit delivered twice by SQS is written once.
     """
 
-    id = models.BigAutoField(primary_key=True)
+    # Clustered by site and time: a range of days is one sequential read, and
+    # new rows append at the end of each site's range. The shard key leads.
+    pk = models.CompositePrimaryKey("site_id", "ts", "hit_id", "seq")
     site_id = models.BigIntegerField()
     hit_id = models.CharField(max_length=32)
     # The day's visitor hash (its salt is deleted within two days): lets
@@ -80,7 +82,6 @@ class Fact(Counters):
         constraints = [
             models.UniqueConstraint(fields=["site_id", "hit_id", "seq"], name="fact_hit_once"),
         ]
-        indexes = [models.Index(fields=["site_id", "ts"], name="fact_site_ts")]
 
 
 class DailyRollup(Counters):
