@@ -67,6 +67,17 @@ NAMES: dict[str, str] = {
 }  # fmt: skip
 
 
+_CODES_BY_NAME = {name.lower(): code for code, name in NAMES.items()}
+
+
+def country_code(typed: str) -> str | None:
+    """The code of a country typed by name or code, case-insensitively; None if unknown."""
+    text = typed.strip()
+    if text.upper() in NAMES:
+        return text.upper()
+    return _CODES_BY_NAME.get(text.lower())
+
+
 def country_name(code: str) -> str:
     """The name of a code ("GB": "United Kingdom"); an unknown code is shown as it is."""
     return NAMES.get(code.upper(), code) if code else "Unknown"

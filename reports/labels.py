@@ -4,7 +4,7 @@ Values stay plain strings here: templates escape them, so a tracked page
 named `<script>` is shown as text wherever a label appears.
 """
 
-from reports.countries import country_name
+from reports.countries import country_code, country_name
 from reports.filters import Filter
 
 DIMENSION_LABELS: dict[str, str] = {
@@ -45,11 +45,28 @@ EMPTY_LABELS: dict[str, str] = {
 }
 
 
+CHANNEL_LABELS = {"ai": "AI", "email": "Email", "search": "Search", "social": "Social",
+                  "referral": "Referral", "direct": "Direct", "paid": "Paid"}  # fmt: skip
+# Values stored in one spelling, whatever a person types in the filter form.
+LOWERCASE_DIMENSIONS = ("channel", "device")
+
+
+def stored_value(dimension: str, typed: str) -> str:
+    """What a typed value is stored as: "United States" or "us" is US, "Mobile" is mobile."""
+    if dimension == "country":
+        return country_code(typed) or typed
+    if dimension in LOWERCASE_DIMENSIONS:
+        return typed.lower()
+    return typed
+
+
 def value_label(dimension: str, value: str) -> str:
     """How a stored value reads in a table or a filter chip."""
     if value == "":
         return EMPTY_LABELS.get(dimension, "(none)")
-    if dimension in ("channel", "device"):
+    if dimension == "channel":
+        return CHANNEL_LABELS.get(value, value.capitalize())
+    if dimension == "device":
         return value.capitalize()
     if dimension == "country":
         return country_name(value)

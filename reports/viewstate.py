@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 
 from reports.filters import MAX_FILTERS, Filter, InvalidFilter
-from reports.labels import DIMENSION_LABELS
+from reports.labels import DIMENSION_LABELS, stored_value
 from reports.panels import PANELS, PANELS_BY_KEY
 from reports.ranges import DEFAULT, PRESETS, DateRange, InvalidRange, parse_range
 
@@ -113,6 +113,8 @@ def added_filter(params: QueryDict) -> Filter | str | None:
         return "Choose what to filter by."
     if op in ("contains", "not_contains") and not value:
         return "Type some text for the filter to look for."
+    if op in ("is", "is_not"):
+        value = stored_value(dimension, value)
     try:
         return Filter(dimension, op, value)
     except InvalidFilter as exc:

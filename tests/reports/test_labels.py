@@ -26,3 +26,24 @@ def test_a_filter_reads_as_a_sentence():
     assert (
         filter_label(Filter("pathname", "not_contains", "/admin")) == "Page does not contain /admin"
     )
+
+
+def test_typed_country_names_and_codes_become_stored_codes():
+    from reports.labels import stored_value
+
+    assert stored_value("country", "United States") == "US"
+    assert stored_value("country", "us") == "US"
+    assert stored_value("country", "Atlantis") == "Atlantis"
+
+
+def test_channel_and_device_are_stored_in_lower_case():
+    from reports.labels import stored_value
+
+    assert stored_value("device", "Mobile") == "mobile"
+    assert stored_value("channel", "Search") == "search"
+
+
+def test_the_ai_channel_reads_as_ai():
+    from reports.labels import value_label
+
+    assert value_label("channel", "ai") == "AI"
