@@ -33,6 +33,8 @@ def invite(
         raise ValidationError("Invite as an admin or a viewer; ownership is transferred.")
     if Membership.objects.filter(account=account, user__email__iexact=email).exists():
         raise ValidationError(f"{email} is already a member.")
+    # Inviting again replaces the pending invitation: one link, the latest role.
+    Invitation.objects.filter(account=account, email=email, accepted__isnull=True).delete()
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         account=account, email=email, role=role, invited_by=actor,
@@ -62,6 +64,9 @@ def accept_invitation(*, user: AbstractBaseUser, invitation: Invitation) -> Memb
     )
     invitation.accepted = timezone.now()
     invitation.save(update_fields=["accepted"])
+    Invitation.objects.filter(
+        account=invitation.account, email__iexact=invitation.email, accepted__isnull=True
+    ).delete()
     return membership
 
 

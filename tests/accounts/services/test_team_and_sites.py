@@ -39,6 +39,17 @@ def test_an_invitation_is_emailed_and_accepted_by_its_address(owner, site, mailo
     assert find_invitation(token=token) is None  # used
 
 
+def test_inviting_the_same_address_again_replaces_the_pending_invitation(owner, site):
+    _, first = team.invite(actor=owner, account=site.account, email="ann@example.com", role="admin")
+    _, second = team.invite(
+        actor=owner, account=site.account, email="ann@example.com", role="viewer"
+    )
+    assert find_invitation(token=first) is None
+    ann = UserFactory(email="ann@example.com")
+    team.accept_invitation(user=ann, invitation=find_invitation(token=second))
+    assert Membership.objects.get(user=ann).role == "viewer"
+
+
 def test_an_invitation_for_another_address_cannot_be_accepted(owner, site):
     _, token = team.invite(
         actor=owner, account=site.account, email="ann@example.com", role="viewer"
