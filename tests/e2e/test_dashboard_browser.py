@@ -151,7 +151,7 @@ def test_a_customer_reads_filters_lists_exports_and_shares(live_server, browser,
     assert_cards_match(page, query(site, 7))
 
     # Open the full list of pages: the rows are the query layer's.
-    page.get_by_role("link", name="View all top pages").click()
+    page.get_by_role("link", name="View all: Top pages").click()
     expect(page.get_by_role("heading", level=1, name="Top pages")).to_be_visible()
     shown = page.locator('[data-table="pages"] tbody tr').evaluate_all(
         "rows => rows.map(r => r.dataset.value)"
