@@ -14,6 +14,7 @@ would run them; each view is run several times and the median is reported.
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -223,7 +224,64 @@ def delete_site(site_id: int) -> None:
 
 
 def ensure_site(size: int, args: argparse.Namespace, *, site_id: int | None = None) -> dict:
-    """A site with a year of `size` pageviews: reused if cached and current, else seeded."""
+    """A site with a year of `size` pageviews: reused if cached and current, else seeded.
+
+    Holds a named lock meanwhile, so two bench processes sharing the database
+    (bench/dashboard_http.py uses these sites too) never seed one site at once.
+    """
+    with seed_lock(site_id or size):
+        return _ensure_site(size, args, site_id=site_id)
+
+
+@contextlib.contextmanager
+def seed_lock(site_id: int):
+    """MariaDB's GET_LOCK on a connection of its own (seeding closes Django's)."""
+    import MySQLdb
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    conn = MySQLdb.connect(
+        host=params.get("host", "127.0.0.1"),
+        port=params.get("port", 3306),
+        user=params.get("user", "root"),
+        password=params.get("password", ""),
+    )
+    name = f"bench_dashboard_seed:{connection.settings_dict['NAME']}:{site_id}"
+    try:
+        cursor = conn.cursor()
+        cursor.execute("SELECT GET_LOCK(%s, 0)", [name])
+        if cursor.fetchone()[0] != 1:
+            log(f"site {site_id}: another bench process is seeding it; waiting")
+            cursor.execute("SELECT GET_LOCK(%s, 7200)", [name])
+            if cursor.fetchone()[0] != 1:
+                raise RuntimeError(f"site {site_id}: still locked after two hours")
+        yield
+    finally:
+        conn.close()  # releases the lock
+
+
+def facts_are_current(site_id: int, info: dict) -> bool:
+    """The site's facts have the columns the product writes now, filled in.
+
+    Facts seeded before a column was added read its default there (e.g. an
+    empty visitor hash, which filtered views count distinct).
+    """
+    from tracking.ingest import FACT_COLUMNS
+    from tracking.models import Fact
+
+    if "fact_columns" in info:
+        return info["fact_columns"] == list(FACT_COLUMNS)
+    if "visitor" not in FACT_COLUMNS:
+        return True
+    visitor = scalar(
+        f"SELECT visitor FROM {Fact._meta.db_table} "  # noqa: S608
+        "WHERE site_id = %s AND pageviews > 0 LIMIT 1",
+        [site_id],
+    )
+    return visitor != ""
+
+
+def _ensure_site(size: int, args: argparse.Namespace, *, site_id: int | None = None) -> dict:
     from django.db import connection
 
     from bench.dashboard_seed import (
@@ -233,6 +291,7 @@ def ensure_site(size: int, args: argparse.Namespace, *, site_id: int | None = No
         has_derived_rollups,
         seed_site,
     )
+    from tracking.ingest import FACT_COLUMNS
     from tracking.models import Fact
 
     site_id = site_id or size  # one site per size; the id says which
@@ -246,7 +305,13 @@ def ensure_site(size: int, args: argparse.Namespace, *, site_id: int | None = No
         )
         cached = cursor.fetchone()
     facts = scalar(f"SELECT COUNT(*) FROM {Fact._meta.db_table} WHERE site_id = %s", [site_id])  # noqa: S608
-    usable = cached and not args.reseed and cached[0] == GENERATOR_VERSION and cached[2] == facts
+    usable = (
+        cached
+        and not args.reseed
+        and cached[0] == GENERATOR_VERSION
+        and cached[2] == facts
+        and facts_are_current(site_id, json.loads(cached[3]))
+    )
     if usable and cached[1] == schema:
         log(f"site {site_id}: reusing {facts:,} cached fact rows")
         return {**json.loads(cached[3]), "seeded_now": False}
@@ -266,6 +331,7 @@ def ensure_site(size: int, args: argparse.Namespace, *, site_id: int | None = No
     info = seed_site(spec, processes=args.processes, log=log)
     info.update(
         generator_version=GENERATOR_VERSION,
+        fact_columns=list(FACT_COLUMNS),
         rollup_schema=schema,
         seeded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         path_count=spec.path_count,
