@@ -190,6 +190,11 @@ COLLECTOR_CLIENT_IP_HEADER = env_str("COLLECTOR_CLIENT_IP_HEADER", "")
 WORKER_PROCESSES = env_int("WORKER_PROCESSES", 1)
 WORKER_THREADS = env_int("WORKER_THREADS", 4)
 
+# --- Dashboards ---------------------------------------------------------------
+# Filtered views of ranges holding more pageviews and events than this read a
+# sample of visitors holding about this many (reports/sampling.py); 0: always exact.
+SAMPLE_ABOVE_HITS = env_int("SAMPLE_ABOVE_HITS", 50_000)
+
 # --- Email --------------------------------------------------------------------
 # Sign-up verification, password resets, invitations and usage notices.
 # Development: the console or file backend; production: SMTP.

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 
 from reports.filters import Filter, fact_expression, filter_sql, visitors_counter
+from reports.sampling import EXACT, Sample
 from tracking.dimensions import BY_NAME, COUNTERS, DIMENSIONS, Dimension
 from tracking.models import DailyRollup, Fact, HourlyTotal, MonthlyRollup, VisitorState
 
@@ -40,10 +41,17 @@ class StatsQuery:
     filters: tuple[Filter, ...] = ()
     # Read raw facts even without filters: for checks and benchmarks only.
     from_facts: bool = False
+    # Which visitors facts are read for (reports/sampling.py); rollups are always exact.
+    sample: Sample = EXACT
 
     @property
     def reads_facts(self) -> bool:
         return bool(self.filters) or self.from_facts
+
+    @property
+    def is_estimate(self) -> bool:
+        """Its figures are scaled up from a sample of visitors."""
+        return self.reads_facts and not self.sample.is_exact
 
     def previous_period(self) -> "StatsQuery":
         """The same number of days just before this range."""
@@ -115,9 +123,9 @@ def _fact_sums(q: StatsQuery) -> str:
     return FILTERED_SUMS if q.filters else SUMS
 
 
-def _totals(row: tuple, visitors_from: str) -> Totals:
+def _totals(row: tuple, visitors_from: str, sample: Sample = EXACT) -> Totals:
     pageviews, visits, uniques, page_uniques, bounces, duration, exits, comp, ucomp, value = (
-        int(v or 0) for v in row
+        sample.scaled(int(v or 0)) for v in row
     )
     visitors = {"uniques": uniques, "page_uniques": page_uniques, "unique_completions": ucomp}
     return Totals(
@@ -138,7 +146,8 @@ def _fact_range(q: StatsQuery) -> tuple[str, list]:
     end = dt.datetime.combine(q.last_day + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
     where, params = filter_sql(q.filters)
     return (
-        "site_id = %s AND ts >= %s AND ts < %s AND local_date BETWEEN %s AND %s" + where,
+        "site_id = %s" + q.sample.where() + " AND ts >= %s AND ts < %s "
+        "AND local_date BETWEEN %s AND %s" + where,
         [
             q.site_id,
             (start - ZONE_MARGIN).replace(tzinfo=None),
@@ -161,7 +170,7 @@ def totals(q: StatsQuery) -> Totals:
     else:
         where, params = _fact_range(q)
         rows = _fetch(f"SELECT {_fact_sums(q)} FROM {FACTS} WHERE {where}", params)  # noqa: S608
-    return _totals(rows[0], visitors_counter(q.filters))
+    return _totals(rows[0], visitors_counter(q.filters), _sample(q))
 
 
 def breakdown(
@@ -204,7 +213,13 @@ def breakdown(
         f"OR SUM({counter}) <> 0 ORDER BY {order_sql} DESC, v LIMIT %s OFFSET %s"
     )
     rows = _fetch(sql, [*params, limit, offset])
-    return [BreakdownRow(value=row[0], totals=_totals(row[1:], counter)) for row in rows]
+    sample = _sample(q)
+    return [BreakdownRow(value=row[0], totals=_totals(row[1:], counter, sample)) for row in rows]
+
+
+def _sample(q: StatsQuery) -> Sample:
+    """The sample whose sums a query's rows hold: rollup rows are always whole."""
+    return q.sample if q.reads_facts else EXACT
 
 
 def _rollup_value(dim: Dimension) -> str:
@@ -288,7 +303,8 @@ def timeseries(q: StatsQuery, interval: str) -> list[Point]:
     points = []
     day = _bucket_start(q.first_day, interval)
     while day <= q.last_day:
-        points.append(Point(start=day, totals=_totals(by_bucket.get(day, [0] * 10), counter)))
+        sums = by_bucket.get(day, [0] * 10)
+        points.append(Point(start=day, totals=_totals(sums, counter, _sample(q))))
         day = _next_bucket(day, interval)
     return points
 
@@ -335,7 +351,10 @@ def _hourly(q: StatsQuery, counter: str) -> list[Point]:
     points, hour = [], start
     while hour < end:
         points.append(
-            Point(start=hour.astimezone(zone), totals=_totals(by_hour.get(hour, [0] * 10), counter))
+            Point(
+                start=hour.astimezone(zone),
+                totals=_totals(by_hour.get(hour, [0] * 10), counter, _sample(q)),
+            )
         )
         hour += dt.timedelta(hours=1)
     return points

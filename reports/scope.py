@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Site
 from reports.queries import StatsQuery
+from reports.sampling import EXACT, sample_for
 from reports.viewstate import ViewState
 
 
@@ -40,11 +41,20 @@ class Scope:
 
 
 def stats_query(site: Site, state: ViewState) -> StatsQuery:
-    """The query layer's question for this site and view."""
+    """The query layer's question for this site and view.
+
+    A filtered view of a large range reads a sample of visitors unless the
+    URL asks for exact figures; the previous period is read the same way.
+    """
+    first_day, last_day = state.range.first_day, state.range.last_day
+    sample = EXACT
+    if state.filters and not state.exact:
+        sample = sample_for(site_id=site.pk, first_day=first_day, last_day=last_day)
     return StatsQuery(
         site_id=site.pk,
         time_zone=site.time_zone,
-        first_day=state.range.first_day,
-        last_day=state.range.last_day,
+        first_day=first_day,
+        last_day=last_day,
         filters=state.filters,
+        sample=sample,
     )

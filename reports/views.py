@@ -7,6 +7,7 @@ here, so a shared dashboard shows exactly what members see, read-only.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -30,7 +31,7 @@ from reports.history import first_data_day
 from reports.labels import DIMENSION_LABELS, FORM_OPS, OP_LABELS, filter_label
 from reports.panels import TABLES, Table
 from reports.patterns import pattern_problem
-from reports.queries import breakdown, live_visitors, totals
+from reports.queries import StatsQuery, breakdown, live_visitors, totals
 from reports.ranges import CUSTOM, PRESETS, parse_range, today_in
 from reports.scope import Scope, stats_query
 from reports.viewstate import ADD_FIELDS, ViewState, parse_view
@@ -112,13 +113,15 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     if any(name in request.GET for name in ADD_FIELDS) and not errors:
         return HttpResponseRedirect(scope.dashboard(state))
     site = scope.site
+    q = stats_query(site, state)
     context = {
         "site": site,
         "scope": scope,
         "shared": scope.shared,
         "state": state,
         "errors": errors,
-        "data": build_dashboard(stats_query(site, state), state, scope),
+        "data": build_dashboard(q, state, scope),
+        "estimate": _estimate(q, state, scope.dashboard),
         "has_data": first_day is not None,
         "ranges": _range_links(scope, state, first_day),
         "custom": state.range.key == CUSTOM,
@@ -140,6 +143,17 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
         context["other_sites"] = [(s.name, Scope(s).dashboard() + keep) for s in others]
         context["can_manage"] = can_manage_site(user=request.user, site=site)
     return render(request, "reports/dashboard.html", context, status=400 if errors else 200)
+
+
+def _estimate(q: StatsQuery, state: ViewState, link: Callable[[ViewState], str]) -> dict | None:
+    """What the page says when its figures come from a sample of visitors."""
+    if not q.is_estimate:
+        return None
+    percent = 100 * q.sample.share
+    return {
+        "share": f"{percent:.1f}%" if percent >= 0.1 else f"{percent:.2f}%",
+        "exact_href": link(replace(state, exact=True)),
+    }
 
 
 def _extend(url: str, params: list[tuple[str, str]]) -> str:
@@ -196,6 +210,7 @@ def render_table(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
         "shared": scope.shared,
         "state": state,
         "errors": errors,
+        "estimate": _estimate(q, state, lambda exact: scope.table(chosen.key, exact)),
         "table": chosen,
         "dimension_label": DIMENSION_LABELS[chosen.dimension],
         "rows": rows,

@@ -30,12 +30,15 @@ class ViewState:
     filters: tuple[Filter, ...] = ()
     # (panel, table) for panels not showing their first table, in PANELS order.
     tabs: tuple[tuple[str, str], ...] = ()
+    # Read every visitor even where the view would read a sample (reports/sampling.py).
+    exact: bool = False
 
     def params(self) -> list[tuple[str, str]]:
         return [
             *self.range.params(),
             *(("f", f.to_param()) for f in self.filters),
             *self.tabs,
+            *([("exact", "1")] if self.exact else []),
         ]
 
     def query(self) -> str:
@@ -100,7 +103,8 @@ def parse_view(
         errors.append(f"At most {MAX_FILTERS} filters apply at once; the others were ignored.")
         filters = filters[:MAX_FILTERS]
     tabs = _tabs({key: params.get(key, "") for key in PANELS_BY_KEY})
-    return ViewState(date_range, tuple(filters), tabs), errors
+    exact = params.get("exact") == "1"
+    return ViewState(date_range, tuple(filters), tabs, exact), errors
 
 
 def added_filter(params: QueryDict) -> Filter | str | None:

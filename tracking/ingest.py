@@ -25,6 +25,7 @@ from tracking.dimensions import COUNTERS
 from tracking.enrich import parse_client, parse_page, parse_referrer
 from tracking.models import Fact, VisitorState
 from tracking.rollups import write_rollups
+from tracking.sampling import sample_bucket
 from tracking.sources import classify
 
 # Visitor hashes change daily, so state older than two days is never read again.
@@ -32,7 +33,8 @@ STATE_TTL = dt.timedelta(days=2)
 
 CLIENT_COLUMNS = ("country", "browser", "os", "device")
 FACT_COLUMNS = (
-    ("site_id", "hit_id", "visitor", "seq", "kind", "ts", "local_date", "hostname", "pathname")
+    ("site_id", "hit_id", "visitor", "sample", "seq", "kind", "ts", "local_date")
+    + ("hostname", "pathname")
     + SESSION_KEYS
     + CLIENT_COLUMNS
     + ("event_name",)
@@ -202,8 +204,8 @@ def _zone(name: str) -> ZoneInfo:
 
 def fact_params(site_id: int, row: Row) -> tuple:
     return (
-        site_id, row.hit_id, row.visitor, row.seq, row.kind, row.ts.replace(tzinfo=None),
-        row.local_date,
+        site_id, row.hit_id, row.visitor, sample_bucket(row.visitor), row.seq, row.kind,
+        row.ts.replace(tzinfo=None), row.local_date,
         row.hostname, row.pathname,
         *(row.session_dims.get(c, "") for c in SESSION_KEYS),
         *(row.client_dims.get(c, "") for c in CLIENT_COLUMNS),

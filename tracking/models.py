@@ -48,14 +48,16 @@ class Fact(Counters):
     unique, so a hit delivered twice by SQS is written once.
     """
 
-    # Clustered by site and time: a range of days is one sequential read, and
-    # new rows append at the end of each site's range. The shard key leads.
-    pk = models.CompositePrimaryKey("site_id", "ts", "hit_id", "seq")
+    # Clustered by site, visitor sample bucket and time (the shard key leads):
+    # a range of days is one sequential read per bucket, and a sample of
+    # visitors (tracking/sampling.py) is a few of those reads.
+    pk = models.CompositePrimaryKey("site_id", "sample", "ts", "hit_id", "seq")
     site_id = models.BigIntegerField()
     hit_id = models.CharField(max_length=32)
     # The day's visitor hash (its salt is deleted within two days): lets
     # filtered queries count distinct visitors exactly.
     visitor = models.CharField(max_length=32, default="")
+    sample = models.PositiveSmallIntegerField(default=0, help_text="tracking.sampling bucket")
     seq = models.PositiveSmallIntegerField(default=0)
     kind = models.PositiveSmallIntegerField(choices=FactKind.choices)
     ts = models.DateTimeField(help_text="UTC time of the hit")

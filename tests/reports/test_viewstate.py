@@ -80,9 +80,17 @@ def test_links_round_trip_through_parsing():
         parse_range("custom", "2026-01-01", "2026-01-31", today=TODAY),
         (Filter("utm_campaign", "contains", "a&b=c"), Filter("pathname", "is", "/x?y=1#z")),
         (("devices", "operating-systems"),),
+        exact=True,
     )
     again, errors = parse(state.query()[1:])
     assert errors == [] and again == state
+
+
+def test_exact_figures_are_asked_for_in_the_url_and_kept_by_links():
+    state, _ = parse("range=7d&f=source:is:Google&exact=1")
+    assert state.exact
+    assert ("exact", "1") in parse_qsl(state.with_tab("sources", "referrers").query()[1:])
+    assert not parse("range=7d&exact=yes")[0].exact
 
 
 def test_adding_and_removing_a_filter_keeps_the_others():

@@ -1,0 +1,81 @@
+"""How much of a site's facts a filtered view reads: every visitor, or a sample.
+
+Unfiltered views read rollups and are always exact. Filtered ones read the
+facts, and on a row store the time of that grows with the traffic in the
+range: at 10M pageviews a year, a year with two filters means scanning
+19M rows, minutes on MariaDB. So a filtered question over a range holding
+more than `settings.SAMPLE_ABOVE_HITS` pageviews and events reads only the
+first n of tracking.sampling's SAMPLE_BUCKETS visitor buckets, with n chosen
+so that about that many hits are read, and scales every sum by
+SAMPLE_BUCKETS / n. The time of a filtered view then stops growing with the
+site; the price is a sampling error, shown on the page with a link to the
+exact figures (`exact=1` in the URL). docs/metrics.md says how large.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+
+from tracking.dimensions import Dimension
+from tracking.models import DailyRollup
+from tracking.sampling import SAMPLE_BUCKETS
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """The first `buckets` of SAMPLE_BUCKETS visitor buckets."""
+
+    buckets: int = SAMPLE_BUCKETS
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.buckets <= SAMPLE_BUCKETS:
+            raise ValueError(f"buckets must be within 1..{SAMPLE_BUCKETS}")
+
+    @property
+    def is_exact(self) -> bool:
+        return self.buckets == SAMPLE_BUCKETS
+
+    @property
+    def share(self) -> float:
+        """The part of all visitors read, e.g. 0.004."""
+        return self.buckets / SAMPLE_BUCKETS
+
+    def where(self) -> str:
+        """` AND sample IN (...)`, all buckets included when exact.
+
+        Listing the buckets, rather than `sample < n`, lets MariaDB read one
+        (site_id, sample, ts) range per bucket instead of the site's whole
+        bucket range: the clustered key is used on both columns.
+        """
+        return f" AND sample IN ({','.join(str(b) for b in range(self.buckets))})"
+
+    def scaled(self, count: int) -> int:
+        """A count over the sample, estimated for all visitors."""
+        if self.is_exact:
+            return count
+        return round(count * SAMPLE_BUCKETS / self.buckets)
+
+
+EXACT = Sample()
+
+
+def sample_for(*, site_id: int, first_day, last_day, above_hits: int | None = None) -> Sample:
+    """The sample a filtered view of this range reads (EXACT for all but large ranges).
+
+    The range's size comes from the daily totals rollup (one short read).
+    """
+    limit = settings.SAMPLE_ABOVE_HITS if above_hits is None else above_hits
+    if limit <= 0:
+        return EXACT
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT SUM(pageviews) + SUM(completions) FROM {DailyRollup._meta.db_table} "  # noqa: S608
+            "WHERE site_id = %s AND dimension = %s AND day BETWEEN %s AND %s",
+            [site_id, int(Dimension.TOTAL), first_day, last_day],
+        )
+        hits = int(cursor.fetchone()[0] or 0)
+    if hits <= limit:
+        return EXACT
+    return Sample(max(1, math.ceil(SAMPLE_BUCKETS * limit / hits)))

@@ -1,0 +1,114 @@
+"""Filtered views of large ranges read a sample of visitors and scale it up."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.db import connection
+
+from reports.filters import Filter
+from reports.queries import StatsQuery, breakdown, timeseries, totals
+from reports.sampling import EXACT, Sample, sample_for
+from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
+from tracking.ingest import ingest_batch
+from tracking.models import Fact
+
+DAY = dt.date(2026, 3, 2)
+START = dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)
+US = Filter("country", "is", "US")
+VISITORS = 600
+
+
+@pytest.fixture
+def crowd(site):
+    """600 visitors on one day: 1-3 pages each, a third from the US, some signing up."""
+    rng = random.Random(11)
+    hits = []
+    for n in range(VISITORS):
+        common = {"ip": f"10.0.{n // 250}.{n % 250}", "ua": rng.choice([CHROME, FIREFOX, IPHONE]),
+                  "country": "US" if n % 3 == 0 else "DE"}  # fmt: skip
+        at = START + dt.timedelta(minutes=rng.randint(0, 600))
+        for page in range(rng.randint(1, 3)):
+            hits.append(queued_hit(site, at=at, url=f"https://example.com/p{page}", **common))
+            at += dt.timedelta(minutes=1)
+        if rng.random() < 0.2:
+            hits.append(queued_hit(site, at=at, url="https://example.com/p0", type="event",
+                                   name="Signup", **common))  # fmt: skip
+    for i in range(0, len(hits), 200):
+        ingest_batch(hits[i : i + 200])
+    return site
+
+
+def query(site, sample: Sample = EXACT, filters=(US,)) -> StatsQuery:
+    return StatsQuery(site_id=site.pk, time_zone="UTC", first_day=DAY, last_day=DAY,
+                      filters=filters, sample=sample)  # fmt: skip
+
+
+def sample_sum(site, column: str, buckets: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT SUM({column}) FROM {Fact._meta.db_table} "  # noqa: S608
+            "WHERE site_id = %s AND sample < %s AND country = 'US'",
+            [site.pk, buckets],
+        )
+        return int(cursor.fetchone()[0] or 0)
+
+
+def test_a_sampled_total_is_the_sum_over_the_sample_scaled_up(crowd):
+    estimate = totals(query(crowd, Sample(400)))
+    assert estimate.pageviews == round(sample_sum(crowd, "pageviews", 400) * 1000 / 400)
+    assert estimate.visits == round(sample_sum(crowd, "visits", 400) * 1000 / 400)
+
+
+def test_sampled_figures_are_close_to_the_exact_ones(crowd):
+    exact, estimate = totals(query(crowd)), totals(query(crowd, Sample(300)))
+    assert exact.visitors == VISITORS // 3
+    for metric in ("visitors", "visits", "pageviews"):
+        assert getattr(estimate, metric) == pytest.approx(getattr(exact, metric), rel=0.3)
+    assert estimate.views_per_visit == pytest.approx(exact.views_per_visit, rel=0.2)
+
+
+def test_a_sampled_breakdown_scales_every_row(crowd):
+    exact = {r.value: r.totals.pageviews for r in breakdown(query(crowd), "pathname")}
+    estimate = {
+        r.value: r.totals.pageviews for r in breakdown(query(crowd, Sample(500)), "pathname")
+    }
+    assert estimate.keys() == exact.keys()
+    assert all(value % 2 == 0 for value in estimate.values())  # each sampled count doubled
+    assert estimate["/p0"] == pytest.approx(exact["/p0"], rel=0.3)
+
+
+def test_a_sampled_series_sums_to_the_sampled_total(crowd):
+    q = query(crowd, Sample(500))
+    points = timeseries(q, "hour")
+    assert sum(p.totals.pageviews for p in points) == totals(q).pageviews
+
+
+def test_the_sample_never_changes_an_unfiltered_view(crowd):
+    assert totals(query(crowd, Sample(10), filters=())) == totals(query(crowd, filters=()))
+
+
+def test_a_range_within_the_limit_is_read_exactly(crowd):
+    assert sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=10**6) == EXACT
+
+
+def test_a_limit_of_zero_turns_sampling_off(crowd):
+    assert sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=0) == EXACT
+
+
+def test_a_large_range_reads_a_sample_holding_about_the_limit(crowd):
+    hits = totals(query(crowd, filters=())).pageviews + totals(query(crowd, filters=())).completions
+    sample = sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=hits // 4)
+    assert sample.buckets == -(-1000 * (hits // 4) // hits)  # rounded up
+    assert sample.share == pytest.approx(0.25, abs=0.01)
+
+
+def test_a_day_without_traffic_is_read_exactly(crowd):
+    empty = DAY + dt.timedelta(days=5)
+    assert sample_for(site_id=crowd.pk, first_day=empty, last_day=empty, above_hits=1) == EXACT
+
+
+@pytest.mark.parametrize("buckets", [0, 1001])
+def test_a_sample_has_between_one_and_all_buckets(buckets):
+    with pytest.raises(ValueError):
+        Sample(buckets)

@@ -1,0 +1,42 @@
+"""Every fact carries its visitor's sample bucket, computed as the migration computes it."""
+
+import datetime as dt
+
+from django.db import connection
+
+from tests.support.hits import queued_hit
+from tracking.ingest import ingest_batch
+from tracking.models import Fact
+from tracking.sampling import SAMPLE_BUCKETS, sample_bucket
+
+START = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
+
+
+def test_a_bucket_is_within_the_bucket_range():
+    buckets = {sample_bucket(f"{n:032x}") for n in range(5000)}
+    assert min(buckets) >= 0 and max(buckets) < SAMPLE_BUCKETS
+    assert len(buckets) > 900  # spread over nearly all buckets
+
+
+def test_the_bucket_is_the_databases_crc32_of_the_visitor(db):
+    visitors = ["", "abc", "0f" * 16, "ünïcode"]
+    with connection.cursor() as cursor:
+        for visitor in visitors:
+            cursor.execute("SELECT CRC32(%s) %% 1000", [visitor])
+            assert cursor.fetchone()[0] == sample_bucket(visitor)
+
+
+def test_every_fact_of_a_visitor_is_in_that_visitors_bucket(site):
+    hits = []
+    for n in range(20):
+        ip = f"198.51.100.{n}"
+        hits.append(queued_hit(site, at=START, url="https://example.com/", ip=ip))
+        hits.append(
+            queued_hit(site, at=START + dt.timedelta(minutes=1), url="https://example.com/a", ip=ip)
+        )
+        hits.append(queued_hit(site, at=START + dt.timedelta(minutes=2), url="https://example.com/a",
+                               ip=ip, type="event", name="Signup"))  # fmt: skip
+    ingest_batch(hits)
+    rows = set(Fact.objects.filter(site_id=site.pk).values_list("visitor", "sample"))
+    assert len({visitor for visitor, _ in rows}) == 20
+    assert all(sample == sample_bucket(visitor) for visitor, sample in rows)

@@ -1,0 +1,19 @@
+"""Visitor sample buckets: which of SAMPLE_BUCKETS slices of visitors a fact belongs to.
+
+Every fact row carries `sample`, a number in [0, SAMPLE_BUCKETS) derived
+from the day's visitor hash, and the facts table is clustered by
+(site_id, sample, ts). All rows of one visitor-day share a bucket, so the
+rows of the first n buckets are a uniform random sample of n in
+SAMPLE_BUCKETS visitors with everything they did, stored next to each
+other. A filtered query over a very large range reads only those rows and
+scales its sums up (reports/sampling.py); an exact one reads every bucket.
+"""
+
+import zlib
+
+SAMPLE_BUCKETS = 1000
+
+
+def sample_bucket(visitor: str) -> int:
+    """The visitor's bucket; the same as MariaDB's `CRC32(visitor) % 1000`."""
+    return zlib.crc32(visitor.encode("utf-8")) % SAMPLE_BUCKETS
