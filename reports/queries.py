@@ -18,11 +18,19 @@ from django.db import connection
 from reports.filters import Filter, fact_expression, filter_sql, visitors_counter
 from reports.sampling import EXACT, Sample
 from tracking.dimensions import BY_NAME, COUNTERS, DIMENSIONS, Dimension
-from tracking.models import DailyRollup, Fact, HourlyTotal, MonthlyRollup, VisitorState
+from tracking.models import (
+    DailyRollup,
+    Fact,
+    HourlyTotal,
+    MonthlyRollup,
+    VisitorState,
+    WeeklyRollup,
+)
+from tracking.rollups import next_month, week_of
 
 INTERVALS = ("hour", "day", "week", "month")
 FACTS, DAILY, HOURLY = Fact._meta.db_table, DailyRollup._meta.db_table, HourlyTotal._meta.db_table
-MONTHLY = MonthlyRollup._meta.db_table
+MONTHLY, WEEKLY = MonthlyRollup._meta.db_table, WeeklyRollup._meta.db_table
 # Facts are read by UTC time through the index, widened by the largest zone
 # offsets so rows whose local day is in range are never missed.
 ZONE_MARGIN = dt.timedelta(hours=15)
@@ -244,33 +252,46 @@ _FACT_LENGTHS = {
 }
 
 
+# Coarsest first: a range reads its whole months, then whole weeks of what is
+# left, then single days.
+_LEVELS = (
+    (MONTHLY, "month", lambda d: d.replace(day=1), next_month),
+    (WEEKLY, "week", week_of, lambda d: d + dt.timedelta(days=7)),
+)
+
+
+def rollup_parts(first_day: dt.date, last_day: dt.date) -> list[tuple[str, str, dt.date, dt.date]]:
+    """The range as (table, period column, start, stop) pieces, stop excluded."""
+    parts, spans = [], [(first_day, last_day + dt.timedelta(days=1))]
+    for table, column, start_of, following in _LEVELS:
+        rest = []
+        for start, stop in spans:
+            whole_start = start if start_of(start) == start else following(start_of(start))
+            whole_stop = start_of(stop)
+            if whole_start >= whole_stop:
+                rest.append((start, stop))
+                continue
+            parts.append((table, column, whole_start, whole_stop))
+            rest += [s for s in ((start, whole_start), (whole_stop, stop)) if s[0] < s[1]]
+        spans = rest
+    return parts + [(DAILY, "day", start, stop) for start, stop in spans]
+
+
 def _rollup_rows(q: StatsQuery, dim: Dimension) -> tuple[str, str, list]:
     """FROM and WHERE reading a dimension's rollups for the range: whole months
-    from the monthly rows, the other days from the daily ones."""
-    first_month = q.first_day if q.first_day.day == 1 else _next_bucket(q.first_day, "month")
-    after_months = q.last_day.replace(day=1)  # months before this one are whole
-    if (q.last_day + dt.timedelta(days=1)).day == 1:
-        after_months = q.last_day + dt.timedelta(days=1)
+    from the monthly rows, whole weeks from the weekly ones, other days from the
+    daily ones."""
     where = "site_id = %s AND dimension = %s AND {} >= %s AND {} < %s"
-    if first_month >= after_months:
-        return DAILY, where.format("day", "day"), [
-            q.site_id, int(dim), q.first_day, q.last_day + dt.timedelta(days=1),
-        ]  # fmt: skip
-    parts = [(MONTHLY, "month", first_month, after_months)]
-    if q.first_day < first_month:
-        parts.append((DAILY, "day", q.first_day, first_month))
-    if after_months <= q.last_day:
-        parts.append((DAILY, "day", after_months, q.last_day + dt.timedelta(days=1)))
+    parts = rollup_parts(q.first_day, q.last_day)
+    params = [p for _, _, start, stop in parts for p in (q.site_id, int(dim), start, stop)]
     if len(parts) == 1:
-        return MONTHLY, where.format("month", "month"), [
-            q.site_id, int(dim), first_month, after_months,
-        ]  # fmt: skip
+        table, column, _, _ = parts[0]
+        return table, where.format(column, column), params
     columns = ", ".join(("dim_value", *COUNTERS))
     union = " UNION ALL ".join(
         f"SELECT {columns} FROM {table} WHERE {where.format(column, column)}"  # noqa: S608
         for table, column, _, _ in parts
     )
-    params = [p for _, _, start, stop in parts for p in (q.site_id, int(dim), start, stop)]
     return f"({union}) AS r", "TRUE", params
 
 
@@ -311,7 +332,7 @@ def timeseries(q: StatsQuery, interval: str) -> list[Point]:
 
 def _bucket_start(day: dt.date, interval: str) -> dt.date:
     if interval == "week":
-        return day - dt.timedelta(days=day.weekday())
+        return week_of(day)
     if interval == "month":
         return day.replace(day=1)
     return day
@@ -321,7 +342,7 @@ def _next_bucket(day: dt.date, interval: str) -> dt.date:
     if interval == "week":
         return day + dt.timedelta(days=7)
     if interval == "month":
-        return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return next_month(day)
     return day + dt.timedelta(days=1)
 
 

@@ -113,6 +113,22 @@ class MonthlyRollup(Counters):
     dim_value = text_dimension(760)
 
 
+class WeeklyRollup(Counters):
+    """The daily rollups summed per week (Monday to Sunday) of the site's time zone.
+
+    `week` is the Monday. A 30-day range holds at most four whole weeks: it
+    reads those here and only its other days from DailyRollup, so a month of
+    top pages is about ten rows per page instead of thirty. Written with the
+    daily rows, in the same transaction.
+    """
+
+    pk = models.CompositePrimaryKey("site_id", "dimension", "week", "dim_value")
+    site_id = models.BigIntegerField()
+    dimension = models.PositiveSmallIntegerField()
+    week = models.DateField()
+    dim_value = text_dimension(760)
+
+
 class HourlyTotal(Counters):
     """Site totals per UTC hour, for the hourly chart of short ranges."""
 

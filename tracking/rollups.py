@@ -1,7 +1,7 @@
 """Keeping the rollup tables in step with the facts, in the same transaction.
 
 A batch's fact rows are first summed per (site, day, dimension, value), per
-(site, month, dimension, value) and per (site, hour) in memory, then written
+(site, week or month, dimension, value) and per (site, hour) in memory, then written
 as one multi-row `INSERT ... ON DUPLICATE KEY UPDATE n = n + VALUES(n)` each,
 sorted by key so concurrent batches take row locks in the same order.
 """
@@ -14,25 +14,24 @@ from django.db import connection, transaction
 
 from tracking.counting import Row
 from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension
-from tracking.models import DailyRollup, Fact, HourlyTotal, MonthlyRollup
+from tracking.models import Counters, DailyRollup, Fact, HourlyTotal, MonthlyRollup, WeeklyRollup
 
 _ADD = ", ".join(f"{c} = {c} + VALUES({c})" for c in COUNTERS)
-_VALUES = ", ".join(["%s"] * len(COUNTERS))
-UPSERT_DAILY = (
-    f"INSERT INTO {DailyRollup._meta.db_table} "  # noqa: S608
-    f"(site_id, dimension, day, dim_value, {', '.join(COUNTERS)}) "
-    f"VALUES (%s, %s, %s, %s, {_VALUES}) ON DUPLICATE KEY UPDATE {_ADD}"
-)
-UPSERT_MONTHLY = (
-    f"INSERT INTO {MonthlyRollup._meta.db_table} "  # noqa: S608
-    f"(site_id, dimension, month, dim_value, {', '.join(COUNTERS)}) "
-    f"VALUES (%s, %s, %s, %s, {_VALUES}) ON DUPLICATE KEY UPDATE {_ADD}"
-)
-UPSERT_HOURLY = (
-    f"INSERT INTO {HourlyTotal._meta.db_table} "  # noqa: S608
-    f"(site_id, hour, {', '.join(COUNTERS)}) "
-    f"VALUES (%s, %s, {_VALUES}) ON DUPLICATE KEY UPDATE {_ADD}"
-)
+
+
+def _upsert(table: type[Counters], *key: str) -> str:
+    """Add a row's counters to the row with the same key, creating it if missing."""
+    columns = (*key, *COUNTERS)
+    return (
+        f"INSERT INTO {table._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))}) ON DUPLICATE KEY UPDATE {_ADD}"
+    )
+
+
+UPSERT_DAILY = _upsert(DailyRollup, "site_id", "dimension", "day", "dim_value")
+UPSERT_WEEKLY = _upsert(WeeklyRollup, "site_id", "dimension", "week", "dim_value")
+UPSERT_MONTHLY = _upsert(MonthlyRollup, "site_id", "dimension", "month", "dim_value")
+UPSERT_HOURLY = _upsert(HourlyTotal, "site_id", "hour")
 MAX_VALUE_LENGTH = 760
 
 
@@ -64,18 +63,30 @@ def write_rollups(site_rows: Iterable[tuple[int, Row]]) -> None:
             if value is not None:
                 key = (site_id, int(dimension), row.local_date, value[:MAX_VALUE_LENGTH])
                 _add(daily[key], deltas)
+    weekly: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
     monthly: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
     for (site_id, dimension, day, value), totals in daily.items():
+        _add(weekly[(site_id, dimension, week_of(day), value)], totals)
         _add(monthly[(site_id, dimension, day.replace(day=1), value)], totals)
     with connection.cursor() as cursor:
         for sql, sums in (
             (UPSERT_DAILY, daily),
+            (UPSERT_WEEKLY, weekly),
             (UPSERT_MONTHLY, monthly),
             (UPSERT_HOURLY, hourly),
         ):
             params = [(*key, *totals) for key, totals in sorted(sums.items()) if any(totals)]
             if params:
                 cursor.executemany(sql, params)
+
+
+def week_of(day: dt.date) -> dt.date:
+    """The Monday starting the day's week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def _add(into: list[int], deltas: list[int]) -> None:
@@ -126,34 +137,39 @@ def rebuild_rollups(*, site_id: int) -> None:
 
 
 def rebuild_derived_rollups(*, site_id: int) -> None:
-    """Recompute the rollups summed from the daily ones (monthly), set-based.
+    """Recompute the rollups summed from the daily ones (weekly, monthly), set-based.
 
-    Month by month, so each GROUP BY stays small; one transaction.
+    Period by period, so each GROUP BY stays small; one transaction.
     """
     sums = ", ".join(f"SUM({c})" for c in COUNTERS)
     dimensions = ", ".join(str(int(d)) for d in [Dimension.TOTAL, *DIMENSIONS])
-    daily, monthly = DailyRollup._meta.db_table, MonthlyRollup._meta.db_table
+    daily = DailyRollup._meta.db_table
+    levels = (
+        (WeeklyRollup._meta.db_table, "week", week_of, lambda d: d + dt.timedelta(days=7)),
+        (MonthlyRollup._meta.db_table, "month", lambda d: d.replace(day=1), next_month),
+    )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {monthly} WHERE site_id = %s", [site_id])  # noqa: S608
         cursor.execute(
             f"SELECT MIN(day), MAX(day) FROM {daily} "  # noqa: S608
             f"WHERE site_id = %s AND dimension IN ({dimensions})",
             [site_id],
         )
         first, last = cursor.fetchone()
-        month = first.replace(day=1) if first else None
-        while month and month <= last:
-            following = (month + dt.timedelta(days=32)).replace(day=1)
-            # `dimension IN (...)` lets the key (site_id, dimension, day, ...) be read
-            # as one range per dimension rather than all of the site's rows.
-            cursor.execute(
-                f"INSERT INTO {monthly} "  # noqa: S608
-                f"(site_id, dimension, month, dim_value, {', '.join(COUNTERS)}) "
-                f"SELECT site_id, dimension, %s, dim_value, {sums} FROM {daily} "
-                f"WHERE site_id = %s AND dimension IN ({dimensions}) "
-                f"AND day >= %s AND day < %s "
-                f"GROUP BY site_id, dimension, dim_value "
-                f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in COUNTERS)}",
-                [month, site_id, month, following],
-            )
-            month = following
+        for table, column, start_of, following in levels:
+            cursor.execute(f"DELETE FROM {table} WHERE site_id = %s", [site_id])  # noqa: S608
+            period = start_of(first) if first else None
+            while period and period <= last:
+                after = following(period)
+                # `dimension IN (...)` lets the key (site_id, dimension, day, ...) be read
+                # as one range per dimension rather than all of the site's rows.
+                cursor.execute(
+                    f"INSERT INTO {table} "  # noqa: S608
+                    f"(site_id, dimension, {column}, dim_value, {', '.join(COUNTERS)}) "
+                    f"SELECT site_id, dimension, %s, dim_value, {sums} FROM {daily} "
+                    f"WHERE site_id = %s AND dimension IN ({dimensions}) "
+                    f"AND day >= %s AND day < %s "
+                    f"GROUP BY site_id, dimension, dim_value "
+                    f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in COUNTERS)}",
+                    [period, site_id, period, after],
+                )
+                period = after

@@ -17,3 +17,13 @@ SAMPLE_BUCKETS = 1000
 def sample_bucket(visitor: str) -> int:
     """The visitor's bucket; the same as MariaDB's `CRC32(visitor) % 1000`."""
     return zlib.crc32(visitor.encode("utf-8")) % SAMPLE_BUCKETS
+
+
+def in_buckets(count: int = SAMPLE_BUCKETS) -> str:
+    """`sample IN (0, ..., count - 1)`: the first `count` buckets, all by default.
+
+    Listing buckets, rather than `sample < count`, lets MariaDB read the key
+    (site_id, sample, ts) as one short range per bucket, where a range on
+    `sample` alone would read every row of those buckets, whatever their time.
+    """
+    return f"sample IN ({','.join(str(b) for b in range(count))})"

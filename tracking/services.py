@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db import connection, models
 
 from tracking.models import Fact
+from tracking.sampling import in_buckets
 
 CHUNK = 5000
 
@@ -65,8 +66,8 @@ def purge_facts_before(*, site_id: int, before: dt.datetime, max_chunks: int | N
     days stay; filtered views of those days will show nothing.
     """
     deleted, _ = _delete_in_chunks(
-        f"DELETE FROM {Fact._meta.db_table} WHERE site_id = %s AND ts < %s "  # noqa: S608
-        f"ORDER BY ts LIMIT {CHUNK}",
+        f"DELETE FROM {Fact._meta.db_table} WHERE site_id = %s "  # noqa: S608
+        f"AND {in_buckets()} AND ts < %s LIMIT {CHUNK}",
         [site_id, before.astimezone(dt.UTC).replace(tzinfo=None)],
         max_chunks=max_chunks,
     )

@@ -1,4 +1,4 @@
-"""Long ranges read whole months from the monthly rollups: same answers as the facts."""
+"""Long ranges read whole months and weeks from their rollups: same answers as the facts."""
 
 import datetime as dt
 import random
@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reports.queries import StatsQuery, breakdown
+from reports.queries import DAILY, MONTHLY, WEEKLY, StatsQuery, breakdown, rollup_parts
 from tests.support.factories import SiteFactory
 from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tracking.dimensions import BY_NAME, COUNTERS
 from tracking.ingest import ingest_batch
-from tracking.models import DailyRollup, MonthlyRollup
-from tracking.rollups import rebuild_rollups
+from tracking.models import DailyRollup, MonthlyRollup, WeeklyRollup
+from tracking.rollups import rebuild_rollups, week_of
 
 NY = ZoneInfo("America/New_York")
 PATHS = ["/", "/pricing", "/blog/a", "/blog/b", "/docs"]
@@ -23,8 +23,11 @@ RANGES = [
     (dt.date(2026, 1, 15), dt.date(2026, 3, 1)),  # days, a month, a day
     (dt.date(2026, 1, 31), dt.date(2026, 2, 28)),  # a day, then a month
     (dt.date(2026, 2, 1), dt.date(2026, 3, 2)),  # a month, then days
-    (dt.date(2026, 2, 2), dt.date(2026, 2, 27)),  # days only
+    (dt.date(2026, 2, 2), dt.date(2026, 2, 27)),  # weeks, then days
+    (dt.date(2026, 1, 28), dt.date(2026, 2, 26)),  # days, weeks, days (30 days)
+    (dt.date(2026, 2, 10), dt.date(2026, 2, 14)),  # days only
 ]
+D = dt.date
 
 
 @pytest.fixture
@@ -69,8 +72,34 @@ def query(site, first, last, *, from_facts=False) -> StatsQuery:
     )  # fmt: skip
 
 
+def test_thirty_days_are_whole_weeks_and_the_days_around_them():
+    assert rollup_parts(D(2026, 1, 28), D(2026, 2, 26)) == [
+        (WEEKLY, "week", D(2026, 2, 2), D(2026, 2, 23)),
+        (DAILY, "day", D(2026, 1, 28), D(2026, 2, 2)),
+        (DAILY, "day", D(2026, 2, 23), D(2026, 2, 27)),
+    ]
+
+
+def test_a_year_is_whole_months_then_whole_weeks_then_days():
+    assert rollup_parts(D(2025, 3, 12), D(2026, 3, 11)) == [
+        (MONTHLY, "month", D(2025, 4, 1), D(2026, 3, 1)),
+        (WEEKLY, "week", D(2025, 3, 17), D(2025, 3, 31)),
+        (WEEKLY, "week", D(2026, 3, 2), D(2026, 3, 9)),
+        (DAILY, "day", D(2025, 3, 12), D(2025, 3, 17)),
+        (DAILY, "day", D(2025, 3, 31), D(2025, 4, 1)),
+        (DAILY, "day", D(2026, 3, 1), D(2026, 3, 2)),
+        (DAILY, "day", D(2026, 3, 9), D(2026, 3, 12)),
+    ]
+
+
+def test_a_range_shorter_than_a_week_is_days():
+    assert rollup_parts(D(2026, 2, 10), D(2026, 2, 14)) == [
+        (DAILY, "day", D(2026, 2, 10), D(2026, 2, 15))
+    ]
+
+
 @pytest.mark.parametrize(("first", "last"), RANGES)
-def test_breakdowns_from_months_and_days_equal_the_facts(site, first, last):
+def test_breakdowns_from_months_weeks_and_days_equal_the_facts(site, first, last):
     rolled, raw = query(site, first, last), query(site, first, last, from_facts=True)
     for dimension in BY_NAME:
         assert breakdown(rolled, dimension, limit=100) == breakdown(raw, dimension, limit=100)
@@ -85,32 +114,40 @@ def _nonzero(sums: dict) -> dict:
     return {key: values for key, values in sums.items() if any(values)}
 
 
-def test_monthly_rows_are_the_sums_of_the_daily_ones(site):
-    daily: dict[tuple, tuple] = {}
+def _summed_daily(site, period_of) -> dict:
+    sums: dict[tuple, tuple] = {}
     for dimension, day, value, *counters in DailyRollup.objects.filter(site_id=site.pk).values_list(
         "dimension", "day", "dim_value", *COUNTERS
     ):
-        key = (dimension, day.replace(day=1), value)
-        daily[key] = tuple(
-            a + b for a, b in zip(daily.get(key, [0] * len(COUNTERS)), counters, strict=True)
+        key = (dimension, period_of(day), value)
+        sums[key] = tuple(
+            a + b for a, b in zip(sums.get(key, [0] * len(COUNTERS)), counters, strict=True)
         )
-    monthly = {
-        (dimension, month, value): tuple(counters)
-        for dimension, month, value, *counters in MonthlyRollup.objects.filter(
-            site_id=site.pk
-        ).values_list("dimension", "month", "dim_value", *COUNTERS)
-    }
-    assert _nonzero(monthly) == _nonzero(daily)
+    return _nonzero(sums)
+
+
+def _rows(model, site, period: str) -> dict:
+    rows = model.objects.filter(site_id=site.pk).values_list(
+        "dimension", period, "dim_value", *COUNTERS
+    )
+    return _nonzero({(d, p, v): tuple(counters) for d, p, v, *counters in rows})
+
+
+def test_monthly_rows_are_the_sums_of_the_daily_ones(site):
+    monthly = _rows(MonthlyRollup, site, "month")
+    assert monthly == _summed_daily(site, lambda day: day.replace(day=1))
     months = {month for _, month, _ in monthly}
     assert months == {dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)}
 
 
-def test_rebuilding_gives_the_monthly_rows_the_worker_wrote(site):
-    def snapshot() -> list[tuple]:
-        rows = MonthlyRollup.objects.filter(site_id=site.pk)
-        return sorted(r for r in rows.values_list("dimension", "month", "dim_value", *COUNTERS)
-                      if any(r[3:]))  # fmt: skip
+def test_weekly_rows_are_the_sums_of_the_daily_ones_by_monday(site):
+    weekly = _rows(WeeklyRollup, site, "week")
+    assert weekly == _summed_daily(site, week_of)
+    assert all(week.weekday() == 0 for _, week, _ in weekly)
 
-    written = snapshot()
+
+@pytest.mark.parametrize(("model", "period"), [(MonthlyRollup, "month"), (WeeklyRollup, "week")])
+def test_rebuilding_gives_the_rows_the_worker_wrote(site, model, period):
+    written = _rows(model, site, period)
     rebuild_rollups(site_id=site.pk)
-    assert snapshot() == written
+    assert _rows(model, site, period) == written
