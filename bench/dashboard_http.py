@@ -328,23 +328,45 @@ def page_figures(status: int, page: str) -> dict:
 
 
 def expected_figures(site_id: int, key: str, filters: list[str]) -> dict:
-    """The key figures and top page, straight from the query layer, to check the pages."""
+    """The key figures and top page, straight from the query layer, to check the pages.
+
+    Filtered pages of large ranges are estimated from a sample of visitors
+    (reports/sampling.py): the check uses the same sample the page read, and
+    for filtered cases the exact totals are read too, to report the error.
+    """
+    from dataclasses import replace
+
     from django.utils.html import escape
 
     from reports.filters import Filter
     from reports.queries import StatsQuery, breakdown, totals
+    from reports.sampling import EXACT, sample_for
 
     r = cache.date_range(key)
+    sample = EXACT
+    if filters:
+        sample = sample_for(site_id=site_id, first_day=r.first_day, last_day=r.last_day)
     q = StatsQuery(
         site_id=site_id, time_zone=cache.TIME_ZONE, first_day=r.first_day, last_day=r.last_day,
-        filters=tuple(Filter.parse(f) for f in filters),
+        filters=tuple(Filter.parse(f) for f in filters), sample=sample,
     )  # fmt: skip
     t = totals(q)
     top = breakdown(q, "pathname", limit=1, order_by="visitors")
-    return {
+    expected = {
         "metrics": {m: str(getattr(t, m)) for m in CHECKED_METRICS},
         "top_page": escape(top[0].value) if top else None,
+        "sample_share": sample.share,
     }
+    if not sample.is_exact:
+        started = time.perf_counter()
+        exact = totals(replace(q, sample=EXACT))
+        expected["exact_totals_s"] = round(time.perf_counter() - started, 2)
+        expected["exact_metrics"] = {m: getattr(exact, m) for m in CHECKED_METRICS}
+        expected["estimate_error"] = {
+            m: round(getattr(t, m) / getattr(exact, m) - 1, 4) if getattr(exact, m) else None
+            for m in CHECKED_METRICS
+        }
+    return expected
 
 
 def check_page(seen: dict, expected: dict) -> list[str]:
@@ -367,11 +389,11 @@ def check_page(seen: dict, expected: dict) -> list[str]:
 
 def statement_label(sql: str, params: tuple) -> str:
     """A short name for one SQL statement of the page: what it reads, and for which days."""
-    from reports.queries import DAILY, DISTINCT_VISITORS, FACTS, HOURLY, MONTHLY
+    from reports.queries import DAILY, DISTINCT_VISITORS, FACTS, HOURLY, MONTHLY, WEEKLY
 
     table = next(
-        (name for t, name in ((FACTS, "facts"), (MONTHLY, "monthly"), (DAILY, "daily"),
-                              (HOURLY, "hourly")) if f" {t} " in f"{sql} "),
+        (name for t, name in ((FACTS, "facts"), (MONTHLY, "monthly"), (WEEKLY, "weekly"),
+                              (DAILY, "daily"), (HOURLY, "hourly")) if f" {t} " in f"{sql} "),
         None,
     )  # fmt: skip
     if table is None:
@@ -607,6 +629,9 @@ def check_all(args, timings: dict, cases: list, filters_of: dict) -> dict:
             pages = timings[key][name].pop(f"{size_name}_pages")
             problems = sorted({p for page in pages for p in check_page(page, expected)})
             timings[key][name][f"{size_name}_figures"] = pages[-1]["metrics"]
+            for extra in ("sample_share", "exact_metrics", "estimate_error", "exact_totals_s"):
+                if extra in expected:
+                    timings[key][name][f"{size_name}_{extra}"] = expected[extra]
             timings[key][name][f"{size_name}_page_bytes"] = pages[-1]["bytes"]
             if problems:
                 checks["problems"][f"{key}/{name}/{size_name}"] = problems
