@@ -13,7 +13,15 @@ from reports.charts import Chart, ChartPoint, bar_chart
 from reports.filters import Filter
 from reports.labels import filter_label, value_label
 from reports.panels import PANELS, Panel, Table
-from reports.queries import BreakdownRow, StatsQuery, Totals, breakdown, timeseries, totals
+from reports.queries import (
+    BreakdownRow,
+    Point,
+    StatsQuery,
+    Totals,
+    breakdown,
+    overview,
+    totals,
+)
 from reports.scope import Scope
 from reports.viewstate import ViewState
 
@@ -185,7 +193,7 @@ def chart_title(state: ViewState) -> str:
     return title
 
 
-def build_chart(q: StatsQuery, state: ViewState) -> Chart:
+def build_chart(series: list[Point], state: ViewState) -> Chart:
     interval = state.range.interval
     points = [
         ChartPoint(
@@ -194,7 +202,7 @@ def build_chart(q: StatsQuery, state: ViewState) -> Chart:
             visitors=p.totals.visitors,
             pageviews=p.totals.pageviews,
         )
-        for p in timeseries(q, interval)
+        for p in series
     ]
     return bar_chart(points, title=chart_title(state))
 
@@ -225,13 +233,12 @@ def build_panel(
 
 
 def build_dashboard(q: StatsQuery, state: ViewState, scope: Scope) -> Dashboard:
-    current = totals(q)
-    previous = totals(q.previous_period())
+    current, previous, series = overview(q, state.range.interval)
     visitors = range_visitors(q, current)
     return Dashboard(
         current=current,
         cards=tuple(card(m, current, previous) for m in METRICS),
-        chart=build_chart(q, state),
+        chart=build_chart(series, state),
         panels=tuple(
             build_panel(q, p, state=state, scope=scope, visitors=visitors) for p in PANELS
         ),

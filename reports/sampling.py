@@ -28,6 +28,10 @@ class Sample:
     """The first `buckets` of SAMPLE_BUCKETS visitor buckets."""
 
     buckets: int = SAMPLE_BUCKETS
+    # Exact reads only: name every bucket so that only the range's rows are
+    # read (SAMPLE_BUCKETS index ranges, ~5 ms), or read the site's facts
+    # whatever their day, cheaper for a site with little traffic outside the range.
+    list_buckets: bool = True
 
     def __post_init__(self) -> None:
         if not 1 <= self.buckets <= SAMPLE_BUCKETS:
@@ -43,7 +47,9 @@ class Sample:
         return self.buckets / SAMPLE_BUCKETS
 
     def where(self) -> str:
-        """` AND sample IN (...)`, every bucket listed when exact (see in_buckets)."""
+        """` AND sample IN (...)` (see in_buckets), or nothing for a whole-site scan."""
+        if self.is_exact and not self.list_buckets:
+            return ""
         return " AND " + in_buckets(self.buckets)
 
     def scaled(self, count: int) -> int:
@@ -54,23 +60,26 @@ class Sample:
 
 
 EXACT = Sample()
+# Hits outside the range below which an exact read scans the site's facts
+# rather than listing every bucket: ~19k fact rows read in about the time of
+# the 1,000 index ranges (measured on MariaDB 10.11, about 3.5 ms vs 5 ms).
+SCAN_SITE_BELOW_HITS = 10_000
 
 
 def sample_for(*, site_id: int, first_day, last_day, above_hits: int | None = None) -> Sample:
-    """The sample a filtered view of this range reads (EXACT for all but large ranges).
+    """The sample a filtered view of this range reads: all visitors, unless the range is large.
 
-    The range's size comes from the daily totals rollup (one short read).
+    The sizes come from the daily totals rollup (one short read).
     """
     limit = settings.SAMPLE_ABOVE_HITS if above_hits is None else above_hits
-    if limit <= 0:
-        return EXACT
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT SUM(pageviews) + SUM(completions) FROM {DailyRollup._meta.db_table} "  # noqa: S608
-            "WHERE site_id = %s AND dimension = %s AND day BETWEEN %s AND %s",
-            [site_id, int(Dimension.TOTAL), first_day, last_day],
+            "SELECT SUM(IF(day BETWEEN %s AND %s, pageviews + completions, 0)), "  # noqa: S608
+            f"SUM(pageviews + completions) FROM {DailyRollup._meta.db_table} "
+            "WHERE site_id = %s AND dimension = %s",
+            [first_day, last_day, site_id, int(Dimension.TOTAL)],
         )
-        hits = int(cursor.fetchone()[0] or 0)
-    if hits <= limit:
-        return EXACT
-    return Sample(max(1, math.ceil(SAMPLE_BUCKETS * limit / hits)))
+        in_range, everything = (int(v or 0) for v in cursor.fetchone())
+    if limit > 0 and in_range > limit:
+        return Sample(max(1, math.ceil(SAMPLE_BUCKETS * limit / in_range)))
+    return Sample(list_buckets=everything - in_range >= SCAN_SITE_BELOW_HITS)

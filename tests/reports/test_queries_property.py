@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.queries import StatsQuery, breakdown, timeseries, totals
+from reports.queries import StatsQuery, breakdown, overview, timeseries, totals
 from tests.support.factories import SiteFactory
 from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tracking.dimensions import BY_NAME
@@ -79,5 +79,11 @@ def test_rollups_and_facts_agree_on_every_metric_dimension_and_range(hits, batch
         assert totals(rolled) == totals(raw)
         for interval in ("hour", "day", "week", "month"):
             assert timeseries(rolled, interval) == timeseries(raw, interval)
+            for q in (rolled, raw):
+                assert overview(q, interval) == (
+                    totals(q),
+                    totals(q.previous_period()),
+                    timeseries(q, interval),
+                )
         for dimension in BY_NAME:
             assert breakdown(rolled, dimension, limit=100) == breakdown(raw, dimension, limit=100)

@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 
 from reports.filters import Filter
-from reports.queries import StatsQuery, breakdown, timeseries, totals
-from reports.sampling import EXACT, Sample, sample_for
+from reports.queries import StatsQuery, breakdown, overview, timeseries, totals
+from reports.sampling import EXACT, SCAN_SITE_BELOW_HITS, Sample, sample_for
 from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tracking.ingest import ingest_batch
-from tracking.models import Fact
+from tracking.models import DailyRollup, Fact
 
 DAY = dt.date(2026, 3, 2)
 START = dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)
@@ -88,12 +88,39 @@ def test_the_sample_never_changes_an_unfiltered_view(crowd):
     assert totals(query(crowd, Sample(10), filters=())) == totals(query(crowd, filters=()))
 
 
+def test_the_overview_reads_what_totals_and_the_series_read(crowd):
+    for q in (query(crowd), query(crowd, Sample(500)), query(crowd, Sample(list_buckets=False))):
+        expected = (totals(q), totals(q.previous_period()), timeseries(q, "day"))
+        assert overview(q, "day") == expected
+
+
+def test_a_whole_site_scan_reads_what_listing_every_bucket_reads(crowd):
+    scanned = query(crowd, Sample(list_buckets=False))
+    assert scanned.sample.where() == ""
+    assert totals(scanned) == totals(query(crowd))
+    assert breakdown(scanned, "pathname") == breakdown(query(crowd), "pathname")
+
+
 def test_a_range_within_the_limit_is_read_exactly(crowd):
-    assert sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=10**6) == EXACT
+    sample = sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=10**6)
+    assert sample.is_exact
 
 
 def test_a_limit_of_zero_turns_sampling_off(crowd):
-    assert sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=0) == EXACT
+    assert sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=0).is_exact
+
+
+def test_a_site_with_little_traffic_outside_the_range_is_scanned_not_listed(crowd):
+    sample = sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=10**6)
+    assert not sample.list_buckets
+
+
+def test_a_site_with_much_traffic_outside_the_range_lists_every_bucket(crowd):
+    later = DAY + dt.timedelta(days=40)
+    DailyRollup.objects.create(site_id=crowd.pk, dimension=0, day=later,
+                               pageviews=SCAN_SITE_BELOW_HITS)  # fmt: skip
+    sample = sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=10**6)
+    assert sample == EXACT and sample.list_buckets
 
 
 def test_a_large_range_reads_a_sample_holding_about_the_limit(crowd):
@@ -105,7 +132,7 @@ def test_a_large_range_reads_a_sample_holding_about_the_limit(crowd):
 
 def test_a_day_without_traffic_is_read_exactly(crowd):
     empty = DAY + dt.timedelta(days=5)
-    assert sample_for(site_id=crowd.pk, first_day=empty, last_day=empty, above_hits=1) == EXACT
+    assert sample_for(site_id=crowd.pk, first_day=empty, last_day=empty, above_hits=1).is_exact
 
 
 @pytest.mark.parametrize("buckets", [0, 1001])
