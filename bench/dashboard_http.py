@@ -396,6 +396,8 @@ def statement_label(sql: str, params: tuple) -> str:
                               (DAILY, "daily"), (HOURLY, "hourly")) if f" {t} " in f"{sql} "),
         None,
     )  # fmt: skip
+    if "matching_facts_" in sql:
+        table = "facts copied" if sql.startswith("CREATE") else "copy"
     if table is None:
         match = re.search(r"FROM `?(\w+)`?", sql)
         return f"other: {match[1] if match else sql[:60]}"
@@ -452,8 +454,8 @@ def profile_page(path: str, user_pk: int, explain_top: int = 3) -> dict:
     explained = []
     with connection.cursor() as cursor:
         for sql, params, s in slowest[:explain_top]:
-            if not sql.lstrip().upper().startswith("SELECT"):
-                continue
+            if not sql.lstrip().upper().startswith("SELECT") or "matching_facts_" in sql:
+                continue  # the view's temporary copy is gone by now
             cursor.execute("EXPLAIN " + sql, params)
             columns = [c[0] for c in cursor.description]
             explained.append(

@@ -42,6 +42,17 @@ SUMS = (
 
 
 @dataclass(frozen=True, slots=True)
+class FactsCopy:
+    """A temporary table holding the facts a filtered view matches (reports/matching.py)."""
+
+    table: str
+    filters: tuple
+    first_day: dt.date
+    last_day: dt.date
+    sample: Sample
+
+
+@dataclass(frozen=True, slots=True)
 class StatsQuery:
     site_id: int
     time_zone: str
@@ -52,6 +63,8 @@ class StatsQuery:
     from_facts: bool = False
     # Which visitors facts are read for (reports/sampling.py); rollups are always exact.
     sample: Sample = EXACT
+    # Read facts from this copy where it holds what the query asks for.
+    copy: FactsCopy | None = None
 
     @property
     def reads_facts(self) -> bool:
@@ -149,7 +162,16 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return list(cursor.fetchall())
 
 
-def _fact_range(q: StatsQuery) -> tuple[str, list]:
+def facts_table(q: StatsQuery) -> str:
+    """The facts table, or the view's copy of its matching rows if it covers the query."""
+    c = q.copy
+    covered = c and c.first_day <= q.first_day and q.last_day <= c.last_day
+    if covered and (c.filters, c.sample) == (q.filters, q.sample):
+        return c.table
+    return FACTS
+
+
+def fact_range(q: StatsQuery) -> tuple[str, list]:
     zone = ZoneInfo(q.time_zone)
     start = dt.datetime.combine(q.first_day, dt.time(), zone).astimezone(dt.UTC)
     end = dt.datetime.combine(q.last_day + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
@@ -177,8 +199,8 @@ def totals(q: StatsQuery) -> Totals:
             [q.site_id, int(Dimension.TOTAL), q.first_day, q.last_day],
         )
     else:
-        where, params = _fact_range(q)
-        rows = _fetch(f"SELECT {_fact_sums(q)} FROM {FACTS} WHERE {where}", params)  # noqa: S608
+        where, params = fact_range(q)
+        rows = _fetch(f"SELECT {_fact_sums(q)} FROM {facts_table(q)} WHERE {where}", params)  # noqa: S608
     return _totals(rows[0], visitors_counter(q.filters), _sample(q))
 
 
@@ -206,8 +228,8 @@ def breakdown(
         value = _rollup_value(dim)
         source, where, params = _rollup_rows(q, dim)
     else:
-        value, source = fact_expression(dim), FACTS
-        where, params = _fact_range(q)
+        value, source = fact_expression(dim), facts_table(q)
+        where, params = fact_range(q)
         if dim == Dimension.EVENT:
             where += " AND event_name <> ''"
     if search:
@@ -338,9 +360,9 @@ def _daily_sums(q: StatsQuery) -> dict[dt.date, list[int]]:
             [q.site_id, int(Dimension.TOTAL), q.first_day, q.last_day],
         )
     else:
-        where, params = _fact_range(q)
+        where, params = fact_range(q)
         rows = _fetch(
-            f"SELECT local_date, {_fact_sums(q)} FROM {FACTS} "  # noqa: S608
+            f"SELECT local_date, {_fact_sums(q)} FROM {facts_table(q)} "  # noqa: S608
             f"WHERE {where} GROUP BY local_date",
             params,
         )
@@ -389,10 +411,10 @@ def _hourly(q: StatsQuery, counter: str) -> list[Point]:
             [q.site_id, start.replace(tzinfo=None), end.replace(tzinfo=None)],
         )
     else:
-        where, params = _fact_range(q)
+        where, params = fact_range(q)
         rows = _fetch(
             f"SELECT DATE_FORMAT(ts, '%%Y-%%m-%%d %%H:00:00') AS h, {_fact_sums(q)} "  # noqa: S608
-            f"FROM {FACTS} "
+            f"FROM {facts_table(q)} "
             f"WHERE {where} AND ts >= %s AND ts < %s GROUP BY h",
             [*params, start.replace(tzinfo=None), end.replace(tzinfo=None)],
         )

@@ -29,6 +29,7 @@ from reports import exports
 from reports.dashboard import build_dashboard, build_table_rows, range_visitors
 from reports.history import first_data_day
 from reports.labels import DIMENSION_LABELS, FORM_OPS, OP_LABELS, filter_label
+from reports.matching import matching_copy
 from reports.panels import TABLES, Table
 from reports.patterns import pattern_problem
 from reports.queries import StatsQuery, breakdown, live_visitors, totals
@@ -113,14 +114,15 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     if any(name in request.GET for name in ADD_FIELDS) and not errors:
         return HttpResponseRedirect(scope.dashboard(state))
     site = scope.site
-    q = stats_query(site, state)
+    with matching_copy(stats_query(site, state)) as q:
+        data = build_dashboard(q, state, scope)
     context = {
         "site": site,
         "scope": scope,
         "shared": scope.shared,
         "state": state,
         "errors": errors,
-        "data": build_dashboard(q, state, scope),
+        "data": data,
         "estimate": _estimate(q, state, scope.dashboard),
         "has_data": first_day is not None,
         "ranges": _range_links(scope, state, first_day),
@@ -184,17 +186,16 @@ def render_table(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
     if not 1 <= page <= MAX_PAGE:
         errors.append(f"There is no page {request.GET.get('page', '')[:20]!r}; showing the first.")
         page = 1
-    q = stats_query(scope.site, state)
-    current = totals(q)
-    visitors = range_visitors(q, current)
-    offset = (page - 1) * LIST_PAGE_SIZE
-    found = breakdown(
-        q, chosen.dimension, limit=LIST_PAGE_SIZE + 1, offset=offset, search=search,
-        order_by=chosen.order_by,
-    )  # fmt: skip
-    first = found[:1] if offset == 0 else breakdown(
-        q, chosen.dimension, limit=1, search=search, order_by=chosen.order_by
-    )  # fmt: skip
+    with matching_copy(stats_query(scope.site, state)) as q:
+        visitors = range_visitors(q, totals(q))
+        offset = (page - 1) * LIST_PAGE_SIZE
+        found = breakdown(
+            q, chosen.dimension, limit=LIST_PAGE_SIZE + 1, offset=offset, search=search,
+            order_by=chosen.order_by,
+        )  # fmt: skip
+        first = found[:1] if offset == 0 else breakdown(
+            q, chosen.dimension, limit=1, search=search, order_by=chosen.order_by
+        )  # fmt: skip
     top = chosen.main.get(first[0].totals, visitors) if first else 0
     rows = build_table_rows(
         chosen, found[:LIST_PAGE_SIZE], top=top, visitors=visitors, state=state, scope=scope
@@ -237,14 +238,15 @@ def render_export(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
     state, errors, _ = _view(request, scope)
     if errors:
         return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
-    q = stats_query(scope.site, state)
     search = request.GET.get("q", "").strip()[:MAX_SEARCH]
-    records = exports.table_records(
-        chosen,
-        exports.all_rows(q, chosen, search=search),
-        range_visitors=range_visitors(q, totals(q)),
-    )
-    response = HttpResponse(exports.to_csv(records), content_type="text/csv; charset=utf-8")
+    with matching_copy(stats_query(scope.site, state)) as q:
+        records = exports.table_records(
+            chosen,
+            exports.all_rows(q, chosen, search=search),
+            range_visitors=range_visitors(q, totals(q)),
+        )
+        body = exports.to_csv(records)  # reads the rows while the copy exists
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     name = "-".join(
         [slugify(scope.site.name) or "site", chosen.key, str(q.first_day), str(q.last_day)]
     )

@@ -1,7 +1,6 @@
 """Filtered views of large ranges read a sample of visitors and scale it up."""
 
 import datetime as dt
-import random
 
 import pytest
 from django.db import connection
@@ -9,8 +8,7 @@ from django.db import connection
 from reports.filters import Filter
 from reports.queries import StatsQuery, breakdown, overview, timeseries, totals
 from reports.sampling import EXACT, SCAN_SITE_BELOW_HITS, Sample, sample_for
-from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
-from tracking.ingest import ingest_batch
+from tests.support.sample_traffic import ingest_crowd
 from tracking.models import DailyRollup, Fact
 
 DAY = dt.date(2026, 3, 2)
@@ -21,21 +19,7 @@ VISITORS = 600
 
 @pytest.fixture
 def crowd(site):
-    """600 visitors on one day: 1-3 pages each, a third from the US, some signing up."""
-    rng = random.Random(11)
-    hits = []
-    for n in range(VISITORS):
-        common = {"ip": f"10.0.{n // 250}.{n % 250}", "ua": rng.choice([CHROME, FIREFOX, IPHONE]),
-                  "country": "US" if n % 3 == 0 else "DE"}  # fmt: skip
-        at = START + dt.timedelta(minutes=rng.randint(0, 600))
-        for page in range(rng.randint(1, 3)):
-            hits.append(queued_hit(site, at=at, url=f"https://example.com/p{page}", **common))
-            at += dt.timedelta(minutes=1)
-        if rng.random() < 0.2:
-            hits.append(queued_hit(site, at=at, url="https://example.com/p0", type="event",
-                                   name="Signup", **common))  # fmt: skip
-    for i in range(0, len(hits), 200):
-        ingest_batch(hits[i : i + 200])
+    ingest_crowd(site, START, VISITORS)
     return site
 
 

@@ -10,6 +10,7 @@ Four visitors on one day (times from `start`, a datetime in the site's zone):
 """
 
 import datetime as dt
+import random
 
 from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tracking.ingest import ingest_batch
@@ -40,3 +41,22 @@ def sample_hits(site, start: dt.datetime) -> list[dict]:
 
 def ingest_sample(site, start: dt.datetime) -> None:
     ingest_batch(sample_hits(site, start))
+
+
+def ingest_crowd(site, start: dt.datetime, visitors: int) -> None:
+    """Many visitors on one day (seeded, so always the same): 1-3 pages each, every
+    third from the US (the others from DE), a fifth completing "Signup"."""
+    rng = random.Random(11)
+    hits = []
+    for n in range(visitors):
+        common = {"ip": f"10.0.{n // 250}.{n % 250}", "ua": rng.choice([CHROME, FIREFOX, IPHONE]),
+                  "country": "US" if n % 3 == 0 else "DE"}  # fmt: skip
+        at = start + dt.timedelta(minutes=rng.randint(0, 600))
+        for page in range(rng.randint(1, 3)):
+            hits.append(queued_hit(site, at=at, url=f"{HOST}/p{page}", **common))
+            at += dt.timedelta(minutes=1)
+        if rng.random() < 0.2:
+            hits.append(queued_hit(site, at=at, url=f"{HOST}/p0", type="event", name="Signup",
+                                   **common))  # fmt: skip
+    for i in range(0, len(hits), 200):
+        ingest_batch(hits[i : i + 200])

@@ -1,0 +1,44 @@
+"""One read of the facts for a whole filtered view.
+
+A filtered dashboard asks about the same rows seven times (totals and chart,
+then six tables), and on a row store each question would scan every fact of
+the range again, of which a few percent match. `matching_copy` reads them
+once into a temporary table of the matching rows (both the range and the
+previous period), and the query layer answers every question with the same
+filters from there (reports.queries.facts_table). The copy lives on the
+request's own connection and is dropped at the end, so persistent
+connections never keep one.
+"""
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+
+from django.db import connection
+
+from reports.queries import FACTS, FactsCopy, StatsQuery, fact_range
+
+
+@contextmanager
+def matching_copy(q: StatsQuery) -> Iterator[StatsQuery]:
+    """`q`, reading its facts from a temporary copy of the rows it matches."""
+    if not q.filters:
+        yield q
+        return
+    wide = replace(q, first_day=q.previous_period().first_day, copy=None)
+    where, params = fact_range(wide)
+    table = f"matching_facts_{secrets.token_hex(8)}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} AS SELECT * FROM {FACTS} WHERE {where}",  # noqa: S608
+            params,
+        )
+    try:
+        yield replace(
+            q,
+            copy=FactsCopy(table, q.filters, wide.first_day, q.last_day, q.sample),
+        )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TEMPORARY TABLE IF EXISTS {table}")

@@ -1,0 +1,91 @@
+"""A filtered view reads its matching facts once, into a temporary copy, and answers from there."""
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from django.db import connection
+from django.db.utils import ProgrammingError
+
+from reports.filters import Filter
+from reports.matching import matching_copy
+from reports.queries import FACTS, StatsQuery, breakdown, facts_table, overview, timeseries, totals
+from reports.sampling import EXACT, Sample
+from tests.support.sample_traffic import ingest_crowd
+
+DAY = dt.date(2026, 3, 2)
+US = Filter("country", "is", "US")
+
+
+@pytest.fixture
+def crowd(site):
+    ingest_crowd(site, dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC), 150)  # the previous day
+    ingest_crowd(site, dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC), 300)
+    return site
+
+
+def query(site, *filters, sample=EXACT) -> StatsQuery:
+    return StatsQuery(site_id=site.pk, time_zone="UTC", first_day=DAY, last_day=DAY,
+                      filters=filters, sample=sample)  # fmt: skip
+
+
+def answers(q: StatsQuery) -> tuple:
+    return (
+        overview(q, "day"),
+        timeseries(q, "hour"),
+        *(breakdown(q, dimension) for dimension in ("pathname", "country", "event", "browser")),
+        breakdown(q, "pathname", search="p1", order_by="visits"),
+    )
+
+
+@pytest.mark.parametrize("sample", [Sample(), Sample(500), Sample(list_buckets=False)])
+def test_answers_from_the_copy_are_the_answers_from_the_facts(crowd, sample):
+    q = query(crowd, US, sample=sample)
+    expected = answers(q)
+    with matching_copy(q) as copied:
+        assert facts_table(copied) != FACTS
+        assert facts_table(copied.previous_period()) == facts_table(copied)
+        assert answers(copied) == expected
+
+
+def test_the_copy_holds_only_the_matching_rows_of_both_periods(crowd):
+    q = query(crowd, US)
+    with matching_copy(q) as copied, connection.cursor() as cursor:
+        table = facts_table(copied)
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE country <> 'US'")  # noqa: S608
+        assert cursor.fetchone()[0] == 0
+        cursor.execute(f"SELECT MIN(local_date), MAX(local_date) FROM {table}")  # noqa: S608
+        assert cursor.fetchone() == (DAY - dt.timedelta(days=1), DAY)
+
+
+def test_other_filters_read_the_facts(crowd):
+    with matching_copy(query(crowd, US, Filter("event", "is", "Signup"))) as copied:
+        without_event = replace(copied, filters=(US,))
+        assert facts_table(without_event) == FACTS
+        assert totals(without_event) == totals(query(crowd, US))
+
+
+def test_a_wider_range_reads_the_facts(crowd):
+    with matching_copy(query(crowd, US)) as copied:
+        assert facts_table(replace(copied, last_day=DAY + dt.timedelta(days=1))) == FACTS
+
+
+def test_an_unfiltered_view_makes_no_copy(crowd):
+    q = query(crowd)
+    with matching_copy(q) as same:
+        assert same is q
+
+
+def test_the_copy_is_dropped_afterwards(crowd):
+    with matching_copy(query(crowd, US)) as copied:
+        table = facts_table(copied)
+    with pytest.raises(ProgrammingError), connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table}")  # noqa: S608
+
+
+def test_the_copy_is_dropped_when_the_view_fails(crowd):
+    with pytest.raises(RuntimeError), matching_copy(query(crowd, US)) as copied:
+        table = facts_table(copied)
+        raise RuntimeError("the view failed")
+    with pytest.raises(ProgrammingError), connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table}")  # noqa: S608
