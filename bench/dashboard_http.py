@@ -344,8 +344,9 @@ def expected_figures(site_id: int, key: str, filters: list[str]) -> dict:
 
     r = cache.date_range(key)
     sample = EXACT
-    if filters:
-        sample = sample_for(site_id=site_id, first_day=r.first_day, last_day=r.last_day)
+    if filters:  # sized as reports.scope.stats_query sizes the dashboard's sample
+        previous = r.first_day - dt.timedelta(days=r.days)
+        sample = sample_for(site_id=site_id, first_day=previous, last_day=r.last_day)
     q = StatsQuery(
         site_id=site_id, time_zone=cache.TIME_ZONE, first_day=r.first_day, last_day=r.last_day,
         filters=tuple(Filter.parse(f) for f in filters), sample=sample,

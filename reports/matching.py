@@ -3,8 +3,8 @@
 A filtered dashboard asks about the same rows seven times (totals and chart,
 then six tables), and on a row store each question would scan every fact of
 the range again, of which a few percent match. `matching_copy` reads them
-once into a temporary table of the matching rows (both the range and the
-previous period), and the query layer answers every question with the same
+once into a temporary table of the matching rows (and of the previous
+period for the dashboard's comparisons), and the query layer answers every question with the same
 filters from there (reports.queries.facts_table). The copy lives on the
 request's own connection and is dropped at the end, so persistent
 connections never keep one.
@@ -21,12 +21,14 @@ from reports.queries import FACTS, FactsCopy, StatsQuery, fact_range
 
 
 @contextmanager
-def matching_copy(q: StatsQuery) -> Iterator[StatsQuery]:
-    """`q`, reading its facts from a temporary copy of the rows it matches."""
+def matching_copy(q: StatsQuery, *, with_previous: bool = False) -> Iterator[StatsQuery]:
+    """`q`, reading its facts from a temporary copy of the rows it matches
+    (in the previous period too if asked: the dashboard compares with it)."""
     if not q.filters:
         yield q
         return
-    wide = replace(q, first_day=q.previous_period().first_day, copy=None)
+    first_day = q.previous_period().first_day if with_previous else q.first_day
+    wide = replace(q, first_day=first_day, copy=None)
     where, params = fact_range(wide)
     table = f"matching_facts_{secrets.token_hex(8)}"
     with connection.cursor() as cursor:

@@ -5,6 +5,7 @@ only ever links to /share/<token>/... and never to the account's own URLs
 (which would reveal the site's id and lead to a login page).
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -40,16 +41,18 @@ class Scope:
         return self._path("live")
 
 
-def stats_query(site: Site, state: ViewState) -> StatsQuery:
+def stats_query(site: Site, state: ViewState, *, with_previous: bool = False) -> StatsQuery:
     """The query layer's question for this site and view.
 
     A filtered view of a large range reads a sample of visitors unless the
-    URL asks for exact figures; the previous period is read the same way.
+    URL asks for exact figures. The sample is sized for the days the view
+    reads: with the previous period (the dashboard's comparisons), twice the range.
     """
     first_day, last_day = state.range.first_day, state.range.last_day
     sample = EXACT
     if state.filters and not state.exact:
-        sample = sample_for(site_id=site.pk, first_day=first_day, last_day=last_day)
+        read_from = first_day - dt.timedelta(days=state.range.days) if with_previous else first_day
+        sample = sample_for(site_id=site.pk, first_day=read_from, last_day=last_day)
     return StatsQuery(
         site_id=site.pk,
         time_zone=site.time_zone,

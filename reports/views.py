@@ -114,7 +114,8 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     if any(name in request.GET for name in ADD_FIELDS) and not errors:
         return HttpResponseRedirect(scope.dashboard(state))
     site = scope.site
-    with matching_copy(stats_query(site, state)) as q:
+    q = stats_query(site, state, with_previous=True)
+    with matching_copy(q, with_previous=True) as q:
         data = build_dashboard(q, state, scope)
     context = {
         "site": site,

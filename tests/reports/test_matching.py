@@ -42,7 +42,7 @@ def answers(q: StatsQuery) -> tuple:
 def test_answers_from_the_copy_are_the_answers_from_the_facts(crowd, sample):
     q = query(crowd, US, sample=sample)
     expected = answers(q)
-    with matching_copy(q) as copied:
+    with matching_copy(q, with_previous=True) as copied:
         assert facts_table(copied) != FACTS
         assert facts_table(copied.previous_period()) == facts_table(copied)
         assert answers(copied) == expected
@@ -50,12 +50,19 @@ def test_answers_from_the_copy_are_the_answers_from_the_facts(crowd, sample):
 
 def test_the_copy_holds_only_the_matching_rows_of_both_periods(crowd):
     q = query(crowd, US)
-    with matching_copy(q) as copied, connection.cursor() as cursor:
+    with matching_copy(q, with_previous=True) as copied, connection.cursor() as cursor:
         table = facts_table(copied)
         cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE country <> 'US'")  # noqa: S608
         assert cursor.fetchone()[0] == 0
         cursor.execute(f"SELECT MIN(local_date), MAX(local_date) FROM {table}")  # noqa: S608
         assert cursor.fetchone() == (DAY - dt.timedelta(days=1), DAY)
+
+
+def test_without_the_previous_period_the_copy_holds_the_range_only(crowd):
+    with matching_copy(query(crowd, US)) as copied:
+        assert facts_table(copied) != FACTS
+        assert facts_table(copied.previous_period()) == FACTS
+        assert totals(copied.previous_period()) == totals(query(crowd, US).previous_period())
 
 
 def test_other_filters_read_the_facts(crowd):
