@@ -52,6 +52,16 @@ class Sample:
             return ""
         return " AND " + in_buckets(self.buckets)
 
+    def margin(self, estimate: int) -> float:
+        """Relative half-width of a ~95% interval around an estimated count of visitors.
+
+        The sample holds about estimate x share visitors; a count of k sampled
+        visitors has a standard error of about sqrt(k), so 2/sqrt(k) relative.
+        """
+        if self.is_exact:
+            return 0.0
+        return 2 / math.sqrt(max(1.0, estimate * self.share))
+
     def scaled(self, count: int) -> int:
         """A count over the sample, estimated for all visitors."""
         if self.is_exact:

@@ -124,7 +124,7 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
         "state": state,
         "errors": errors,
         "data": data,
-        "estimate": _estimate(q, state, scope.dashboard),
+        "estimate": _estimate(q, state, scope.dashboard, visitors=data.current.visitors),
         "has_data": first_day is not None,
         "ranges": _range_links(scope, state, first_day),
         "custom": state.range.key == CUSTOM,
@@ -148,13 +148,16 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     return render(request, "reports/dashboard.html", context, status=400 if errors else 200)
 
 
-def _estimate(q: StatsQuery, state: ViewState, link: Callable[[ViewState], str]) -> dict | None:
+def _estimate(
+    q: StatsQuery, state: ViewState, link: Callable[[ViewState], str], *, visitors: int
+) -> dict | None:
     """What the page says when its figures come from a sample of visitors."""
     if not q.is_estimate:
         return None
     percent = 100 * q.sample.share
     return {
         "share": f"{percent:.1f}%" if percent >= 0.1 else f"{percent:.2f}%",
+        "margin": f"{100 * q.sample.margin(visitors):.0f}%",
         "exact_href": link(replace(state, exact=True)),
     }
 
@@ -212,7 +215,9 @@ def render_table(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
         "shared": scope.shared,
         "state": state,
         "errors": errors,
-        "estimate": _estimate(q, state, lambda exact: scope.table(chosen.key, exact)),
+        "estimate": _estimate(
+            q, state, lambda exact: scope.table(chosen.key, exact), visitors=visitors
+        ),
         "table": chosen,
         "dimension_label": DIMENSION_LABELS[chosen.dimension],
         "rows": rows,

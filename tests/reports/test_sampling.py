@@ -123,3 +123,9 @@ def test_a_day_without_traffic_is_read_exactly(crowd):
 def test_a_sample_has_between_one_and_all_buckets(buckets):
     with pytest.raises(ValueError):
         Sample(buckets)
+
+
+def test_the_margin_shrinks_with_the_visitors_in_the_sample():
+    assert Sample(10).margin(40_000) == pytest.approx(0.1)  # 400 sampled visitors
+    assert Sample(40).margin(40_000) == pytest.approx(0.05)
+    assert EXACT.margin(40_000) == 0

@@ -325,6 +325,7 @@ def test_a_filtered_view_of_a_large_range_is_estimated_and_says_so(
     body = dashboard(client, traffic, f="country:is:US", **ONE_DAY).content.decode()
     notice = re.search(r'data-estimate="([^"]*)">.*?<a href="([^"]*)"', body, re.DOTALL)
     assert notice.group(1) == "33.4%"
+    assert "±" in body
     assert "exact=1" in unescape(notice.group(2))
 
 
