@@ -439,7 +439,8 @@ def view_queries(q, interval: str) -> list[tuple[str, Callable[[], object]]]:
     The page itself (reports/dashboard.py) shows one tab of each panel, six
     breakdowns; this asks for every dimension's top 10, as if each tab were open.
     """
-    from reports.queries import breakdown, timeseries, totals
+    from reports.queries import breakdown, totals
+    from reports.series import timeseries
 
     queries: list[tuple[str, Callable[[], object]]] = [
         ("totals", lambda: totals(q)),

@@ -5,6 +5,7 @@ print. All figures come from reports.queries; this module chooses which
 questions to ask and how the answers read (formatting, bars, links).
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -19,10 +20,10 @@ from reports.queries import (
     StatsQuery,
     Totals,
     breakdown,
-    overview,
     totals,
 )
 from reports.scope import Scope
+from reports.series import overview
 from reports.viewstate import ViewState
 
 TOP_ROWS = 10
@@ -232,8 +233,11 @@ def build_panel(
     )
 
 
-def build_dashboard(q: StatsQuery, state: ViewState, scope: Scope) -> Dashboard:
-    current, previous, series = overview(q, state.range.interval)
+def build_dashboard(
+    q: StatsQuery, state: ViewState, scope: Scope, *, now: dt.datetime | None = None
+) -> Dashboard:
+    """Everything the dashboard shows; `now` cuts the previous period of a running range."""
+    current, previous, series = overview(q, state.range.interval, now=now)
     visitors = range_visitors(q, current)
     return Dashboard(
         current=current,

@@ -1,16 +1,19 @@
-"""The one query layer: every number a dashboard or the API shows comes from here.
+"""The one query layer: every number a dashboard or the API shows comes from here
+(with reports/series.py for the chart and the cards' comparisons).
 
-Unfiltered questions read the rollups (daily and monthly rows per dimension
-value, and hourly site totals); filtered ones read the facts through the
-(site_id, ts) index. A breakdown over a long range reads its whole months
-from the monthly rows and only the days of its partial months from the
-daily ones. Both give the same answers: tests/reports/test_queries_property.py
-checks it for random traffic. Metric definitions: docs/metrics.md.
+Unfiltered questions read the rollups (daily, weekly and monthly rows per
+dimension value, and hourly site totals); filtered ones read the facts,
+clustered by (site_id, sample, ts), or a view's copy of its matching facts
+(reports/matching.py), scaled up when the view reads a sample of visitors
+(reports/sampling.py). A breakdown over a long range reads its whole months
+from the monthly rows, whole weeks from the weekly ones and only the other
+days from the daily ones. Both give the same answers:
+tests/reports/test_queries_property.py checks it for random traffic. Metric
+definitions: docs/metrics.md.
 """
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
@@ -29,7 +32,6 @@ from tracking.models import (
 )
 from tracking.rollups import next_month, week_of
 
-INTERVALS = ("hour", "day", "week", "month")
 FACTS, DAILY, HOURLY = Fact._meta.db_table, DailyRollup._meta.db_table, HourlyTotal._meta.db_table
 MONTHLY, WEEKLY = MonthlyRollup._meta.db_table, WeeklyRollup._meta.db_table
 # Facts are read by UTC time through the index, widened by the largest zone
@@ -65,6 +67,10 @@ class StatsQuery:
     sample: Sample = EXACT
     # Read facts from this copy where it holds what the query asks for.
     copy: FactsCopy | None = None
+    # UTC; only hits before it count. Set on the previous period of a range
+    # that is still running, so "today so far" is compared with "yesterday
+    # until the same time", not with all of yesterday.
+    until: dt.datetime | None = None
 
     @property
     def reads_facts(self) -> bool:
@@ -75,14 +81,24 @@ class StatsQuery:
         """Its figures are scaled up from a sample of visitors."""
         return self.reads_facts and not self.sample.is_exact
 
-    def previous_period(self) -> "StatsQuery":
-        """The same number of days just before this range."""
+    def previous_period(self, now: dt.datetime | None = None) -> "StatsQuery":
+        """The same number of days just before this range.
+
+        If the range ends today (at `now`, in the site's zone), the previous
+        period ends at the same time of day on its own last day.
+        """
         days = (self.last_day - self.first_day).days + 1
-        return replace(
+        previous = replace(
             self,
             first_day=self.first_day - dt.timedelta(days=days),
             last_day=self.first_day - dt.timedelta(days=1),
         )
+        zone = ZoneInfo(self.time_zone)
+        local_now = now.astimezone(zone) if now else None
+        if local_now and local_now.date() == self.last_day:
+            cut = dt.datetime.combine(previous.last_day, local_now.time(), zone)
+            previous = replace(previous, until=cut.astimezone(dt.UTC))
+        return previous
 
     def with_filter(self, new: Filter) -> "StatsQuery":
         return replace(self, filters=(*self.filters, new))
@@ -141,11 +157,11 @@ DISTINCT_VISITORS = (
 FILTERED_SUMS = SUMS.replace("SUM(uniques)", DISTINCT_VISITORS)
 
 
-def _fact_sums(q: StatsQuery) -> str:
+def fact_sums(q: StatsQuery) -> str:
     return FILTERED_SUMS if q.filters else SUMS
 
 
-def _totals(row: tuple, visitors_from: str, sample: Sample = EXACT) -> Totals:
+def to_totals(row: tuple, visitors_from: str, sample: Sample = EXACT) -> Totals:
     pageviews, visits, uniques, page_uniques, bounces, duration, exits, comp, ucomp, value = (
         sample.scaled(int(v or 0)) for v in row
     )
@@ -156,7 +172,7 @@ def _totals(row: tuple, visitors_from: str, sample: Sample = EXACT) -> Totals:
     )  # fmt: skip
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
+def fetch_rows(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
@@ -176,6 +192,11 @@ def fact_range(q: StatsQuery) -> tuple[str, list]:
     start = dt.datetime.combine(q.first_day, dt.time(), zone).astimezone(dt.UTC)
     end = dt.datetime.combine(q.last_day + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
     where, params = filter_sql(q.filters)
+    if q.until:
+        where, params = (
+            " AND ts < %s" + where,
+            [q.until.astimezone(dt.UTC).replace(tzinfo=None), *params],
+        )
     return (
         "site_id = %s" + q.sample.where() + " AND ts >= %s AND ts < %s "
         "AND local_date BETWEEN %s AND %s" + where,
@@ -192,16 +213,52 @@ def fact_range(q: StatsQuery) -> tuple[str, list]:
 
 def totals(q: StatsQuery) -> Totals:
     """Site totals for the range; visitors counted as `visitors_counter` says."""
-    if not q.reads_facts:
-        rows = _fetch(
+    if not q.reads_facts and q.until:
+        rows = [_rollup_sums_until(q)]
+    elif not q.reads_facts:
+        rows = fetch_rows(
             f"SELECT {SUMS} FROM {DAILY} "  # noqa: S608
             "WHERE site_id = %s AND dimension = %s AND day BETWEEN %s AND %s",
             [q.site_id, int(Dimension.TOTAL), q.first_day, q.last_day],
         )
     else:
         where, params = fact_range(q)
-        rows = _fetch(f"SELECT {_fact_sums(q)} FROM {facts_table(q)} WHERE {where}", params)  # noqa: S608
-    return _totals(rows[0], visitors_counter(q.filters), _sample(q))
+        rows = fetch_rows(f"SELECT {fact_sums(q)} FROM {facts_table(q)} WHERE {where}", params)  # noqa: S608
+    return to_totals(rows[0], visitors_counter(q.filters), read_sample(q))
+
+
+def _rollup_sums_until(q: StatsQuery) -> list[int]:
+    """Site totals of the range's whole days, then of its last day's hours before `until`.
+
+    Hourly totals are kept per UTC hour: an hour counts if it starts at least
+    half an hour before `until`, and the last day starts at the first UTC
+    hour at or after its local midnight (exact in zones on whole hours).
+    """
+    zone = ZoneInfo(q.time_zone)
+    cut_day = q.until.astimezone(zone).date()
+    whole = fetch_rows(
+        f"SELECT {SUMS} FROM {DAILY} "  # noqa: S608
+        "WHERE site_id = %s AND dimension = %s AND day >= %s AND day < %s",
+        [
+            q.site_id,
+            int(Dimension.TOTAL),
+            q.first_day,
+            min(cut_day, q.last_day + dt.timedelta(days=1)),
+        ],
+    )[0]
+    start = dt.datetime.combine(cut_day, dt.time(), zone).astimezone(dt.UTC)
+    hours = fetch_rows(
+        f"SELECT {SUMS} FROM {HOURLY} "  # noqa: S608
+        "WHERE site_id = %s AND hour >= %s AND hour <= %s",
+        [
+            q.site_id,
+            start.replace(tzinfo=None),
+            (q.until - dt.timedelta(minutes=30)).astimezone(dt.UTC).replace(tzinfo=None),
+        ],
+    )[0]
+    if not q.first_day <= cut_day <= q.last_day:
+        hours = [0] * len(COUNTERS)
+    return [int(a or 0) + int(b or 0) for a, b in zip(whole, hours, strict=True)]
 
 
 def breakdown(
@@ -223,7 +280,7 @@ def breakdown(
         "completions": "completions",
     }.get(order_by, counter)  # fmt: skip
     search_like = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
-    sums = _fact_sums(q) if q.reads_facts else SUMS
+    sums = fact_sums(q) if q.reads_facts else SUMS
     if not q.reads_facts:
         value = _rollup_value(dim)
         source, where, params = _rollup_rows(q, dim)
@@ -243,12 +300,12 @@ def breakdown(
         f"HAVING SUM(pageviews) <> 0 OR SUM(visits) <> 0 OR SUM(completions) <> 0 "
         f"OR SUM({counter}) <> 0 ORDER BY {order_sql} DESC, v LIMIT %s OFFSET %s"
     )
-    rows = _fetch(sql, [*params, limit, offset])
-    sample = _sample(q)
-    return [BreakdownRow(value=row[0], totals=_totals(row[1:], counter, sample)) for row in rows]
+    rows = fetch_rows(sql, [*params, limit, offset])
+    sample = read_sample(q)
+    return [BreakdownRow(value=row[0], totals=to_totals(row[1:], counter, sample)) for row in rows]
 
 
-def _sample(q: StatsQuery) -> Sample:
+def read_sample(q: StatsQuery) -> Sample:
     """The sample whose sums a query's rows hold: rollup rows are always whole."""
     return q.sample if q.reads_facts else EXACT
 
@@ -316,123 +373,6 @@ def _rollup_rows(q: StatsQuery, dim: Dimension) -> tuple[str, str, list]:
         for table, column, _, _ in parts
     )
     return f"({union}) AS r", "TRUE", params
-
-
-def timeseries(q: StatsQuery, interval: str) -> list[Point]:
-    """One point per hour/day/week (from Monday)/month of the range, empty ones included."""
-    if interval not in INTERVALS:
-        raise ValueError(f"interval must be one of {INTERVALS}")
-    if interval == "hour":
-        return _hourly(q, visitors_counter(q.filters))
-    return _points(q, interval, _daily_sums(q))
-
-
-def overview(q: StatsQuery, interval: str) -> tuple[Totals, Totals, list[Point]]:
-    """The range's totals, the previous period's, and the chart's points.
-
-    Where the chart has a point per day or longer, all three come from one
-    read of daily sums over both periods: a range's visitors are the sum of
-    its days' visitors (hashes change daily), so nothing needs a second pass.
-    Same answers as totals(), totals(previous_period()) and timeseries().
-    """
-    previous = q.previous_period()
-    if interval == "hour":
-        return totals(q), totals(previous), timeseries(q, interval)
-    daily = _daily_sums(replace(q, first_day=previous.first_day))
-    current = {day: sums for day, sums in daily.items() if day >= q.first_day}
-    before = [sums for day, sums in daily.items() if day < q.first_day]
-    return _summed(q, current.values()), _summed(q, before), _points(q, interval, current)
-
-
-def _summed(q: StatsQuery, days: Iterable[list[int]]) -> Totals:
-    sums = [0] * len(COUNTERS)
-    for day in days:
-        sums = [a + b for a, b in zip(sums, day, strict=True)]
-    return _totals(sums, visitors_counter(q.filters), _sample(q))
-
-
-def _daily_sums(q: StatsQuery) -> dict[dt.date, list[int]]:
-    """Unscaled counter sums per local day of the range, for days with any rows."""
-    if not q.reads_facts:
-        rows = _fetch(
-            f"SELECT day, {SUMS} FROM {DAILY} "  # noqa: S608
-            "WHERE site_id = %s AND dimension = %s AND day BETWEEN %s AND %s GROUP BY day",
-            [q.site_id, int(Dimension.TOTAL), q.first_day, q.last_day],
-        )
-    else:
-        where, params = fact_range(q)
-        rows = _fetch(
-            f"SELECT local_date, {_fact_sums(q)} FROM {facts_table(q)} "  # noqa: S608
-            f"WHERE {where} GROUP BY local_date",
-            params,
-        )
-    return {day: [int(v or 0) for v in sums] for day, *sums in rows}
-
-
-def _points(q: StatsQuery, interval: str, daily: dict[dt.date, list[int]]) -> list[Point]:
-    by_bucket: dict[dt.date, list[int]] = {}
-    for day, sums in daily.items():
-        acc = by_bucket.setdefault(_bucket_start(day, interval), [0] * len(sums))
-        for i, v in enumerate(sums):
-            acc[i] += v
-    counter, points = visitors_counter(q.filters), []
-    day = _bucket_start(q.first_day, interval)
-    while day <= q.last_day:
-        sums = by_bucket.get(day, [0] * len(COUNTERS))
-        points.append(Point(start=day, totals=_totals(sums, counter, _sample(q))))
-        day = _next_bucket(day, interval)
-    return points
-
-
-def _bucket_start(day: dt.date, interval: str) -> dt.date:
-    if interval == "week":
-        return week_of(day)
-    if interval == "month":
-        return day.replace(day=1)
-    return day
-
-
-def _next_bucket(day: dt.date, interval: str) -> dt.date:
-    if interval == "week":
-        return day + dt.timedelta(days=7)
-    if interval == "month":
-        return next_month(day)
-    return day + dt.timedelta(days=1)
-
-
-def _hourly(q: StatsQuery, counter: str) -> list[Point]:
-    zone = ZoneInfo(q.time_zone)
-    start = dt.datetime.combine(q.first_day, dt.time(), zone).astimezone(dt.UTC)
-    end = dt.datetime.combine(q.last_day + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
-    if not q.reads_facts:
-        rows = _fetch(
-            f"SELECT hour, {SUMS} FROM {HOURLY} "  # noqa: S608
-            "WHERE site_id = %s AND hour >= %s AND hour < %s GROUP BY hour",
-            [q.site_id, start.replace(tzinfo=None), end.replace(tzinfo=None)],
-        )
-    else:
-        where, params = fact_range(q)
-        rows = _fetch(
-            f"SELECT DATE_FORMAT(ts, '%%Y-%%m-%%d %%H:00:00') AS h, {_fact_sums(q)} "  # noqa: S608
-            f"FROM {facts_table(q)} "
-            f"WHERE {where} AND ts >= %s AND ts < %s GROUP BY h",
-            [*params, start.replace(tzinfo=None), end.replace(tzinfo=None)],
-        )
-    by_hour = {}
-    for hour, *sums in rows:
-        if isinstance(hour, str):
-            hour = dt.datetime.fromisoformat(hour)
-        by_hour[hour.replace(tzinfo=dt.UTC)] = sums
-    points, hour = [], start
-    while hour < end:
-        points.append(
-            Point(
-                start=hour.astimezone(zone),
-                totals=_totals(by_hour.get(hour, [0] * 10), counter, _sample(q)),
-            )
-        )
-        hour += dt.timedelta(hours=1)
-    return points
 
 
 def live_visitors(*, site_id: int, minutes: int = 5) -> int:

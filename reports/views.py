@@ -116,7 +116,7 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     site = scope.site
     q = stats_query(site, state, with_previous=True)
     with matching_copy(q, with_previous=True) as q:
-        data = build_dashboard(q, state, scope)
+        data = build_dashboard(q, state, scope, now=timezone.now())
     context = {
         "site": site,
         "scope": scope,

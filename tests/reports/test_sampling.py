@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 
 from reports.filters import Filter
-from reports.queries import StatsQuery, breakdown, overview, timeseries, totals
+from reports.queries import StatsQuery, breakdown, totals
 from reports.sampling import EXACT, SCAN_SITE_BELOW_HITS, Sample, sample_for
+from reports.series import overview, timeseries
 from tests.support.sample_traffic import ingest_crowd
 from tracking.models import DailyRollup, Fact
 

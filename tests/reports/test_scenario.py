@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from reports.filters import Filter
-from reports.queries import StatsQuery, breakdown, timeseries, totals
+from reports.queries import StatsQuery, breakdown, totals
+from reports.series import timeseries
 from tests.support.factories import SiteFactory
 from tests.support.hits import FIREFOX, IPHONE, queued_hit
 from tracking.ingest import ingest_batch
