@@ -390,7 +390,8 @@ def check_page(seen: dict, expected: dict) -> list[str]:
 
 def statement_label(sql: str, params: tuple) -> str:
     """A short name for one SQL statement of the page: what it reads, and for which days."""
-    from reports.queries import DAILY, DISTINCT_VISITORS, FACTS, HOURLY, MONTHLY, WEEKLY
+    from reports.queries import DISTINCT_VISITORS
+    from reports.sql import DAILY, FACTS, HOURLY, MONTHLY, WEEKLY
 
     table = next(
         (name for t, name in ((FACTS, "facts"), (MONTHLY, "monthly"), (WEEKLY, "weekly"),

@@ -17,7 +17,8 @@ from dataclasses import replace
 
 from django.db import connection
 
-from reports.queries import FACTS, FactsCopy, StatsQuery, fact_range
+from reports.queries import FactsCopy, StatsQuery, fact_range
+from reports.sql import FACTS
 
 
 @contextmanager

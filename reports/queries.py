@@ -17,30 +17,16 @@ import re
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from django.db import connection
-
 from reports.filters import Filter, fact_expression, filter_sql, visitors_counter
+from reports.rollup_reads import rollup_source, rollup_sums_until, rollup_value, top_rows
 from reports.sampling import EXACT, Sample
-from tracking.dimensions import BY_NAME, COUNTERS, DIMENSIONS, Dimension
-from tracking.models import (
-    DailyRollup,
-    Fact,
-    HourlyTotal,
-    MonthlyRollup,
-    VisitorState,
-    WeeklyRollup,
-)
-from tracking.rollups import next_month, week_of
+from reports.sql import DAILY, FACTS, SUMS, fetch_rows
+from tracking.dimensions import BY_NAME, DIMENSIONS, Dimension
+from tracking.models import VisitorState
 
-FACTS, DAILY, HOURLY = Fact._meta.db_table, DailyRollup._meta.db_table, HourlyTotal._meta.db_table
-MONTHLY, WEEKLY = MonthlyRollup._meta.db_table, WeeklyRollup._meta.db_table
 # Facts are read by UTC time through the index, widened by the largest zone
 # offsets so rows whose local day is in range are never missed.
 ZONE_MARGIN = dt.timedelta(hours=15)
-SUMS = (
-    "SUM(pageviews), SUM(visits), SUM(uniques), SUM(page_uniques), SUM(bounces), "
-    "SUM(duration), SUM(exits), SUM(completions), SUM(unique_completions), SUM(value)"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +57,9 @@ class StatsQuery:
     # that is still running, so "today so far" is compared with "yesterday
     # until the same time", not with all of yesterday.
     until: dt.datetime | None = None
+    # Pageviews and events of the days the view reads, when it knows them:
+    # small ranges skip rollup_reads.top_rows, whose two reads cost more there.
+    hits: int | None = None
 
     @property
     def reads_facts(self) -> bool:
@@ -172,12 +161,6 @@ def to_totals(row: tuple, visitors_from: str, sample: Sample = EXACT) -> Totals:
     )  # fmt: skip
 
 
-def fetch_rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
 def facts_table(q: StatsQuery) -> str:
     """The facts table, or the view's copy of its matching rows if it covers the query."""
     c = q.copy
@@ -214,7 +197,7 @@ def fact_range(q: StatsQuery) -> tuple[str, list]:
 def totals(q: StatsQuery) -> Totals:
     """Site totals for the range; visitors counted as `visitors_counter` says."""
     if not q.reads_facts and q.until:
-        rows = [_rollup_sums_until(q)]
+        rows = [rollup_sums_until(q.site_id, q.time_zone, q.first_day, q.last_day, q.until)]
     elif not q.reads_facts:
         rows = fetch_rows(
             f"SELECT {SUMS} FROM {DAILY} "  # noqa: S608
@@ -227,38 +210,8 @@ def totals(q: StatsQuery) -> Totals:
     return to_totals(rows[0], visitors_counter(q.filters), read_sample(q))
 
 
-def _rollup_sums_until(q: StatsQuery) -> list[int]:
-    """Site totals of the range's whole days, then of its last day's hours before `until`.
-
-    Hourly totals are kept per UTC hour: an hour counts if it starts at least
-    half an hour before `until`, and the last day starts at the first UTC
-    hour at or after its local midnight (exact in zones on whole hours).
-    """
-    zone = ZoneInfo(q.time_zone)
-    cut_day = q.until.astimezone(zone).date()
-    whole = fetch_rows(
-        f"SELECT {SUMS} FROM {DAILY} "  # noqa: S608
-        "WHERE site_id = %s AND dimension = %s AND day >= %s AND day < %s",
-        [
-            q.site_id,
-            int(Dimension.TOTAL),
-            q.first_day,
-            min(cut_day, q.last_day + dt.timedelta(days=1)),
-        ],
-    )[0]
-    start = dt.datetime.combine(cut_day, dt.time(), zone).astimezone(dt.UTC)
-    hours = fetch_rows(
-        f"SELECT {SUMS} FROM {HOURLY} "  # noqa: S608
-        "WHERE site_id = %s AND hour >= %s AND hour <= %s",
-        [
-            q.site_id,
-            start.replace(tzinfo=None),
-            (q.until - dt.timedelta(minutes=30)).astimezone(dt.UTC).replace(tzinfo=None),
-        ],
-    )[0]
-    if not q.first_day <= cut_day <= q.last_day:
-        hours = [0] * len(COUNTERS)
-    return [int(a or 0) + int(b or 0) for a, b in zip(whole, hours, strict=True)]
+# Ranges with fewer pageviews and events group their few rollup rows directly.
+TOP_ROWS_ABOVE_HITS = 20_000
 
 
 def breakdown(
@@ -281,9 +234,18 @@ def breakdown(
     }.get(order_by, counter)  # fmt: skip
     search_like = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
     sums = fact_sums(q) if q.reads_facts else SUMS
+    if not q.reads_facts and not search and (q.hits is None or q.hits > TOP_ROWS_ABOVE_HITS):
+        rows = top_rows(
+            q.site_id, dim, q.first_day, q.last_day,
+            order=order, counter=counter, want=limit + offset,
+        )  # fmt: skip
+        if rows is not None:
+            return [
+                BreakdownRow(value=r[0], totals=to_totals(r[1:], counter)) for r in rows[offset:]
+            ]
     if not q.reads_facts:
-        value = _rollup_value(dim)
-        source, where, params = _rollup_rows(q, dim)
+        value = rollup_value(dim)
+        source, where, params = rollup_source(q.site_id, dim, q.first_day, q.last_day)
     else:
         value, source = fact_expression(dim), facts_table(q)
         where, params = fact_range(q)
@@ -308,71 +270,6 @@ def breakdown(
 def read_sample(q: StatsQuery) -> Sample:
     """The sample whose sums a query's rows hold: rollup rows are always whole."""
     return q.sample if q.reads_facts else EXACT
-
-
-def _rollup_value(dim: Dimension) -> str:
-    """The rollups' value column, as narrow as the dimension's values allow.
-
-    dim_value holds up to 760 characters (referrers are host and path), and
-    MariaDB groups a key that long in an on-disk temporary table; a key of at
-    most 500 characters is grouped in memory, about 1.5x faster. Values of
-    other dimensions come from fact columns of at most 500 characters, so the
-    cast never shortens one; the collation stays the column's.
-    """
-    column = DIMENSIONS[dim].column
-    if dim == Dimension.REFERRER or column not in _FACT_LENGTHS:
-        return "dim_value"
-    return f"CAST(dim_value AS CHAR({_FACT_LENGTHS[column]})) COLLATE utf8mb4_bin"
-
-
-_FACT_LENGTHS = {
-    f.name: f.max_length
-    for f in Fact._meta.get_fields()
-    if getattr(f, "max_length", None) and f.max_length <= 500
-}
-
-
-# Coarsest first: a range reads its whole months, then whole weeks of what is
-# left, then single days.
-_LEVELS = (
-    (MONTHLY, "month", lambda d: d.replace(day=1), next_month),
-    (WEEKLY, "week", week_of, lambda d: d + dt.timedelta(days=7)),
-)
-
-
-def rollup_parts(first_day: dt.date, last_day: dt.date) -> list[tuple[str, str, dt.date, dt.date]]:
-    """The range as (table, period column, start, stop) pieces, stop excluded."""
-    parts, spans = [], [(first_day, last_day + dt.timedelta(days=1))]
-    for table, column, start_of, following in _LEVELS:
-        rest = []
-        for start, stop in spans:
-            whole_start = start if start_of(start) == start else following(start_of(start))
-            whole_stop = start_of(stop)
-            if whole_start >= whole_stop:
-                rest.append((start, stop))
-                continue
-            parts.append((table, column, whole_start, whole_stop))
-            rest += [s for s in ((start, whole_start), (whole_stop, stop)) if s[0] < s[1]]
-        spans = rest
-    return parts + [(DAILY, "day", start, stop) for start, stop in spans]
-
-
-def _rollup_rows(q: StatsQuery, dim: Dimension) -> tuple[str, str, list]:
-    """FROM and WHERE reading a dimension's rollups for the range: whole months
-    from the monthly rows, whole weeks from the weekly ones, other days from the
-    daily ones."""
-    where = "site_id = %s AND dimension = %s AND {} >= %s AND {} < %s"
-    parts = rollup_parts(q.first_day, q.last_day)
-    params = [p for _, _, start, stop in parts for p in (q.site_id, int(dim), start, stop)]
-    if len(parts) == 1:
-        table, column, _, _ = parts[0]
-        return table, where.format(column, column), params
-    columns = ", ".join(("dim_value", *COUNTERS))
-    union = " UNION ALL ".join(
-        f"SELECT {columns} FROM {table} WHERE {where.format(column, column)}"  # noqa: S608
-        for table, column, _, _ in parts
-    )
-    return f"({union}) AS r", "TRUE", params
 
 
 def live_visitors(*, site_id: int, minutes: int = 5) -> int:

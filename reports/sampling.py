@@ -12,6 +12,7 @@ site; the price is a sampling error, shown on the page with a link to the
 exact figures (`exact=1` in the URL). docs/metrics.md says how large.
 """
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -76,12 +77,11 @@ EXACT = Sample()
 SCAN_SITE_BELOW_HITS = 10_000
 
 
-def sample_for(*, site_id: int, first_day, last_day, above_hits: int | None = None) -> Sample:
-    """The sample a filtered view of this range reads: all visitors, unless the range is large.
+def range_hits(*, site_id: int, first_day: dt.date, last_day: dt.date) -> tuple[int, int]:
+    """Pageviews and events in the range, and in all of the site's history.
 
-    The sizes come from the daily totals rollup (one short read).
+    From the daily totals rollup: one short read.
     """
-    limit = settings.SAMPLE_ABOVE_HITS if above_hits is None else above_hits
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT SUM(IF(day BETWEEN %s AND %s, pageviews + completions, 0)), "  # noqa: S608
@@ -90,6 +90,20 @@ def sample_for(*, site_id: int, first_day, last_day, above_hits: int | None = No
             [first_day, last_day, site_id, int(Dimension.TOTAL)],
         )
         in_range, everything = (int(v or 0) for v in cursor.fetchone())
+    return in_range, everything
+
+
+def choose_sample(in_range: int, everything: int, *, above_hits: int | None = None) -> Sample:
+    """The sample a filtered view reads, given the hits of the days it reads."""
+    limit = settings.SAMPLE_ABOVE_HITS if above_hits is None else above_hits
     if limit > 0 and in_range > limit:
         return Sample(max(1, math.ceil(SAMPLE_BUCKETS * limit / in_range)))
     return Sample(list_buckets=everything - in_range >= SCAN_SITE_BELOW_HITS)
+
+
+def sample_for(
+    *, site_id: int, first_day: dt.date, last_day: dt.date, above_hits: int | None = None
+) -> Sample:
+    """The sample a filtered view of this range reads: all visitors, unless the range is large."""
+    in_range, everything = range_hits(site_id=site_id, first_day=first_day, last_day=last_day)
+    return choose_sample(in_range, everything, above_hits=above_hits)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Site
 from reports.queries import StatsQuery
-from reports.sampling import EXACT, sample_for
+from reports.sampling import EXACT, choose_sample, range_hits
 from reports.viewstate import ViewState
 
 
@@ -49,10 +49,11 @@ def stats_query(site: Site, state: ViewState, *, with_previous: bool = False) ->
     reads: with the previous period (the dashboard's comparisons), twice the range.
     """
     first_day, last_day = state.range.first_day, state.range.last_day
+    read_from = first_day - dt.timedelta(days=state.range.days) if with_previous else first_day
+    hits, everything = range_hits(site_id=site.pk, first_day=read_from, last_day=last_day)
     sample = EXACT
     if state.filters and not state.exact:
-        read_from = first_day - dt.timedelta(days=state.range.days) if with_previous else first_day
-        sample = sample_for(site_id=site.pk, first_day=read_from, last_day=last_day)
+        sample = choose_sample(hits, everything)
     return StatsQuery(
         site_id=site.pk,
         time_zone=site.time_zone,
@@ -60,4 +61,5 @@ def stats_query(site: Site, state: ViewState, *, with_previous: bool = False) ->
         last_day=last_day,
         filters=state.filters,
         sample=sample,
+        hits=hits,
     )

@@ -13,20 +13,17 @@ from zoneinfo import ZoneInfo
 
 from reports.filters import visitors_counter
 from reports.queries import (
-    DAILY,
-    HOURLY,
-    SUMS,
     Point,
     StatsQuery,
     Totals,
     fact_range,
     fact_sums,
     facts_table,
-    fetch_rows,
     read_sample,
     to_totals,
     totals,
 )
+from reports.sql import DAILY, HOURLY, SUMS, fetch_rows
 from tracking.dimensions import COUNTERS, Dimension
 from tracking.rollups import next_month, week_of
 

@@ -9,9 +9,10 @@ from django.db.utils import ProgrammingError
 
 from reports.filters import Filter
 from reports.matching import matching_copy
-from reports.queries import FACTS, StatsQuery, breakdown, facts_table, totals
+from reports.queries import StatsQuery, breakdown, facts_table, totals
 from reports.sampling import EXACT, Sample
 from reports.series import overview, timeseries
+from reports.sql import FACTS
 from tests.support.sample_traffic import ingest_crowd
 
 DAY = dt.date(2026, 3, 2)

@@ -88,3 +88,6 @@ def test_rollups_and_facts_agree_on_every_metric_dimension_and_range(hits, batch
                 )
         for dimension in BY_NAME:
             assert breakdown(rolled, dimension, limit=100) == breakdown(raw, dimension, limit=100)
+            assert breakdown(rolled, dimension, limit=2, offset=1) == breakdown(
+                raw, dimension, limit=2, offset=1
+            )

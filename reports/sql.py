@@ -1,0 +1,19 @@
+"""The tables the query layer reads, and the one way it sends them SQL."""
+
+from django.db import connection
+
+from tracking.models import DailyRollup, Fact, HourlyTotal, MonthlyRollup, WeeklyRollup
+
+FACTS, DAILY, HOURLY = Fact._meta.db_table, DailyRollup._meta.db_table, HourlyTotal._meta.db_table
+MONTHLY, WEEKLY = MonthlyRollup._meta.db_table, WeeklyRollup._meta.db_table
+# Every counter summed, in tracking.dimensions.COUNTERS order.
+SUMS = (
+    "SUM(pageviews), SUM(visits), SUM(uniques), SUM(page_uniques), SUM(bounces), "
+    "SUM(duration), SUM(exits), SUM(completions), SUM(unique_completions), SUM(value)"
+)
+
+
+def fetch_rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())

@@ -1,0 +1,96 @@
+"""Top rows over many rollup periods are proven from each period's top values, or not at all."""
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from reports.queries import TOP_ROWS_ABOVE_HITS, StatsQuery, breakdown
+from reports.rollup_reads import MAX_WANTED, top_rows
+from tests.support.hits import queued_hit
+from tracking.dimensions import Dimension
+from tracking.ingest import ingest_batch
+
+FIRST, LAST = dt.date(2026, 2, 1), dt.date(2026, 3, 10)
+RANGES = [
+    (FIRST, LAST),  # a month, a week, days
+    (dt.date(2026, 2, 20), dt.date(2026, 3, 10)),  # days, weeks, days
+    (dt.date(2026, 3, 3), dt.date(2026, 3, 5)),  # days only
+]
+
+
+def _ingest(site, days: list[dt.date], visitors_of) -> None:
+    hits = []
+    for n, day in enumerate(days):
+        for page in range(40):
+            for v in range(visitors_of(page)):
+                at = dt.datetime.combine(day, dt.time(12), dt.UTC) + dt.timedelta(seconds=v)
+                hits.append(queued_hit(site, at=at, url=f"https://example.com/p{page:02d}",
+                                       ip=f"10.{n}.{page}.{v}"))  # fmt: skip
+    for i in range(0, len(hits), 500):
+        ingest_batch(hits[i : i + 500])
+
+
+@pytest.fixture
+def skewed(site):
+    """40 pages a day, page i seen by 40 // (i + 1) visitors: a long tail, like real sites."""
+    days = [FIRST + dt.timedelta(days=n) for n in range((LAST - FIRST).days + 1)]
+    _ingest(site, days, lambda page: 40 // (page + 1))
+    return site
+
+
+def query(site, first, last, *, from_facts=False) -> StatsQuery:
+    return StatsQuery(site_id=site.pk, time_zone="UTC", first_day=first, last_day=last,
+                      from_facts=from_facts)  # fmt: skip
+
+
+@pytest.mark.parametrize(("first", "last"), RANGES)
+@pytest.mark.parametrize("order", ["page_uniques", "pageviews", "visits", "exits"])
+def test_proven_top_rows_are_the_rows_of_grouping_every_value(skewed, first, last, order):
+    rows = top_rows(skewed.pk, Dimension.PATHNAME, first, last, order=order,
+                    counter="page_uniques", want=10)  # fmt: skip
+    assert rows is not None
+    by = {"page_uniques": "visitors"}.get(order, order)
+    expected = breakdown(query(skewed, first, last, from_facts=True), "pathname", order_by=by)
+    assert [row[0] for row in rows] == [row.value for row in expected]
+    assert [int(row[1]) for row in rows] == [row.totals.pageviews for row in expected]
+
+
+def test_breakdowns_with_offsets_agree_with_the_facts(skewed):
+    rolled, raw = query(skewed, *RANGES[1]), query(skewed, *RANGES[1], from_facts=True)
+    for offset in (0, 3, 7):
+        assert breakdown(rolled, "pathname", limit=3, offset=offset) == breakdown(
+            raw, "pathname", limit=3, offset=offset
+        )
+
+
+def test_flat_traffic_cannot_be_proven_and_is_grouped_in_full(site):
+    days = [dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 4)]
+    _ingest(site, days, lambda page: 1)
+    first, last = days[0], days[-1]
+    assert top_rows(site.pk, Dimension.PATHNAME, first, last, order="page_uniques",
+                    counter="page_uniques", want=10) is None  # fmt: skip
+    assert breakdown(query(site, first, last), "pathname") == breakdown(
+        query(site, first, last, from_facts=True), "pathname"
+    )
+
+
+def test_a_long_first_page_is_grouped_in_full(skewed):
+    assert top_rows(skewed.pk, Dimension.PATHNAME, FIRST, LAST, order="page_uniques",
+                    counter="page_uniques", want=MAX_WANTED + 1) is None  # fmt: skip
+
+
+def test_a_range_without_data_has_no_rows(skewed):
+    day = dt.date(2025, 1, 1)
+    assert top_rows(skewed.pk, Dimension.PATHNAME, day, day, order="page_uniques",
+                    counter="page_uniques", want=10) == []  # fmt: skip
+
+
+def test_small_ranges_group_their_rows_directly(skewed, monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("top_rows is not for small ranges")
+
+    monkeypatch.setattr("reports.queries.top_rows", fail)
+    small = replace(query(skewed, *RANGES[2]), hits=TOP_ROWS_ABOVE_HITS)
+    assert breakdown(small, "pathname") == breakdown(query(skewed, *RANGES[2], from_facts=True),
+                                                     "pathname")  # fmt: skip
