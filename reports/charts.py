@@ -31,12 +31,14 @@ ALL_TICKS_UP_TO = 7  # a week: every day labelled, still legible on a phone
 class ChartPoint:
     label: str  # in full, for the tooltip and the data table
     tick: str  # in short, under the axis
-    visitors: int
-    pageviews: int
+    visitors: int  # the narrow front bar (converted visitors under an event filter)
+    pageviews: int  # the wide back bar (conversions under an event filter)
 
-    @property
-    def summary(self) -> str:
-        return f"{self.label}: {number(self.visitors)} visitors, {number(self.pageviews)} pageviews"
+
+def _summary(point: ChartPoint, names: tuple[str, str]) -> str:
+    return (
+        f"{point.label}: {number(point.visitors)} {names[0]}, {number(point.pageviews)} {names[1]}"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class Chart:
     y_ticks: tuple[str, ...]  # top to bottom
     x_ticks: tuple[str, ...]  # one per point, most of them blank
     points: tuple[ChartPoint, ...]
+    names: tuple[str, str] = ("visitors", "pageviews")  # front bars, back bars
 
 
 def nice_scale(largest: float, intervals: int = GRID_LINES) -> int:
@@ -73,7 +76,9 @@ def _num(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def bar_chart(points: list[ChartPoint], *, title: str) -> Chart:
+def bar_chart(
+    points: list[ChartPoint], *, title: str, names: tuple[str, str] = ("visitors", "pageviews")
+) -> Chart:
     """Pageviews as wide pale bars, visitors as narrow dark bars in front of them."""
     frozen = tuple(points)
     top = nice_scale(max((max(p.visitors, p.pageviews) for p in frozen), default=0))
@@ -95,7 +100,7 @@ def bar_chart(points: list[ChartPoint], *, title: str) -> Chart:
         parts.append(_bar("bar-visitors", x + 2.5, 5, point.visitors, top))
         parts.append(
             f'<rect class="hit" x="{x}" y="0" width="{WIDTH_PER_POINT}" height="{HEIGHT}">'
-            f"<title>{escape(point.summary)}</title></rect>"
+            f"<title>{escape(_summary(point, names))}</title></rect>"
         )
     parts.append("</svg>")
     y_ticks = tuple(compact(top * (GRID_LINES - i) / GRID_LINES) for i in range(GRID_LINES + 1))
@@ -105,6 +110,7 @@ def bar_chart(points: list[ChartPoint], *, title: str) -> Chart:
         y_ticks=y_ticks,
         x_ticks=spread_ticks(frozen),
         points=frozen,
+        names=names,
     )
 
 

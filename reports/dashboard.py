@@ -7,11 +7,12 @@ questions to ask and how the answers read (formatting, bars, links).
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from reports import formatting
 from reports.charts import Chart, ChartPoint, bar_chart
 from reports.filters import Filter
+from reports.goals import base_query, event_filtered, row_bases, shown_table
 from reports.labels import filter_label, value_label
 from reports.panels import PANELS, Panel, Table
 from reports.queries import (
@@ -34,18 +35,33 @@ class Metric:
     key: str
     label: str
     kind: str  # as panels.Column.kind, plus "ratio" (views per visit)
-    get: Callable[[Totals], float]
+    # (totals, visitors of the view without its event filters) -> the figure
+    get: Callable[[Totals, int], float]
     lower_is_better: bool = False
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("visitors", "Visitors", "count", lambda t: t.visitors),
-    Metric("visits", "Visits", "count", lambda t: t.visits),
-    Metric("pageviews", "Pageviews", "count", lambda t: t.pageviews),
-    Metric("views_per_visit", "Views per visit", "ratio", lambda t: t.views_per_visit),
-    Metric("avg_visit_duration", "Visit duration", "duration", lambda t: t.avg_visit_duration),
-    Metric("bounce_rate", "Bounce rate", "percent", lambda t: t.bounce_rate, lower_is_better=True),
-    Metric("completions", "Event completions", "count", lambda t: t.completions),
+    Metric("visitors", "Visitors", "count", lambda t, _: t.visitors),
+    Metric("visits", "Visits", "count", lambda t, _: t.visits),
+    Metric("pageviews", "Pageviews", "count", lambda t, _: t.pageviews),
+    Metric("views_per_visit", "Views per visit", "ratio", lambda t, _: t.views_per_visit),
+    Metric("avg_visit_duration", "Visit duration", "duration", lambda t, _: t.avg_visit_duration),
+    Metric(
+        "bounce_rate", "Bounce rate", "percent", lambda t, _: t.bounce_rate, lower_is_better=True
+    ),  # fmt: skip
+    Metric("completions", "Event completions", "count", lambda t, _: t.completions),
+)
+# Under an event filter (reports/goals.py).
+GOAL_METRICS: tuple[Metric, ...] = (
+    Metric("visitors", "Converted visitors", "count", lambda t, _: t.visitors),
+    Metric("completions", "Conversions", "count", lambda t, _: t.completions),
+    Metric(
+        "conversion_rate",
+        "Conversion rate",
+        "percent",
+        lambda t, base: t.visitors / base if base else 0.0,
+    ),  # fmt: skip
+    Metric("value", "Value", "money", lambda t, _: t.value),
 )
 
 
@@ -71,14 +87,16 @@ def _show(kind: str, value: float) -> tuple[str, str]:
     return shown, shown
 
 
-def card(metric: Metric, current: Totals, previous: Totals) -> Card:
+def card(
+    metric: Metric, current: Totals, previous: Totals, bases: tuple[int, int] = (0, 0)
+) -> Card:
     """A metric and its change against the previous period of the same length.
 
     Rates change in percentage points (a bounce rate going from 40% to 44%
     is "+4 pts", not "+10%"); everything else in percent of the old value.
     After an empty period every figure is "new", as no change can be told.
     """
-    now, before = metric.get(current), metric.get(previous)
+    now, before = metric.get(current, bases[0]), metric.get(previous, bases[1])
     display, exact = _show(metric.kind, now)
     nothing_before = not (previous.pageviews or previous.visits or previous.completions)
     if now == before:
@@ -150,9 +168,9 @@ def range_visitors(q: StatsQuery, current: Totals) -> int:
     the event, and every conversion would read 100%; the base is then the
     visitors matching the other filters.
     """
-    if not any(f.scope == "event" for f in q.filters):
+    if not event_filtered(q):
         return current.visitors
-    return totals(replace(q, filters=tuple(f for f in q.filters if f.scope != "event"))).visitors
+    return totals(base_query(q)).visitors
 
 
 def build_table_rows(
@@ -163,14 +181,20 @@ def build_table_rows(
     visitors: int,
     state: ViewState,
     scope: Scope,
+    bases: dict[str, int] | None = None,
 ) -> tuple[Row, ...]:
-    """Rows with their cells, bars (relative to `top`, the largest value) and filter links."""
+    """Rows with their cells, bars (relative to `top`, the largest value) and filter links.
+
+    Rates divide by `visitors` (the range's), or by each row's own base when
+    `bases` is given (reports/goals.py).
+    """
     built = []
     for row in rows:
-        main = table.main.get(row.totals, visitors)
+        base = bases.get(row.value, 0) if bases is not None else visitors
+        main = table.main.get(row.totals, base)
         cells = []
         for column in table.columns:
-            value = column.get(row.totals, visitors)
+            value = column.get(row.totals, base)
             display = formatting.by_kind(column.kind, value)
             exact = formatting.number(value) if column.kind == "count" else display
             cells.append(Cell(column.key, display, exact))
@@ -187,39 +211,43 @@ def build_table_rows(
     return tuple(built)
 
 
-def chart_title(state: ViewState) -> str:
-    title = f"Visitors and pageviews, {state.range.dates_label}"
+def chart_title(state: ViewState, names: tuple[str, str]) -> str:
+    title = f"{names[0].capitalize()} and {names[1]}, {state.range.dates_label}"
     if state.filters:
         title += "; " + "; ".join(filter_label(f) for f in state.filters)
     return title
 
 
-def build_chart(series: list[Point], state: ViewState) -> Chart:
+def build_chart(series: list[Point], state: ViewState, *, goal: bool = False) -> Chart:
+    """Visitors and pageviews; converted visitors and conversions under an event filter."""
     interval = state.range.interval
+    names = ("converted visitors", "conversions") if goal else ("visitors", "pageviews")
     points = [
         ChartPoint(
             label=formatting.point_label(p.start, interval),
             tick=formatting.tick_label(p.start, interval),
             visitors=p.totals.visitors,
-            pageviews=p.totals.pageviews,
+            pageviews=p.totals.completions if goal else p.totals.pageviews,
         )
         for p in series
     ]
-    return bar_chart(points, title=chart_title(state))
+    return bar_chart(points, title=chart_title(state, names), names=names)
 
 
 def build_panel(
     q: StatsQuery, panel: Panel, *, state: ViewState, scope: Scope, visitors: int
 ) -> PanelView:
-    table = panel.table(state.tab(panel.key))
+    chosen = panel.table(state.tab(panel.key))
+    table = shown_table(chosen, q)
     rows = breakdown(q, table.dimension, limit=TOP_ROWS, order_by=table.order_by)
-    top = table.main.get(rows[0].totals, visitors) if rows else 0
+    bases = row_bases(q, table, rows)
+    top = max((table.main.get(r.totals, visitors) for r in rows), default=0)
     tabs = tuple(
         Tab(
             t.key,
             t.title,
             scope.dashboard(state.with_tab(panel.key, t.key)) + f"#{panel.key}",
-            t is table,
+            t is chosen,
         )
         for t in panel.tables
     )
@@ -227,7 +255,9 @@ def build_panel(
         panel=panel,
         table=table,
         tabs=tabs,
-        rows=build_table_rows(table, rows, top=top, visitors=visitors, state=state, scope=scope),
+        rows=build_table_rows(
+            table, rows, top=top, visitors=visitors, state=state, scope=scope, bases=bases
+        ),
         more_href=scope.table(table.key, state),
         export_href=scope.export(table.key, state),
     )
@@ -239,10 +269,16 @@ def build_dashboard(
     """Everything the dashboard shows; `now` cuts the previous period of a running range."""
     current, previous, series = overview(q, state.range.interval, now=now)
     visitors = range_visitors(q, current)
+    goal = event_filtered(q)
+    if goal:
+        bases = (visitors, range_visitors(q.previous_period(now), previous))
+        cards = tuple(card(m, current, previous, bases) for m in GOAL_METRICS)
+    else:
+        cards = tuple(card(m, current, previous) for m in METRICS)
     return Dashboard(
         current=current,
-        cards=tuple(card(m, current, previous) for m in METRICS),
-        chart=build_chart(series, state),
+        cards=cards,
+        chart=build_chart(series, state, goal=goal),
         panels=tuple(
             build_panel(q, p, state=state, scope=scope, visitors=visitors) for p in PANELS
         ),

@@ -48,14 +48,22 @@ def all_rows(q: StatsQuery, table: Table, *, search: str = "") -> Iterator[Break
 
 
 def table_records(
-    table: Table, rows: Iterable[BreakdownRow], *, range_visitors: int
+    table: Table,
+    rows: Iterable[BreakdownRow],
+    *,
+    range_visitors: int,
+    bases: dict[str, int] | None = None,
 ) -> Iterator[list[object]]:
-    """The header, then a record per row: the raw value and every column's raw number."""
+    """The header, then a record per row: the raw value and every column's raw number.
+
+    Rates divide by `range_visitors`, or by each row's base if given (reports/goals.py).
+    """
     yield [DIMENSION_LABELS[table.dimension], *(c.label + UNITS[c.kind] for c in table.columns)]
     for row in rows:
+        base = bases.get(row.value, 0) if bases is not None else range_visitors
         cells: list[object] = [row.value]
         for column in table.columns:
-            cells.append(_raw(column.kind, column.get(row.totals, range_visitors)))
+            cells.append(_raw(column.kind, column.get(row.totals, base)))
         yield cells
 
 

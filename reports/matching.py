@@ -29,7 +29,10 @@ def matching_copy(q: StatsQuery, *, with_previous: bool = False) -> Iterator[Sta
         yield q
         return
     first_day = q.previous_period().first_day if with_previous else q.first_day
-    wide = replace(q, first_day=first_day, copy=None)
+    # Under an event filter the view also reads its base (the other filters,
+    # reports/goals.py): copy the rows of those, if any, and both read the copy.
+    others = tuple(f for f in q.filters if f.scope != "event")
+    wide = replace(q, first_day=first_day, filters=others or q.filters, copy=None)
     where, params = fact_range(wide)
     table = f"matching_facts_{secrets.token_hex(8)}"
     with connection.cursor() as cursor:
@@ -40,7 +43,7 @@ def matching_copy(q: StatsQuery, *, with_previous: bool = False) -> Iterator[Sta
     try:
         yield replace(
             q,
-            copy=FactsCopy(table, q.filters, wide.first_day, q.last_day, q.sample),
+            copy=FactsCopy(table, wide.filters, wide.first_day, q.last_day, q.sample),
         )
     finally:
         with connection.cursor() as cursor:

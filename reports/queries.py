@@ -14,6 +14,7 @@ definitions: docs/metrics.md.
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
@@ -165,7 +166,8 @@ def facts_table(q: StatsQuery) -> str:
     """The facts table, or the view's copy of its matching rows if it covers the query."""
     c = q.copy
     covered = c and c.first_day <= q.first_day and q.last_day <= c.last_day
-    if covered and (c.filters, c.sample) == (q.filters, q.sample):
+    # The copy holds the rows of its filters; the query's own WHERE applies the rest.
+    if covered and c.sample == q.sample and set(c.filters) <= set(q.filters):
         return c.table
     return FACTS
 
@@ -222,8 +224,10 @@ def breakdown(
     offset: int = 0,
     search: str = "",
     order_by: str = "visitors",
+    values: Sequence[str] = (),
 ) -> list[BreakdownRow]:
-    """Top values of a dimension, largest first (ties broken by value), with paging and search."""
+    """Top values of a dimension, largest first (ties broken by value), with paging and
+    search; only the given `values` if any."""
     dim = BY_NAME[dimension]
     counter = visitors_counter(q.filters) if q.filters else DIMENSIONS[dim].visitors_counter
     if dim == Dimension.EVENT and not q.filters:
@@ -234,7 +238,8 @@ def breakdown(
     }.get(order_by, counter)  # fmt: skip
     search_like = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
     sums = fact_sums(q) if q.reads_facts else SUMS
-    if not q.reads_facts and not search and (q.hits is None or q.hits > TOP_ROWS_ABOVE_HITS):
+    large = q.hits is None or q.hits > TOP_ROWS_ABOVE_HITS
+    if not q.reads_facts and not search and not values and large:
         rows = top_rows(
             q.site_id, dim, q.first_day, q.last_day,
             order=order, counter=counter, want=limit + offset,
@@ -254,6 +259,10 @@ def breakdown(
     if search:
         where += f" AND {value} COLLATE utf8mb4_general_ci LIKE %s"
         params.append(search_like)
+    if values:
+        raw = fact_expression(dim) if q.reads_facts else "dim_value"
+        where += f" AND {raw} IN ({', '.join(['%s'] * len(values))})"
+        params.extend(values)
     order_sql = f"SUM({order})"
     if q.filters and order == "uniques":
         order_sql = DISTINCT_VISITORS

@@ -27,6 +27,7 @@ from accounts.selectors import (
 from accounts.views.sites import suspended_notice
 from reports import exports
 from reports.dashboard import build_dashboard, build_table_rows, range_visitors
+from reports.goals import row_bases, shown_table
 from reports.history import first_data_day
 from reports.labels import DIMENSION_LABELS, FORM_OPS, OP_LABELS, filter_label
 from reports.matching import matching_copy
@@ -191,19 +192,22 @@ def render_table(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
         errors.append(f"There is no page {request.GET.get('page', '')[:20]!r}; showing the first.")
         page = 1
     with matching_copy(stats_query(scope.site, state)) as q:
+        shown = shown_table(chosen, q)
         visitors = range_visitors(q, totals(q))
         offset = (page - 1) * LIST_PAGE_SIZE
         found = breakdown(
-            q, chosen.dimension, limit=LIST_PAGE_SIZE + 1, offset=offset, search=search,
-            order_by=chosen.order_by,
+            q, shown.dimension, limit=LIST_PAGE_SIZE + 1, offset=offset, search=search,
+            order_by=shown.order_by,
         )  # fmt: skip
         first = found[:1] if offset == 0 else breakdown(
-            q, chosen.dimension, limit=1, search=search, order_by=chosen.order_by
+            q, shown.dimension, limit=1, search=search, order_by=shown.order_by
         )  # fmt: skip
-    top = chosen.main.get(first[0].totals, visitors) if first else 0
+        bases = row_bases(q, shown, found[:LIST_PAGE_SIZE])
+    top = shown.main.get(first[0].totals, visitors) if first else 0
     rows = build_table_rows(
-        chosen, found[:LIST_PAGE_SIZE], top=top, visitors=visitors, state=state, scope=scope
-    )
+        shown, found[:LIST_PAGE_SIZE], top=top, visitors=visitors, state=state, scope=scope,
+        bases=bases,
+    )  # fmt: skip
     searched = [("q", search)] if search else []
 
     def page_href(number: int) -> str:
@@ -218,7 +222,7 @@ def render_table(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
         "estimate": _estimate(
             q, state, lambda exact: scope.table(chosen.key, exact), visitors=visitors
         ),
-        "table": chosen,
+        "table": shown,
         "dimension_label": DIMENSION_LABELS[chosen.dimension],
         "rows": rows,
         "search": search,
@@ -246,12 +250,13 @@ def render_export(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
         return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
     search = request.GET.get("q", "").strip()[:MAX_SEARCH]
     with matching_copy(stats_query(scope.site, state)) as q:
+        shown = shown_table(chosen, q)
+        rows = list(exports.all_rows(q, shown, search=search))
         records = exports.table_records(
-            chosen,
-            exports.all_rows(q, chosen, search=search),
-            range_visitors=range_visitors(q, totals(q)),
-        )
-        body = exports.to_csv(records)  # reads the rows while the copy exists
+            shown, rows, range_visitors=range_visitors(q, totals(q)),
+            bases=row_bases(q, shown, rows),
+        )  # fmt: skip
+        body = exports.to_csv(records)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     name = "-".join(
         [slugify(scope.site.name) or "site", chosen.key, str(q.first_day), str(q.last_day)]

@@ -67,11 +67,27 @@ def test_without_the_previous_period_the_copy_holds_the_range_only(crowd):
         assert totals(copied.previous_period()) == totals(query(crowd, US).previous_period())
 
 
+def test_an_event_filter_and_its_base_both_read_the_copy_of_the_other_filters(crowd):
+    signup = Filter("event", "is", "Signup")
+    with matching_copy(query(crowd, US, signup)) as copied:
+        base = replace(copied, filters=(US,))
+        assert facts_table(base) == facts_table(copied) != FACTS
+        assert totals(base) == totals(query(crowd, US))
+        assert totals(copied) == totals(query(crowd, US, signup))
+        assert breakdown(copied, "pathname") == breakdown(query(crowd, US, signup), "pathname")
+
+
+def test_an_event_filter_alone_copies_the_events_rows(crowd):
+    signup = Filter("event", "is", "Signup")
+    with matching_copy(query(crowd, signup)) as copied:
+        assert facts_table(copied) != FACTS
+        assert totals(copied) == totals(query(crowd, signup))
+
+
 def test_other_filters_read_the_facts(crowd):
-    with matching_copy(query(crowd, US, Filter("event", "is", "Signup"))) as copied:
-        without_event = replace(copied, filters=(US,))
-        assert facts_table(without_event) == FACTS
-        assert totals(without_event) == totals(query(crowd, US))
+    with matching_copy(query(crowd, US)) as copied:
+        other = replace(copied, filters=(Filter("country", "is", "DE"),))
+        assert facts_table(other) == FACTS
 
 
 def test_a_wider_range_reads_the_facts(crowd):

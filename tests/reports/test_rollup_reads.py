@@ -10,6 +10,7 @@ from reports.rollup_reads import MAX_WANTED, top_rows
 from tests.support.hits import queued_hit
 from tracking.dimensions import Dimension
 from tracking.ingest import ingest_batch
+from tracking.models import DailyRollup
 
 FIRST, LAST = dt.date(2026, 2, 1), dt.date(2026, 3, 10)
 RANGES = [
@@ -94,3 +95,14 @@ def test_small_ranges_group_their_rows_directly(skewed, monkeypatch):
     small = replace(query(skewed, *RANGES[2]), hits=TOP_ROWS_ABOVE_HITS)
     assert breakdown(small, "pathname") == breakdown(query(skewed, *RANGES[2], from_facts=True),
                                                      "pathname")  # fmt: skip
+
+
+def test_page_rank_holds_the_visitors_of_page_rows_only(skewed):
+    rows = DailyRollup.objects.filter(site_id=skewed.pk, day=FIRST).values_list(
+        "dimension", "page_uniques", "page_rank"
+    )
+    assert {(d, rank) for d, _, rank in rows if d != Dimension.PATHNAME} <= {
+        (d, None) for d, _, _ in rows
+    }
+    pages = [(uniques, rank) for d, uniques, rank in rows if d == Dimension.PATHNAME]
+    assert len(pages) == 40 and all(uniques == rank for uniques, rank in pages)

@@ -1,0 +1,64 @@
+"""Under an event filter the dashboard counts conversions, not visits.
+
+Filtering by an event keeps that event's rows only, where pageviews, visits
+and bounces are all zero. So the view turns to what a site owner asks of a
+goal: how many visitors converted, how many times, and at what rate, in the
+cards and in every table. A rate divides converted visitors by the visitors
+of the same view without the event filter (its "base"): those of the whole
+range for the cards, those of the row's own value for a table's rows.
+"""
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from reports.panels import Column, Table
+from reports.queries import BreakdownRow, StatsQuery, breakdown
+
+# Values per query when reading the base of many rows (exports).
+BASE_CHUNK = 500
+
+
+def event_filtered(q: StatsQuery) -> bool:
+    return any(f.scope == "event" for f in q.filters)
+
+
+def base_query(q: StatsQuery) -> StatsQuery:
+    """The same view without its event filters."""
+    return replace(q, filters=tuple(f for f in q.filters if f.scope != "event"))
+
+
+def _rate(part: float, whole: float) -> float:
+    return part / whole if whole else 0.0
+
+
+GOAL_COLUMNS = (
+    Column("visitors", "Converted", "count", lambda t, _: t.visitors),
+    Column("completions", "Conversions", "count", lambda t, _: t.completions),
+    Column(
+        "conversion_rate", "Conversion rate", "percent", lambda t, base: _rate(t.visitors, base)
+    ),  # fmt: skip
+)
+
+
+def shown_table(table: Table, q: StatsQuery) -> Table:
+    """The table as this view shows it: conversion columns under an event filter.
+
+    The events table keeps its own columns (completions, value, conversion
+    against all visitors of the range).
+    """
+    if not event_filtered(q) or table.dimension == "event":
+        return table
+    return replace(table, columns=GOAL_COLUMNS, order_by="visitors")
+
+
+def row_bases(q: StatsQuery, table: Table, rows: Sequence[BreakdownRow]) -> dict[str, int] | None:
+    """Each row's visitors without the event filter, or None if rates use the range's."""
+    if not event_filtered(q) or table.dimension == "event" or not rows:
+        return None
+    base, bases = base_query(q), {}
+    values = [row.value for row in rows]
+    for i in range(0, len(values), BASE_CHUNK):
+        chunk = values[i : i + BASE_CHUNK]
+        found = breakdown(base, table.dimension, limit=len(chunk), values=chunk)
+        bases.update((row.value, row.totals.visitors) for row in found)
+    return bases
