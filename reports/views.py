@@ -88,6 +88,10 @@ def _view(request: HttpRequest, scope: Scope) -> tuple[ViewState, list[str], dt.
         if problem:
             errors.append(problem)
             state = state.without_filter(f)
+    if scope.shared and state.exact:
+        # Exact filtered views of a big site can read millions of rows: members
+        # may ask for that, anyone holding a public link may not.
+        state = replace(state, exact=False)
     return state, errors, first_day
 
 
@@ -125,7 +129,9 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
         "state": state,
         "errors": errors,
         "data": data,
-        "estimate": _estimate(q, state, scope.dashboard, visitors=data.current.visitors),
+        "estimate": _estimate(
+            q, state, scope.dashboard, visitors=data.current.visitors, shared=scope.shared
+        ),
         "has_data": first_day is not None,
         "ranges": _range_links(scope, state, first_day),
         "custom": state.range.key == CUSTOM,
@@ -150,8 +156,9 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 
 def _estimate(
-    q: StatsQuery, state: ViewState, link: Callable[[ViewState], str], *, visitors: int
-) -> dict | None:
+    q: StatsQuery, state: ViewState, link: Callable[[ViewState], str], *, visitors: int,
+    shared: bool,
+) -> dict | None:  # fmt: skip
     """What the page says when its figures come from a sample of visitors."""
     if not q.is_estimate:
         return None
@@ -159,7 +166,7 @@ def _estimate(
     return {
         "share": f"{percent:.1f}%" if percent >= 0.1 else f"{percent:.2f}%",
         "margin": f"{100 * q.sample.margin(visitors):.0f}%",
-        "exact_href": link(replace(state, exact=True)),
+        "exact_href": "" if shared else link(replace(state, exact=True)),
     }
 
 
@@ -220,8 +227,12 @@ def render_table(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
         "state": state,
         "errors": errors,
         "estimate": _estimate(
-            q, state, lambda exact: scope.table(chosen.key, exact), visitors=visitors
-        ),
+            q,
+            state,
+            lambda exact: scope.table(chosen.key, exact),
+            visitors=visitors,
+            shared=scope.shared,
+        ),  # fmt: skip
         "table": shown,
         "dimension_label": DIMENSION_LABELS[chosen.dimension],
         "rows": rows,
