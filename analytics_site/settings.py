@@ -189,6 +189,9 @@ COLLECTOR_CLIENT_IP_HEADER = env_str("COLLECTOR_CLIENT_IP_HEADER", "")
 # Each worker thread holds one persistent database connection.
 WORKER_PROCESSES = env_int("WORKER_PROCESSES", 1)
 WORKER_THREADS = env_int("WORKER_THREADS", 4)
+# Workers run the daily jobs (billing, data retention) themselves, once a day
+# across all of them (analytics_site/daily_jobs.py). False: run them from cron.
+DAILY_JOBS_IN_WORKER = env_bool("DAILY_JOBS_IN_WORKER", True)
 
 # --- Dashboards ---------------------------------------------------------------
 # Filtered views of ranges holding more pageviews and events than this read a

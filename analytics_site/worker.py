@@ -16,6 +16,7 @@ parse_client(
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
 )
 
+from analytics_site.daily_jobs import run_due_jobs  # noqa: E402
 from tracking.housekeeping import start_housekeeping_thread  # noqa: E402
 
-start_housekeeping_thread()
+start_housekeeping_thread(more=[run_due_jobs])

@@ -1,12 +1,14 @@
 """Deleting what has expired: visitor state past its day, in bounded chunks.
 
-Runs in each worker process on a timer (see analytics_site/worker.py); the
-deletes are idempotent, so several processes doing it at once is harmless.
+Runs in each worker process on a timer (see analytics_site/worker.py), with
+any other periodic task the worker hands over (the daily jobs); the deletes
+are idempotent, so several processes doing it at once is harmless.
 """
 
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable, Sequence
 
 from django.db import close_old_connections, connection
 
@@ -33,14 +35,18 @@ def purge_expired_visitor_state(*, now: dt.datetime, max_chunks: int = 100) -> i
     return deleted
 
 
-def start_housekeeping_thread() -> None:
+def start_housekeeping_thread(more: Sequence[Callable[..., object]] = ()) -> None:
+    """Every INTERVAL_S: delete expired visitor state, then call each of `more` with `now=`."""
+    tasks = (purge_expired_visitor_state, *more)
+
     def run() -> None:
         stop = threading.Event()
         while not stop.wait(INTERVAL_S):
-            try:
-                close_old_connections()
-                purge_expired_visitor_state(now=dt.datetime.now(dt.UTC))
-            except Exception:
-                logger.exception("housekeeping failed; will try again")
+            for task in tasks:
+                try:
+                    close_old_connections()
+                    task(now=dt.datetime.now(dt.UTC))
+                except Exception:
+                    logger.exception("housekeeping task %s failed; will try again", task.__name__)
 
     threading.Thread(target=run, name="housekeeping", daemon=True).start()

@@ -1,4 +1,7 @@
-"""The daily billing job (cron): end trials, renew periods, charge, send usage notices.
+"""The daily billing job: end trials, renew periods, charge, send usage notices.
+
+The workers run it daily by themselves (analytics_site/daily_jobs.py); this
+command is for running it by hand, or from cron with `DAILY_JOBS_IN_WORKER=false`.
 
 Safe to run more often or twice: every step is idempotent (docs/billing.md).
 """

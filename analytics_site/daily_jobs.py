@@ -1,0 +1,60 @@
+"""The daily jobs, run by the workers themselves: no cron entry to forget.
+
+Each worker process's housekeeping thread (tracking/housekeeping.py) calls
+`run_due_jobs` every few minutes. The first process to claim a job for the
+UTC day, in the database cache (an atomic add), runs it; the others skip it.
+A claim first lasts an hour, so a process that dies mid-job leaves it to
+another one; after success it lasts until the day is over; a failure gives it
+back. Both jobs are idempotent (docs/billing.md), so a run twice, or by hand
+with `manage.py billing_cycle` / `purge_old_facts`, does no harm.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+RUNNING_S = 3600
+DONE_S = 2 * 24 * 3600
+
+
+def _billing_cycle(now: dt.datetime) -> dict:
+    from accounts.billing.services import run_billing_cycle
+
+    return run_billing_cycle(today=now.astimezone(dt.UTC).date())
+
+
+def _purge_old_facts(now: dt.datetime) -> dict:
+    from accounts.services.retention import purge_old_facts
+
+    return purge_old_facts(now=now)
+
+
+JOBS: dict[str, Callable[[dt.datetime], dict]] = {
+    "billing_cycle": _billing_cycle,
+    "purge_old_facts": _purge_old_facts,
+}
+
+
+def run_due_jobs(*, now: dt.datetime) -> dict[str, dict]:
+    """Run the jobs nobody has run yet today (UTC); what each returned, by name."""
+    if not settings.DAILY_JOBS_IN_WORKER:
+        return {}
+    ran = {}
+    day = now.astimezone(dt.UTC).date()
+    for name, job in JOBS.items():
+        key = f"daily-job:{name}:{day}"
+        if not cache.add(key, "running", timeout=RUNNING_S):
+            continue
+        try:
+            ran[name] = job(now)
+        except Exception:
+            cache.delete(key)
+            logger.exception("daily job %s failed; another check will run it again", name)
+            continue
+        cache.set(key, "done", timeout=DONE_S)
+        logger.info("daily job %s: %s", name, ran[name])
+    return ran
