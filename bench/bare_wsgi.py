@@ -1,6 +1,6 @@
 """The cheapest WSGI app: read the body, answer 204. The collector's ceiling.
 
-Run under the project's gunicorn settings by bench/ingest.py:
+Run under the project's gunicorn settings by bench/ingest_collector.py:
     gunicorn -c analytics_site/gunicorn.conf.py bench.bare_wsgi:application
 """
 

@@ -1,10 +1,13 @@
-"""Starting the product's real processes for benchmarks, and measuring their CPU.
+"""Starting the product's real processes for benchmarks and tests, and measuring their CPU.
 
-Mirrors tests/support/processes.py (bench/ never imports from tests/): a
-child process in its own process group with its output in a log file, a
+A child process in its own process group with its output in a log file, a
 local SQS server (moto) on a free loopback port, gunicorn with the project's
-config, and the Dramatiq worker. Adds what a benchmark needs on top: CPU
-seconds used by a whole process group, read from /proc (Linux only).
+config, and the Dramatiq worker; what a benchmark needs on top: CPU seconds
+used by a whole process group, read from /proc (Linux only).
+
+The end-to-end tests start the same processes the same way and build their
+stack on this module (tests/support/processes.py); bench/ never imports from
+tests/, so the shared helpers live here.
 """
 
 import os
@@ -13,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,14 +30,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until(predicate, *, timeout: float, interval: float = 0.1, message: str = "") -> None:
-    """Poll `predicate` until it is true; raise after `timeout` seconds."""
+def wait_until(
+    predicate: Callable[[], object],
+    *,
+    timeout: float,
+    interval: float = 0.1,
+    message: str = "",
+    error: type[Exception] = TimeoutError,
+) -> None:
+    """Poll `predicate` until it is true; raise `error` after `timeout` seconds.
+
+    A bound, not a sleep: it returns as soon as the predicate holds. Tests pass
+    `error=AssertionError` so that a timeout reads as a failed test.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(interval)
-    raise TimeoutError(f"timed out after {timeout}s waiting for {message or predicate}")
+    raise error(f"timed out after {timeout}s waiting for {message or predicate}")
 
 
 def port_open(port: int) -> bool:
@@ -111,42 +126,58 @@ class Process:
         if self.alive():
             os.killpg(self.popen.pid, sig)
 
+    def kill(self) -> None:
+        """SIGKILL the whole group: no clean-up, as a crash would."""
+        self.signal(signal.SIGKILL)
+        if self.popen:
+            self.popen.wait(timeout=10)
+
     def stop(self, timeout: float = 20) -> None:
+        """SIGTERM the whole group; SIGKILL it if it has not exited after `timeout` seconds."""
         if not self.alive():
             return
         self.signal(signal.SIGTERM)
         try:
             self.popen.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            self.signal(signal.SIGKILL)
-            self.popen.wait(timeout=10)
+            self.kill()
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-def start_sqs_server(log_dir: Path, env: dict[str, str]) -> tuple[Process, str]:
-    """A moto SQS server on a free loopback port; returns it and its endpoint URL."""
-    port = free_port()
-    process = Process(
+def sqs_server_process(port: int, env: dict[str, str], log_dir: Path) -> Process:
+    """A moto SQS server on loopback `port`, not started: it can stop and start on that port."""
+    return Process(
         f"sqs-{port}",
         [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
         env,
         log_dir,
-    ).start()
+    )
+
+
+def start_sqs_server(log_dir: Path, env: dict[str, str]) -> tuple[Process, str]:
+    """A moto SQS server on a free loopback port; returns it and its endpoint URL."""
+    port = free_port()
+    process = sqs_server_process(port, env, log_dir).start()
     wait_until(lambda: port_open(port), timeout=30, message="the SQS server")
     return process, f"http://127.0.0.1:{port}"
+
+
+def gunicorn_process(name: str, app: str, port: int, env: dict[str, str], log_dir: Path) -> Process:
+    """gunicorn with the project's config serving `app` on loopback `port`, not started."""
+    return Process(
+        f"{name}-{port}",
+        [str(VENV_BIN / "gunicorn"), "-c", "analytics_site/gunicorn.conf.py", app],
+        {**env, "WEB_BIND": f"127.0.0.1:{port}"},
+        log_dir,
+    )
 
 
 def start_gunicorn(name: str, app: str, env: dict[str, str], log_dir: Path) -> tuple[Process, int]:
     """gunicorn with the project's config serving `app` on a free loopback port."""
     port = free_port()
-    process = Process(
-        f"{name}-{port}",
-        [str(VENV_BIN / "gunicorn"), "-c", "analytics_site/gunicorn.conf.py", app],
-        {**env, "WEB_BIND": f"127.0.0.1:{port}"},
-        log_dir,
-    ).start()
+    process = gunicorn_process(name, app, port, env, log_dir).start()
     wait_until(lambda: port_open(port), timeout=30, message=f"gunicorn ({name})")
     return process, port
 

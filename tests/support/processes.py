@@ -3,95 +3,41 @@
 Every test stack gets its own SQS server (moto, on a free loopback port), its
 own queue namespace, a gunicorn with the project's config and a Dramatiq
 worker, all pointed at the test database over TCP. Nothing is mocked.
+
+The processes are started as the benchmarks start them: the helpers live in
+bench/stack.py (bench/ never imports from tests/), this module adds the test
+stack on top.
 """
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import boto3
 
-ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
+from bench import stack as bench_stack
+from bench.stack import ROOT, Process, free_port, port_open
+
+# Seconds a test process gets to exit after SIGTERM before SIGKILL.
+STOP_TIMEOUT_S = 15
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, *, timeout: float, interval: float = 0.1, message: str = "") -> None:
-    """Poll `predicate` until it is true; fail after `timeout` seconds (a bound, not a sleep)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {message or predicate}")
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.2)
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-class Process:
-    """A child process in its own process group, with its output in a log file."""
-
-    def __init__(self, name: str, args: list[str], env: dict[str, str], log_dir: Path) -> None:
-        self.name = name
-        self.args = args
-        self.env = env
-        self.log_path = log_dir / f"{name}.log"
-        self.popen: subprocess.Popen | None = None
-
-    def start(self) -> "Process":
-        log = open(self.log_path, "ab")  # noqa: SIM115  (closed with the process)
-        self.popen = subprocess.Popen(
-            self.args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        return self
-
-    def signal(self, sig: int) -> None:
-        if self.popen and self.popen.poll() is None:
-            os.killpg(self.popen.pid, sig)
-
-    def kill(self) -> None:
-        """SIGKILL the whole group: no clean-up, as a crash would."""
-        self.signal(signal.SIGKILL)
-        if self.popen:
-            self.popen.wait(timeout=10)
-
-    def stop(self, timeout: float = 15) -> None:
-        if not self.popen or self.popen.poll() is not None:
-            return
-        self.signal(signal.SIGTERM)
-        try:
-            self.popen.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    def output(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+def wait_until(
+    predicate: Callable[[], object], *, timeout: float, interval: float = 0.1, message: str = ""
+) -> None:
+    """Poll `predicate` until it is true; fail the test after `timeout` s (a bound, not a sleep)."""
+    bench_stack.wait_until(
+        predicate, timeout=timeout, interval=interval, message=message, error=AssertionError
+    )
 
 
 class SqsServer:
     def __init__(self, log_dir: Path) -> None:
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.process = Process(
-            f"sqs-{self.port}",
-            [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
-            dict(os.environ),
-            log_dir,
-        )
+        self.process = bench_stack.sqs_server_process(self.port, dict(os.environ), log_dir)
 
     def start(self) -> "SqsServer":
         self.process.start()
@@ -99,7 +45,7 @@ class SqsServer:
         return self
 
     def stop(self) -> None:
-        self.process.stop()
+        self.process.stop(timeout=STOP_TIMEOUT_S)
 
     def client(self):
         return boto3.client(
@@ -151,22 +97,19 @@ class Stack:
 
     def start_web(self, **extra_env: str) -> Process:
         """Start gunicorn; `extra_env` overrides settings for this process only."""
-        self.web = Process(
-            f"web-{self.web_port}",
-            [str(VENV_BIN / "gunicorn"), "-c", "analytics_site/gunicorn.conf.py",
-             "analytics_site.wsgi"],
-            {**self.env, **extra_env}, self.log_dir,
-        ).start()  # fmt: skip
+        self.web = bench_stack.gunicorn_process(
+            "web", "analytics_site.wsgi", self.web_port, {**self.env, **extra_env}, self.log_dir
+        ).start()
         wait_until(lambda: port_open(self.web_port), timeout=30, message="gunicorn")
         return self.web
 
     def start_worker(self, **extra_env: str) -> Process:
         self._workers_started += 1
-        self.worker = Process(
+        self.worker = bench_stack.start_worker(
             f"worker-{self.web_port}-{self._workers_started}",
-            [sys.executable, "manage.py", "runworker"],
-            {**self.env, **extra_env}, self.log_dir,
-        ).start()  # fmt: skip
+            {**self.env, **extra_env},
+            self.log_dir,
+        )
         return self.worker
 
     def queue_url(self, dead_letter: bool = False) -> str:
@@ -186,7 +129,7 @@ class Stack:
     def stop(self) -> None:
         for process in (self.worker, self.web):
             if process:
-                process.stop()
+                process.stop(timeout=STOP_TIMEOUT_S)
         self.sqs.stop()
 
     def logs(self) -> str:

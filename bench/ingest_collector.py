@@ -1,0 +1,185 @@
+"""The `collector` figures: /api/event under load against a bare WSGI app.
+
+Both run under gunicorn with the project's config and take the same load, in
+alternating rounds, so they see the same background noise: the ratio of the
+two is what Django, the collector's checks and the wait for SQS leave of the
+ceiling set by gunicorn, the load generator and the machine.
+"""
+
+import os
+import statistics
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from bench import loadgen, stack
+from bench.ingest_counters import queue_depth
+from bench.ingest_setup import IngestRun, log
+from bench.ingest_traffic import CollectorRequest, collector_requests
+
+if TYPE_CHECKING:  # Django models load only after django.setup()
+    from accounts.models import Site
+
+
+class QueueEmptier:
+    """Keeps the hits queue near empty while the collector fills it, counting messages.
+
+    moto's SendMessage slows as its queue grows (it scans the queue), which
+    real SQS does not; purging every half second keeps the collector's SQS
+    calls at empty-queue speed. The count before each purge tells how many
+    messages (so how many hits per message) the collector sent.
+    """
+
+    def __init__(self, client: Any, url: str, interval: float = 0.5) -> None:
+        self.client, self.url, self.interval = client, url, interval
+        self._lock = threading.Lock()
+        self._count = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="queue-emptier", daemon=True)
+
+    def _empty(self) -> None:
+        with self._lock:
+            depth = queue_depth(self.client, self.url)
+            if depth:
+                self.client.purge_queue(QueueUrl=self.url)
+                self._count += depth
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self._empty()
+            except Exception as exc:  # keep emptying; report the failure
+                log(f"queue emptier: {type(exc).__name__}: {exc}")
+
+    def start(self) -> "QueueEmptier":
+        self._thread.start()
+        return self
+
+    def take_count(self) -> int:
+        """Empty now; return the messages counted since the last call."""
+        self._empty()
+        with self._lock:
+            count, self._count = self._count, 0
+        return count
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
+def wait_for_collector(port: int, request: CollectorRequest) -> None:
+    """Wait for a 202, not only an open port: the collector answers 503 until its sites load."""
+    import http.client
+
+    def accepted() -> bool:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            conn.request("POST", "/api/event", body=request[0], headers=request[1])
+            return conn.getresponse().status == 202
+        except OSError:
+            return False
+        finally:
+            conn.close()
+
+    stack.wait_until(accepted, timeout=60, interval=0.5, message="the collector to accept a hit")
+
+
+def bench_collector(run: IngestRun, site: "Site") -> dict:
+    """Warm both apps up, then `--rounds` rounds of load on each, alternating which goes first."""
+    args = run.args
+    requests = collector_requests(site.public_id)
+    web, web_port = stack.start_gunicorn("web", "analytics_site.wsgi", run.env, run.log_dir)
+    bare, bare_port = stack.start_gunicorn(
+        "bare", "bench.bare_wsgi:application", run.env, run.log_dir
+    )
+    emptier = QueueEmptier(run.sqs, run.hits_url).start()
+    targets = {"collector": (web, web_port), "bare_wsgi": (bare, bare_port)}
+    rounds: dict[str, list[dict]] = {"collector": [], "bare_wsgi": []}
+    try:
+        wait_for_collector(web_port, requests[0])
+        load = {"processes": args.client_processes, "threads": args.client_threads}
+        for name, (_, port) in targets.items():
+            log(f"warm-up: {name} for {args.warmup_seconds}s")
+            loadgen.run_load(port, requests, seconds=args.warmup_seconds, **load)
+        emptier.take_count()
+        for r in range(args.rounds):
+            order = list(targets) if r % 2 == 0 else list(targets)[::-1]
+            for name in order:
+                process, port = targets[name]
+                cpu0 = (process.cpu_seconds(), run.sqs_process.cpu_seconds())
+                result = loadgen.run_load(port, requests, seconds=args.round_seconds, **load)
+                cpu1 = (process.cpu_seconds(), run.sqs_process.cpu_seconds())
+                result["server_cpu_s"] = round(cpu1[0] - cpu0[0], 3)
+                result["sqs_cpu_s"] = round(cpu1[1] - cpu0[1], 3)
+                if name == "collector":
+                    result["messages"] = emptier.take_count()
+                rounds[name].append(result)
+                log(
+                    f"round {r + 1}/{args.rounds} {name}: {result['requests_per_s']:.0f} req/s, "
+                    f"p50 {result['latency_ms']['p50']} ms, statuses {result['statuses']}, "
+                    f"errors {result['errors']}"
+                )
+    finally:
+        emptier.stop()
+        web.stop()
+        bare.stop()
+
+    collector = summarize_rounds(rounds["collector"])
+    bare_wsgi = summarize_rounds(rounds["bare_wsgi"])
+    ratios = [
+        c["requests_per_s"] / b["requests_per_s"]
+        for c, b in zip(rounds["collector"], rounds["bare_wsgi"], strict=True)
+        if b["requests_per_s"]
+    ]
+    messages = sum(r.get("messages", 0) for r in rounds["collector"])
+    return {
+        "requests_per_s": collector["requests_per_s"],
+        "bare_wsgi_requests_per_s": bare_wsgi["requests_per_s"],
+        "ratio": round(collector["requests_per_s"] / bare_wsgi["requests_per_s"], 3),
+        "per_round_ratios": [round(x, 3) for x in ratios],
+        "hits_per_sqs_message": round(collector["statuses"].get("202", 0) / messages, 1)
+        if messages
+        else None,
+        "sqs_messages_approx": messages,
+        "clients": args.client_processes * args.client_threads,
+        "round_seconds": args.round_seconds,
+        "rounds": args.rounds,
+        "details": {"collector": collector, "bare_wsgi": bare_wsgi},
+    }
+
+
+def summarize_rounds(runs: list[dict]) -> dict:
+    """One target's rounds together: overall rate, median latencies, CPU per request."""
+    requests_total = sum(r["requests"] for r in runs)
+    elapsed = sum(r["elapsed_s"] for r in runs)
+    per_request = 1000 / max(requests_total, 1)
+    return {
+        "requests_per_s": round(requests_total / elapsed, 1),
+        "per_round_requests_per_s": [round(r["requests_per_s"], 1) for r in runs],
+        "requests": requests_total,
+        "statuses": _sum_dicts(r["statuses"] for r in runs),
+        "errors": _sum_dicts(r["errors"] for r in runs),
+        "latency_ms_median_of_rounds": {
+            q: round(statistics.median(r["latency_ms"][q] for r in runs), 2)
+            for q in ("p50", "p90", "p99")
+        },
+        "cpu_ms_per_request": {
+            "gunicorn": round(sum(r["server_cpu_s"] for r in runs) * per_request, 3),
+            "sqs_server": round(sum(r["sqs_cpu_s"] for r in runs) * per_request, 3),
+            "load_generator": round(sum(r["client_cpu_s"] for r in runs) * per_request, 3),
+        },
+        "cpu_busy_fraction_of_machine": round(
+            sum(r["server_cpu_s"] + r["sqs_cpu_s"] + r["client_cpu_s"] for r in runs)
+            / (elapsed * (os.cpu_count() or 1)),
+            2,
+        ),
+        "client_connections_opened": sum(r["connections_opened"] for r in runs),
+    }
+
+
+def _sum_dicts(dicts: Iterable[dict]) -> dict:
+    total: dict = {}
+    for d in dicts:
+        for k, v in d.items():
+            total[k] = total.get(k, 0) + v
+    return total

@@ -1,0 +1,285 @@
+"""The `drain` figures: how fast the worker empties a full queue, against its references.
+
+A drain queues `--drain-hits` hits before `manage.py runworker` starts, then
+polls the pageviews written for that drain's site until all are there. Drains
+alternate between persistent database connections and CONN_MAX_AGE=0 (those
+runs are compared in bench/ingest_conn_max_age.py). Two references run in this
+process on the same hits: `ingest_batch` called directly (the worker minus SQS
+and Dramatiq) and the worker's fact rows inserted again with a bare
+executemany (writing the facts alone).
+"""
+
+import argparse
+import re
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench import stack
+from bench.ingest_counters import (
+    facts_table,
+    mariadb_cpu,
+    pageviews,
+    queue_depth,
+    server_connections,
+    status_counters,
+)
+from bench.ingest_setup import IngestRun, Sites, log
+from bench.ingest_traffic import make_hits, messages_of
+
+# Each drain's name in the output, and the worker's DB_CONN_MAX_AGE (None: the default).
+DRAIN_MODES: tuple[tuple[str, int | None], ...] = (("persistent", None), ("conn_max_age_0", 0))
+
+
+def enqueue(messages: list[list[dict]], client: Any, url: str) -> None:
+    """Send through the `ingest_hits` actor, as the collector does; wait until SQS holds all."""
+    from tracking.actors import ingest_hits
+
+    before = queue_depth(client, url)
+    for message in messages:
+        ingest_hits.send(message)
+    stack.wait_until(
+        lambda: queue_depth(client, url) >= before + len(messages),
+        timeout=60,
+        message="the queue to hold the bench messages",
+    )
+
+
+def drain_once(run: IngestRun, *, label: str, conn_max_age: int | None) -> dict:
+    """Queue the hits for a new site, start a worker, time it until every pageview is written."""
+    args, client, url = run.args, run.sqs, run.hits_url
+    site = run.sites.new(label)
+    hits = make_hits(site, args.drain_hits, seed=5)
+    messages = messages_of(hits, args.hits_per_message)
+    log(f"drain {label}: queueing {len(hits)} hits in {len(messages)} messages")
+    enqueue(messages, client, url)
+
+    # Other clients of this MariaDB (other test runs) open connections too:
+    # estimate their rate in an idle window just before.
+    bg0, bg_t0 = server_connections(), time.monotonic()
+    time.sleep(args.background_seconds)
+    background_per_s = (server_connections() - bg0) / (time.monotonic() - bg_t0)
+
+    worker_env = dict(run.env)
+    if conn_max_age is not None:
+        worker_env["DB_CONN_MAX_AGE"] = str(conn_max_age)
+    conn0, db_cpu0, sqs_cpu0 = server_connections(), mariadb_cpu(), run.sqs_process.cpu_seconds()
+    status0 = status_counters()
+    worker = stack.start_worker(f"worker-{label}", worker_env, run.log_dir)
+    started = time.monotonic()
+    first_at, first_count, count, worker_cpu, first_cpu = None, 0, 0, 0.0, 0.0
+    deadline = started + args.drain_timeout
+    try:
+        while time.monotonic() < deadline:
+            count = pageviews(site.pk)
+            now = time.monotonic()
+            worker_cpu = worker.cpu_seconds() or worker_cpu
+            if count and first_at is None:
+                first_at, first_count, first_cpu = now, count, worker_cpu
+            if count >= len(hits) or not worker.alive():
+                break
+            time.sleep(0.1)
+        done_at = time.monotonic()
+        conn1, db_cpu1 = server_connections(), mariadb_cpu()
+        sqs_cpu1 = run.sqs_process.cpu_seconds()
+        status1 = status_counters()
+    finally:
+        worker.stop()
+    worker_log = worker.output()
+    if count < len(hits):
+        raise RuntimeError(
+            f"drain {label}: {count} of {len(hits)} pageviews after {done_at - started:.0f}s; "
+            f"worker log: {worker.log_path}"
+        )
+    drain_s = done_at - (first_at or started)
+    wall_s = done_at - started
+    opened = conn1 - conn0
+    return {
+        "label": label,
+        "conn_max_age": conn_max_age if conn_max_age is not None else "default",
+        "site_id": site.pk,
+        "hits": len(hits),
+        "messages": len(messages),
+        "hits_per_s": round((len(hits) - first_count) / drain_s, 1) if drain_s > 0 else None,
+        "hits_per_s_including_startup": round(len(hits) / wall_s, 1),
+        "startup_s": round((first_at or started) - started, 2),
+        "drain_s": round(drain_s, 2),
+        "connections_opened": opened,
+        "worker_log_errors": worker_log.count("Traceback") + worker_log.count(" ERROR "),
+        "left_in_queue_after_stop": queue_depth(client, url),
+        "background_connections_expected": round(background_per_s * wall_s, 1),
+        # CPU from the first fact to the last: start-up (Django, imports) left out.
+        "worker_cpu_ms_per_hit": round(
+            (worker_cpu - first_cpu) * 1000 / max(len(hits) - first_count, 1), 3
+        ),
+        # Global counters: row lock waits and their total time (ms) show the
+        # worker's threads queueing behind each other's row locks.
+        "mariadb_status_delta": {k: status1.get(k, 0) - v for k, v in status0.items()},
+        "cpu_s": {
+            "worker": round(worker_cpu, 2),
+            "sqs_server": round(sqs_cpu1 - sqs_cpu0, 2),
+            "mariadb_all_clients": round(db_cpu1 - db_cpu0, 2) if db_cpu0 is not None else None,
+        },
+    }
+
+
+def run_drains(run: IngestRun) -> dict[str, list[dict]]:
+    """`--drain-repeats` drains in each mode, alternating which goes first; runs by mode."""
+    runs: dict[str, list[dict]] = {name: [] for name, _ in DRAIN_MODES}
+    for r in range(run.args.drain_repeats):
+        order = list(DRAIN_MODES)
+        if r % 2:
+            order.reverse()
+        for name, max_age in order:
+            result = drain_once(run, label=f"{name}-{r + 1}", conn_max_age=max_age)
+            log(
+                f"drain {result['label']}: {result['hits_per_s']} hits/s, "
+                f"{result['connections_opened']} connections opened"
+            )
+            runs[name].append(result)
+    return runs
+
+
+def mean_of(runs: list[dict], key: str, digits: int = 1) -> float:
+    return round(statistics.fmean(run[key] for run in runs), digits)
+
+
+class StatementTimer:
+    """A Django execute wrapper: wall time spent in the database, by statement shape."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, list] = {}
+
+    def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = re.sub(r"\s+", " ", sql)[:70] + (" [many]" if many else "")
+            entry = self.totals.setdefault(key, [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - began
+
+    def top(self, hits: int, count: int = 8) -> list[dict]:
+        ranked = sorted(self.totals.items(), key=lambda kv: kv[1][1], reverse=True)[:count]
+        return [
+            {"sql": sql, "calls": calls, "ms_per_hit": round(seconds * 1000 / hits, 4)}
+            for sql, (calls, seconds) in ranked
+        ]
+
+    def total_s(self) -> float:
+        return sum(seconds for _, seconds in self.totals.values())
+
+
+class Stopwatch:
+    """Wall time, this process's CPU and MariaDB's CPU (all clients) over a `with` block.
+
+    The references run in this process, so their cost is read from here;
+    MariaDB's CPU is read from /proc and is None when its process is not found.
+    """
+
+    def __enter__(self) -> "Stopwatch":
+        self._db_cpu0, self._cpu0 = mariadb_cpu(), time.process_time()
+        self._started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.seconds = time.perf_counter() - self._started
+        self.cpu_s, db_cpu1 = time.process_time() - self._cpu0, mariadb_cpu()
+        db_cpu0 = self._db_cpu0
+        self.mariadb_cpu_s = round(db_cpu1 - db_cpu0, 2) if db_cpu0 is not None else None
+
+
+def bench_in_process(args: argparse.Namespace, sites: Sites) -> dict:
+    """ingest_batch called directly, one message at a time: the worker minus SQS and Dramatiq."""
+    from django.db import connection
+
+    from tracking.ingest import ingest_batch
+
+    site = sites.new("ingest_batch")
+    messages = messages_of(make_hits(site, args.drain_hits, seed=5), args.hits_per_message)
+    log(f"in-process ingest_batch: {args.drain_hits} hits")
+    timer = StatementTimer()
+    with Stopwatch() as clock, connection.execute_wrapper(timer):
+        for message in messages:
+            ingest_batch(message)
+    count = pageviews(site.pk)
+    if count != args.drain_hits:
+        raise RuntimeError(f"ingest_batch wrote {count} pageviews, expected {args.drain_hits}")
+    return {
+        "hits_per_s": round(args.drain_hits / clock.seconds, 1),
+        "seconds": round(clock.seconds, 2),
+        "python_cpu_ms_per_hit": round(clock.cpu_s * 1000 / args.drain_hits, 3),
+        "mariadb_cpu_s_all_clients": clock.mariadb_cpu_s,
+        # Wall time inside cursor.execute/executemany (commits not included).
+        "in_database_ms_per_hit": round(timer.total_s() * 1000 / args.drain_hits, 3),
+        "slowest_statements": timer.top(args.drain_hits),
+    }
+
+
+def bench_raw(args: argparse.Namespace, sites: Sites, source_site_pk: int, messages: int) -> dict:
+    """The rows the worker wrote for one drain, re-inserted with a bare executemany.
+
+    Same rows (read back from the facts table, moved to a new site), same
+    transaction size (the rows of one message per transaction), one thread.
+    """
+    from django.db import connection, transaction
+
+    from tracking.ingest import FACT_COLUMNS, INSERT_FACTS
+
+    table = facts_table()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(FACT_COLUMNS)} FROM {table} WHERE site_id = %s",  # noqa: S608
+            [source_site_pk],
+        )
+        rows = [list(row) for row in cursor.fetchall()]
+    site = sites.new("raw")
+    site_index = FACT_COLUMNS.index("site_id")
+    for row in rows:
+        row[site_index] = site.pk
+    per_transaction = max(1, round(len(rows) / messages))
+    log(f"raw executemany: {len(rows)} rows, {per_transaction} per transaction")
+    with Stopwatch() as clock, connection.cursor() as cursor:
+        for i in range(0, len(rows), per_transaction):
+            with transaction.atomic():
+                cursor.executemany(INSERT_FACTS, rows[i : i + per_transaction])
+    count = pageviews(site.pk)
+    if count != args.drain_hits:
+        raise RuntimeError(f"raw insert gave {count} pageviews, expected {args.drain_hits}")
+    return {
+        "hits_per_s": round(args.drain_hits / clock.seconds, 1),
+        "rows_per_s": round(len(rows) / clock.seconds, 1),
+        "rows": len(rows),
+        "rows_per_transaction": per_transaction,
+        "seconds": round(clock.seconds, 2),
+        "python_cpu_ms_per_hit": round(clock.cpu_s * 1000 / args.drain_hits, 3),
+        "mariadb_cpu_s_all_clients": clock.mariadb_cpu_s,
+    }
+
+
+def summarize_drains(run: IngestRun, runs: dict[str, list[dict]]) -> dict:
+    """The persistent drains against the references, which run here (after the drains)."""
+    args = run.args
+    in_process = bench_in_process(args, run.sites)
+    first = runs["persistent"][0]
+    raw = bench_raw(args, run.sites, first["site_id"], first["messages"])
+    persistent = runs["persistent"]
+    worker = mean_of(persistent, "hits_per_s")
+    return {
+        "worker_hits_per_s": worker,
+        "raw_executemany_hits_per_s": raw["hits_per_s"],
+        "ratio": round(worker / raw["hits_per_s"], 3),
+        "in_process_ingest_batch_hits_per_s": in_process["hits_per_s"],
+        "ratio_ingest_batch_to_raw": round(in_process["hits_per_s"] / raw["hits_per_s"], 3),
+        "ratio_worker_to_ingest_batch": round(worker / in_process["hits_per_s"], 3),
+        "hits": args.drain_hits,
+        "hits_per_message": args.hits_per_message,
+        "worker_hits_per_s_including_startup": mean_of(persistent, "hits_per_s_including_startup"),
+        "worker_startup_s": mean_of(persistent, "startup_s"),
+        "worker_cpu_ms_per_hit": mean_of(persistent, "worker_cpu_ms_per_hit", digits=3),
+        "in_process": in_process,
+        "raw": raw,
+        "runs": persistent,
+    }
