@@ -19,6 +19,12 @@ def sample_bucket(visitor: str) -> int:
     return zlib.crc32(visitor.encode("utf-8")) % SAMPLE_BUCKETS
 
 
+# MariaDB turns an IN list of 1,000 values or more into a subquery
+# (in_predicate_conversion_threshold), which then reads every row of each
+# bucket whatever its time: lists stay shorter than that.
+IN_LIST_MAX = 500
+
+
 def in_buckets(count: int = SAMPLE_BUCKETS) -> str:
     """`sample IN (0, ..., count - 1)`: the first `count` buckets, all by default.
 
@@ -26,4 +32,8 @@ def in_buckets(count: int = SAMPLE_BUCKETS) -> str:
     (site_id, sample, ts) as one short range per bucket, where a range on
     `sample` alone would read every row of those buckets, whatever their time.
     """
-    return f"sample IN ({','.join(str(b) for b in range(count))})"
+    lists = [
+        f"sample IN ({','.join(str(b) for b in range(start, min(start + IN_LIST_MAX, count)))})"
+        for start in range(0, count, IN_LIST_MAX)
+    ]
+    return lists[0] if len(lists) == 1 else "(" + " OR ".join(lists) + ")"

@@ -7,7 +7,7 @@ from django.db import connection
 from tests.support.hits import queued_hit
 from tracking.ingest import ingest_batch
 from tracking.models import Fact
-from tracking.sampling import SAMPLE_BUCKETS, sample_bucket
+from tracking.sampling import SAMPLE_BUCKETS, in_buckets, sample_bucket
 
 START = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 
@@ -40,3 +40,23 @@ def test_every_fact_of_a_visitor_is_in_that_visitors_bucket(site):
     rows = set(Fact.objects.filter(site_id=site.pk).values_list("visitor", "sample"))
     assert len({visitor for visitor, _ in rows}) == 20
     assert all(sample == sample_bucket(visitor) for visitor, sample in rows)
+
+
+def test_bucket_lists_stay_short_enough_to_be_read_as_index_ranges():
+    assert in_buckets(3) == "sample IN (0,1,2)"
+    every = in_buckets()
+    assert every.count("sample IN") == 2 and every.startswith("(") and " OR " in every
+    listed = [
+        int(b) for part in every.split("sample IN (")[1:] for b in part.split(")")[0].split(",")
+    ]
+    assert listed == list(range(SAMPLE_BUCKETS))
+
+
+def test_reading_every_bucket_uses_the_time_range_of_the_key(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"EXPLAIN SELECT COUNT(*) FROM {Fact._meta.db_table} WHERE site_id = 1 "  # noqa: S608
+            f"AND {in_buckets()} AND ts >= '2026-01-01' AND ts < '2026-01-02'"
+        )
+        plan = cursor.fetchall()
+    assert len(plan) == 1, plan  # one table read, no subquery made of the list
