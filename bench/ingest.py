@@ -30,6 +30,7 @@ if str(ROOT) not in sys.path:
 # The figures are made by the parts below, one module a section of the output;
 # this file runs them in order and adds the `machine` section.
 from bench import stack  # noqa: E402
+from bench.database import recreate_database  # noqa: E402
 from bench.ingest_collector import bench_collector  # noqa: E402
 from bench.ingest_conn_max_age import compare_conn_max_age  # noqa: E402
 from bench.ingest_drain import run_drains, summarize_drains  # noqa: E402
@@ -38,7 +39,6 @@ from bench.ingest_setup import (  # noqa: E402
     Sites,
     hits_queue_url,
     log,
-    recreate_database,
     setup_django,
     sqs_client,
 )

@@ -1,7 +1,8 @@
 """What every part of the ingest benchmark starts from: the bench database, sites, SQS.
 
-The database is dropped and re-created at the start of each run, so a run
-never counts what an earlier one left; each measurement then writes to a site
+The database is dropped and re-created at the start of each run
+(bench/database.py's `recreate_database`), so a run never counts what an
+earlier one left; each measurement then writes to a site
 of its own, so its figures are the sum over that site alone. Django is set up
 in this process too: the bench reads the database and queues hits with the
 product's own code.
@@ -10,39 +11,18 @@ product's own code.
 import argparse
 import os
 import secrets
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench import stack
 from bench.ingest_traffic import HOSTNAME
+from bench.progress import progress_log
 
 if TYPE_CHECKING:  # Django models load only after django.setup()
     from accounts.models import Site
 
-
-def log(message: str) -> None:
-    """Progress on stderr: stdout holds only the JSON document."""
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def recreate_database(name: str) -> None:
-    import MySQLdb
-
-    conn = MySQLdb.connect(
-        host=os.environ.get("DB_HOST", "127.0.0.1"),
-        port=int(os.environ.get("DB_PORT", "3306")),
-        user=os.environ.get("DB_USER", "root"),
-        password=os.environ.get("DB_PASSWORD", ""),
-    )
-    try:
-        cursor = conn.cursor()
-        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
-    finally:
-        conn.close()
+log = progress_log("bench")
 
 
 def setup_django(env: dict[str, str]) -> None:

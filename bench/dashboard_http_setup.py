@@ -1,0 +1,136 @@
+"""What the HTTP dashboard benchmark sets up before timing anything.
+
+The two sites come from the dashboard benchmarks' cache (bench/dashboard_sites.py);
+a bench user who may see both logs in as a real user would; every filter of
+the filtered case must match visits on both sites, or the filtered pages would
+time an empty result; and gunicorn serves the product as in production
+(DEBUG=0, manifest static files collected first).
+"""
+
+import argparse
+import os
+import secrets
+import subprocess
+import sys
+import time
+
+from bench.dashboard_sites import (
+    TIME_ZONE,
+    date_range,
+    ensure_seed_table,
+    ensure_site,
+    facts_lack_visitors,
+)
+from bench.database import scalar
+from bench.progress import progress_log
+from bench.stack import ROOT
+
+BENCH_EMAIL = "bench-dashboard@example.com"
+ACCOUNT_NAME = "Bench dashboard"
+HOSTNAME = "www.example.com"  # SeedSpec's default hostname
+
+log = progress_log("dashboard_http")
+
+
+def ensure_sites(args: argparse.Namespace) -> dict:
+    """Both sites' facts and rollups, from the cache (bench/dashboard_sites.py) or seeded now."""
+    ensure_seed_table()
+    sites = {}
+    for size in (args.large, args.small):
+        stale = facts_lack_visitors(size)
+        if stale:
+            log(f"site {size}: facts have no visitor hashes (seeded before tracking 0004)")
+        started = time.perf_counter()
+        info = ensure_site(size, reseed=args.reseed or stale, processes=args.processes)
+        info["ensure_seconds"] = round(time.perf_counter() - started, 1)
+        info["reseeded_for_missing_visitors"] = stale
+        sites[size] = info
+    return sites
+
+
+def bench_login(site_ids: list[int]) -> tuple[str, str, dict]:
+    """A bench user, member of the account owning the sites; a fresh password each run."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Account, Membership, Site
+    from accounts.services import create_account_with_owner, create_user
+
+    password = secrets.token_urlsafe(18)
+    user = get_user_model().objects.filter(username=BENCH_EMAIL).first()
+    if user is None:
+        user = create_user(email=BENCH_EMAIL, password=password)
+    else:
+        user.set_password(password)
+        user.is_active = True
+        user.save(update_fields=["password", "is_active"])
+    account = (
+        Account.objects.filter(name=ACCOUNT_NAME, memberships__user=user).order_by("pk").first()
+    )
+    if account is None:
+        account = create_account_with_owner(user=user, name=ACCOUNT_NAME)
+    public_ids = {}
+    for site_id in site_ids:
+        site = Site.objects.filter(pk=site_id).first()
+        if site is None:  # the seeded facts use the site id; the row is made to match
+            site = Site.objects.create(
+                pk=site_id, account=account, name=f"Bench {site_id:,} pageviews",
+                hostnames=HOSTNAME, time_zone=TIME_ZONE,
+            )  # fmt: skip
+        if site.time_zone != TIME_ZONE:
+            site.time_zone = TIME_ZONE
+            site.save(update_fields=["time_zone"])
+        Membership.objects.get_or_create(
+            account_id=site.account_id, user=user, defaults={"role": Membership.Role.VIEWER}
+        )
+        Account.objects.filter(pk=site.account_id, suspended=True).update(suspended=False)
+        public_ids[site_id] = site.public_id
+    return BENCH_EMAIL, password, public_ids
+
+
+def check_filter_values(site_ids: list[int], filters: list[str], ranges: list[str]) -> dict:
+    """Visits each filter value has in each site and range (from the rollups): none is empty."""
+    from reports.filters import Filter
+    from tracking.dimensions import BY_NAME
+    from tracking.models import DailyRollup
+
+    found: dict = {}
+    for raw in filters:
+        f = Filter.parse(raw)
+        if f.op != "is":
+            continue
+        for site_id in site_ids:
+            for key in ranges:
+                r = date_range(key)
+                visits = scalar(
+                    f"SELECT COALESCE(SUM(visits), 0) FROM {DailyRollup._meta.db_table} "  # noqa: S608
+                    "WHERE site_id = %s AND dimension = %s AND dim_value = %s "
+                    "AND day BETWEEN %s AND %s",
+                    [site_id, int(BY_NAME[f.dimension]), f.value, r.first_day, r.last_day],
+                )
+                found[f"{raw}/{site_id}/{key}"] = int(visits)
+                if not visits:
+                    raise SystemExit(f"filter {raw} matches no visits on site {site_id} ({key})")
+    return found
+
+
+def gunicorn_env(db_name: str) -> dict[str, str]:
+    """The environment gunicorn and collectstatic run with: the product as in production."""
+    return {
+        **os.environ,
+        "DB_NAME": db_name,
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # Never used by the dashboard; set so nothing falls back to a real queue.
+        "SQS_ENDPOINT_URL": os.environ.get("SQS_ENDPOINT_URL") or "http://127.0.0.1:9",
+        "DJANGO_SETTINGS_MODULE": "analytics_site.settings",
+    }
+
+
+def collectstatic(env: dict[str, str]) -> float:
+    """Collect static files for the manifest storage DEBUG=0 uses; return the seconds taken."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    return round(time.perf_counter() - started, 1)

@@ -1,0 +1,334 @@
+"""The dashboard benchmarks' seeded sites, cached in their database across runs.
+
+A site per size holds a year of generated traffic (bench/dashboard_seed.py)
+ending on a fixed day, so the data stays valid from one run to the next:
+seeding 10M pageviews takes many minutes, querying it does not. The table
+`bench_dashboard_seed` records what made each site (generator version, the
+latest tracking migration, fact count, fact columns); a site is reused while
+they still hold, and seeded again otherwise. Both bench/dashboard.py and
+bench/dashboard_http.py read their sites from here. The database is created
+if missing and never dropped.
+"""
+
+import contextlib
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from bench.database import create_database, scalar
+from bench.progress import progress_log
+
+if TYPE_CHECKING:  # Django's apps load only after django.setup()
+    from django.db.models import Model
+
+    from reports.ranges import DateRange
+
+# The last day of generated traffic is fixed, so cached data stays valid.
+END = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+LAST_DAY = dt.date(2026, 10, 31)
+TIME_ZONE = "America/New_York"
+SEED_TABLE = "bench_dashboard_seed"
+# (site id, pageviews) of the small site that checks the seeding's rollups.
+VERIFY_SITE = (1, 20_000)
+
+log = progress_log("dashboard")
+
+
+def setup_django(db_name: str) -> dict:
+    """Create the database if missing, set up Django, apply migrations; time them.
+
+    A pending migration can take minutes on a big facts table (the 0005 primary
+    key change rebuilt it), so what was applied and how long it took are reported.
+    """
+    create_database(db_name)
+    os.environ["DB_NAME"] = db_name
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "analytics_site.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # LOAD DATA LOCAL INFILE (seeding) needs the client to allow it too.
+    settings.DATABASES["default"]["OPTIONS"]["local_infile"] = True
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    names = [f"{m.app_label}.{m.name}" for m, _ in pending]
+    started = time.perf_counter()
+    if names:
+        log(f"applying {len(names)} migrations (minutes on a big facts table): {names}")
+    call_command("migrate", interactive=False, verbosity=0)
+    return {"applied": names, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def date_range(key: str) -> "DateRange":
+    """The dashboard's range preset `key` (e.g. 30d, 12mo) on the last day of the traffic."""
+    from reports.ranges import parse_range
+
+    return parse_range(key, today=LAST_DAY)
+
+
+def rollup_schema() -> str:
+    """The latest tracking migration: a new one may change what rollups hold."""
+    return scalar(
+        "SELECT MAX(name) FROM django_migrations WHERE app = 'tracking'"
+    )  # fmt: skip
+
+
+# --- seeding, cached across runs --------------------------------------------------
+
+
+def ensure_seed_table() -> None:
+    """The table recording what made each cached site (see the module's docstring)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {SEED_TABLE} ("
+            "site_id BIGINT PRIMARY KEY, target_pageviews BIGINT NOT NULL, "
+            "version VARCHAR(64) NOT NULL, rollup_schema VARCHAR(255) NOT NULL, "
+            "fact_rows BIGINT NOT NULL, info LONGTEXT NOT NULL, created DATETIME NOT NULL)"
+        )
+
+
+def delete_site(site_id: int) -> None:
+    """Remove a stale site in slices, so no transaction grows huge."""
+    from django.db import connection
+
+    from tracking.models import DailyRollup, Fact, HourlyTotal
+
+    with connection.cursor() as cursor:
+        for model in (Fact, DailyRollup, HourlyTotal):
+            while True:
+                cursor.execute(
+                    f"DELETE FROM {model._meta.db_table} WHERE site_id = %s LIMIT 200000",  # noqa: S608
+                    [site_id],
+                )
+                if cursor.rowcount < 200000:
+                    break
+        cursor.execute(f"DELETE FROM {SEED_TABLE} WHERE site_id = %s", [site_id])  # noqa: S608
+
+
+def ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None = None) -> dict:
+    """A site with a year of `size` pageviews: reused if cached and current, else seeded.
+
+    `reseed` seeds it again even if cached; `processes` generate the traffic
+    when seeding. Holds a named lock meanwhile, so two bench processes sharing
+    the database (bench/dashboard_http.py uses these sites too) never seed one
+    site at once.
+    """
+    with seed_lock(site_id or size):
+        return _ensure_site(size, reseed=reseed, processes=processes, site_id=site_id)
+
+
+@contextlib.contextmanager
+def seed_lock(site_id: int) -> Iterator[None]:
+    """MariaDB's GET_LOCK on a connection of its own (seeding closes Django's)."""
+    import MySQLdb
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    conn = MySQLdb.connect(
+        host=params.get("host", "127.0.0.1"),
+        port=params.get("port", 3306),
+        user=params.get("user", "root"),
+        password=params.get("password", ""),
+    )
+    name = f"bench_dashboard_seed:{connection.settings_dict['NAME']}:{site_id}"
+    try:
+        cursor = conn.cursor()
+        cursor.execute("SELECT GET_LOCK(%s, 0)", [name])
+        if cursor.fetchone()[0] != 1:
+            log(f"site {site_id}: another bench process is seeding it; waiting")
+            cursor.execute("SELECT GET_LOCK(%s, 7200)", [name])
+            if cursor.fetchone()[0] != 1:
+                raise RuntimeError(f"site {site_id}: still locked after two hours")
+        yield
+    finally:
+        conn.close()  # releases the lock
+
+
+def facts_lack_visitors(site_id: int) -> bool:
+    """The site's facts were seeded before facts had a visitor column (it reads '' there).
+
+    Filtered views count distinct visitor hashes, so such facts are stale.
+    """
+    from tracking.ingest import FACT_COLUMNS
+    from tracking.models import Fact
+
+    if "visitor" not in FACT_COLUMNS:
+        return False
+    visitor = scalar(
+        f"SELECT visitor FROM {Fact._meta.db_table} "  # noqa: S608
+        "WHERE site_id = %s AND pageviews > 0 LIMIT 1",
+        [site_id],
+    )
+    return visitor == ""
+
+
+def facts_are_current(site_id: int, info: dict) -> bool:
+    """The site's facts have the columns the product writes now, filled in.
+
+    Facts seeded before a column was added read its default there (e.g. an
+    empty visitor hash, which filtered views count distinct). Sites seeded
+    before the cache recorded the fact columns are checked for visitor hashes.
+    """
+    from tracking.ingest import FACT_COLUMNS
+
+    if "fact_columns" in info:
+        return info["fact_columns"] == list(FACT_COLUMNS)
+    return not facts_lack_visitors(site_id)
+
+
+def _ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None = None) -> dict:
+    from django.db import connection
+
+    from bench.dashboard_seed import GENERATOR_VERSION, seed_site
+    from bench.dashboard_seed_rollups import derive_rollups, has_derived_rollups
+    from bench.dashboard_seed_traffic import SeedSpec
+    from tracking.ingest import FACT_COLUMNS
+    from tracking.models import Fact
+
+    site_id = site_id or size  # one site per size; the id says which
+    spec = SeedSpec(site_id=site_id, pageviews=size, end=END, time_zone=TIME_ZONE)
+    schema = rollup_schema()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT version, rollup_schema, fact_rows, info FROM {SEED_TABLE} "  # noqa: S608
+            "WHERE site_id = %s",
+            [site_id],
+        )
+        cached = cursor.fetchone()
+    facts = scalar(f"SELECT COUNT(*) FROM {Fact._meta.db_table} WHERE site_id = %s", [site_id])  # noqa: S608
+    usable = (
+        cached
+        and not reseed
+        and cached[0] == GENERATOR_VERSION
+        and cached[2] == facts
+        and facts_are_current(site_id, json.loads(cached[3]))
+    )
+    if usable and cached[1] == schema:
+        log(f"site {site_id}: reusing {facts:,} cached fact rows")
+        return {**json.loads(cached[3]), "seeded_now": False}
+    if usable and has_derived_rollups():
+        # A new migration: rollups derived from the daily ones (monthly) are rebuilt from them.
+        log(f"site {site_id}: rollup schema {cached[1]} -> {schema}; deriving rollups")
+        info = json.loads(cached[3])
+        started = time.perf_counter()
+        derive_rollups(site_id)
+        info.update(rollup_schema=schema, derive_seconds=round(time.perf_counter() - started, 1))
+        _save_seed(site_id, size, schema, facts, info)
+        return {**info, "seeded_now": False, "derived_now": True}
+    if cached or facts:
+        log(f"site {site_id}: stale or partial data ({facts:,} fact rows); deleting it")
+        delete_site(site_id)
+    log(f"site {site_id}: seeding {size:,} pageviews over {spec.days} days")
+    info = seed_site(spec, processes=processes, log=log)
+    info.update(
+        generator_version=GENERATOR_VERSION,
+        fact_columns=list(FACT_COLUMNS),
+        rollup_schema=schema,
+        seeded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        path_count=spec.path_count,
+        time_zone=spec.time_zone,
+    )
+    _save_seed(site_id, size, schema, info["fact_rows"], info)
+    log(f"site {site_id}: seeded in {info['seed_seconds']:.0f} s")
+    return {**info, "seeded_now": True}
+
+
+def verify_seeding(processes: int) -> dict:
+    """Seed a small site the fast way, then check rebuild_rollups gives the same rollups."""
+    from bench.dashboard_seed_rollups import verify_rollups
+
+    site_id, size = VERIFY_SITE
+    delete_site(site_id)
+    info = ensure_site(size, reseed=False, processes=processes, site_id=site_id)
+    log(f"verifying summed rollups against rebuild_rollups on site {site_id}")
+    result = {"site_id": site_id, "pageviews": info["pageviews"], **verify_rollups(site_id)}
+    delete_site(site_id)
+    if not result["match"]:
+        log(f"ROLLUPS DIFFER: {result}")
+    return result
+
+
+def _save_seed(site_id: int, size: int, schema: str, facts: int, info: dict) -> None:
+    from django.db import connection
+
+    from bench.dashboard_seed import GENERATOR_VERSION
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"REPLACE INTO {SEED_TABLE} "  # noqa: S608
+            "(site_id, target_pageviews, version, rollup_schema, fact_rows, info, created) "
+            "VALUES (%s, %s, %s, %s, %s, %s, UTC_TIMESTAMP())",
+            [site_id, size, GENERATOR_VERSION, schema, facts, json.dumps(info)],
+        )
+
+
+# --- what the sites hold ------------------------------------------------------------
+
+
+def site_figures(site_id: int) -> dict:
+    """Row counts of the site in each table, and its distinct values per dimension."""
+    from django.db import connection
+
+    from tracking.dimensions import DIMENSIONS
+    from tracking.models import DailyRollup, HourlyTotal
+
+    figures: dict = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT dimension, COUNT(*), COUNT(DISTINCT dim_value) "  # noqa: S608
+            f"FROM {DailyRollup._meta.db_table} WHERE site_id = %s GROUP BY dimension",
+            [site_id],
+        )
+        names = {int(d): info.name for d, info in DIMENSIONS.items()}
+        by_dim = {names.get(d, "total"): {"rows": n, "values": v} for d, n, v in cursor.fetchall()}
+        figures["daily_rollup_rows"] = sum(v["rows"] for v in by_dim.values())
+        figures["daily_rollup_by_dimension"] = by_dim
+        for model in _extra_rollup_models():
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {model._meta.db_table} WHERE site_id = %s",  # noqa: S608
+                [site_id],
+            )
+            figures[f"{model._meta.model_name}_rows"] = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {HourlyTotal._meta.db_table} WHERE site_id = %s",  # noqa: S608
+            [site_id],
+        )
+        figures["hourly_total_rows"] = cursor.fetchone()[0]
+    return figures
+
+
+def _extra_rollup_models() -> list[type["Model"]]:
+    """Rollup tables beyond daily and hourly, if the schema has any (e.g. monthly)."""
+    from django.apps import apps
+
+    known = {"dailyrollup", "hourlytotal"}
+    return [
+        m
+        for m in apps.get_app_config("tracking").get_models()
+        if m._meta.model_name.endswith(("rollup", "total")) and m._meta.model_name not in known
+    ]
+
+
+def table_sizes() -> dict:
+    """Data and index MB of the tracking tables (every site in the database)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, data_length, index_length, table_rows "
+            "FROM information_schema.TABLES WHERE table_schema = DATABASE() "
+            "AND table_name LIKE 'tracking\\_%%'"
+        )
+        return {
+            name: {"data_mb": round(d / 2**20), "index_mb": round(i / 2**20), "approx_rows": r}
+            for name, d, i, r in cursor.fetchall()
+        }
