@@ -56,17 +56,18 @@ def test_every_accepted_hit_is_counted_exactly_once_after_the_worker_is_killed_m
     traffic = SteadyTraffic(stack.base_url, e2e_site.public_id).start()
     try:
         wait_until(lambda: pageview_count(e2e_site.pk) > 0, timeout=60, message="first writes")
-        # Kill the moment a batch's transaction is open in the database. A few
-        # milliseconds per database reply keep each batch's transaction open
-        # long enough to be seen, even on a machine busy with other work.
-        db_proxy.latency_s = 0.005
+        # Kill the moment a batch's transaction is open in the database. 50 ms
+        # per database reply keep each batch's transaction open for about half
+        # a second, so it is seen even on a machine busy with other work.
+        db_proxy.latency_s = 0.05
         wait_until(
             lambda: _transaction_open_through(db_proxy),
             timeout=60,
             interval=0.005,
-            message="a batch's transaction",
+            message=f"a batch's transaction through ports {db_proxy.upstream_ports()}",
         )
         stack.worker.kill()
+        db_proxy.latency_s = 0
         held_at_kill = _messages_held_by_consumers(stack)
         accepted_at_kill = traffic.accepted
         counted_at_kill = pageview_count(e2e_site.pk)
