@@ -2,12 +2,13 @@
 
 import datetime as dt
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from reports.filters import Filter
 from reports.queries import StatsQuery, totals
-from reports.series import overview
+from reports.series import overview, timeseries
 from tests.support.hits import FIREFOX, queued_hit
 from tracking.ingest import ingest_batch
 
@@ -76,3 +77,20 @@ def test_a_filtered_cut_period_reads_the_facts_before_the_cut(traffic):
 def test_the_overview_compares_today_so_far_with_yesterday_so_far(traffic):
     current, previous, _ = overview(today(traffic), "hour", now=NOON)
     assert (current.visitors, previous.visitors) == (1, 1)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns"])
+def test_hourly_charts_show_hits_in_zones_off_by_part_of_an_hour(site, zone):
+    site.time_zone = zone
+    site.save()
+    noon = dt.datetime.combine(TODAY, dt.time(12), ZoneInfo(zone))
+    ingest_batch([queued_hit(site, at=noon, url=URL + "/", ip="192.0.2.9")])
+    q = StatsQuery(site_id=site.pk, time_zone=zone, first_day=TODAY, last_day=TODAY)
+    for query in (
+        q,
+        replace(q, from_facts=True),
+        replace(q, filters=(Filter("pathname", "is", "/"),)),
+    ):
+        points = timeseries(query, "hour")
+        assert len(points) == 24 and sum(p.totals.pageviews for p in points) == 1
+        assert [p.start.hour for p in points if p.totals.pageviews] in ([11], [12])
