@@ -5,12 +5,14 @@ and bounces are all zero. So the view turns to what a site owner asks of a
 goal: how many visitors converted, how many times, and at what rate, in the
 cards and in every table. A rate divides converted visitors by the visitors
 of the same view without the event filter (its "base"): those of the whole
-range for the cards, those of the row's own value for a table's rows.
+range for the cards, those with any hit of the row's value for a table's
+rows (counted like filtered views count visitors, so a rate never passes 100%).
 """
 
 from collections.abc import Sequence
 from dataclasses import replace
 
+from reports.filters import Filter
 from reports.panels import Column, Table
 from reports.queries import BreakdownRow, StatsQuery, breakdown
 
@@ -18,13 +20,22 @@ from reports.queries import BreakdownRow, StatsQuery, breakdown
 BASE_CHUNK = 500
 
 
+# Filters that keep only the rows of some events. "is not" and "does not
+# contain" keep every pageview as well: those views stay ordinary views.
+GOAL_OPS = ("is", "contains")
+
+
+def _is_goal(f: Filter) -> bool:
+    return f.scope == "event" and f.op in GOAL_OPS
+
+
 def event_filtered(q: StatsQuery) -> bool:
-    return any(f.scope == "event" for f in q.filters)
+    return any(_is_goal(f) for f in q.filters)
 
 
 def base_query(q: StatsQuery) -> StatsQuery:
-    """The same view without its event filters."""
-    return replace(q, filters=tuple(f for f in q.filters if f.scope != "event"))
+    """The same view without its event filters (those that keep event rows only)."""
+    return replace(q, filters=tuple(f for f in q.filters if not _is_goal(f)))
 
 
 def _rate(part: float, whole: float) -> float:
@@ -59,6 +70,8 @@ def row_bases(q: StatsQuery, table: Table, rows: Sequence[BreakdownRow]) -> dict
     values = [row.value for row in rows]
     for i in range(0, len(values), BASE_CHUNK):
         chunk = values[i : i + BASE_CHUNK]
-        found = breakdown(base, table.dimension, limit=len(chunk), values=chunk)
+        found = breakdown(
+            base, table.dimension, limit=len(chunk), values=chunk, distinct_visitors=True
+        )
         bases.update((row.value, row.totals.visitors) for row in found)
     return bases

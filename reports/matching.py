@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from django.db import connection
 
+from reports.goals import base_query
 from reports.queries import FactsCopy, StatsQuery, fact_range
 from reports.sql import FACTS
 
@@ -31,7 +32,7 @@ def matching_copy(q: StatsQuery, *, with_previous: bool = False) -> Iterator[Sta
     first_day = q.previous_period().first_day if with_previous else q.first_day
     # Under an event filter the view also reads its base (the other filters,
     # reports/goals.py): copy the rows of those, if any, and both read the copy.
-    others = tuple(f for f in q.filters if f.scope != "event")
+    others = base_query(q).filters
     wide = replace(q, first_day=first_day, filters=others or q.filters, copy=None)
     where, params = fact_range(wide)
     table = f"matching_facts_{secrets.token_hex(8)}"

@@ -225,19 +225,28 @@ def breakdown(
     search: str = "",
     order_by: str = "visitors",
     values: Sequence[str] = (),
+    distinct_visitors: bool = False,
 ) -> list[BreakdownRow]:
     """Top values of a dimension, largest first (ties broken by value), with paging and
-    search; only the given `values` if any."""
+    search; only the given `values` if any.
+
+    `distinct_visitors` counts, from the facts, every visitor with any row of
+    the value (as filtered views do) rather than the rollups' first-hit rule:
+    the base a filtered view's rows can be divided by (reports/goals.py).
+    """
+    if distinct_visitors:
+        q = replace(q, from_facts=True)
+    counts_distinct = bool(q.filters) or distinct_visitors
     dim = BY_NAME[dimension]
-    counter = visitors_counter(q.filters) if q.filters else DIMENSIONS[dim].visitors_counter
-    if dim == Dimension.EVENT and not q.filters:
+    counter = visitors_counter(q.filters) if counts_distinct else DIMENSIONS[dim].visitors_counter
+    if dim == Dimension.EVENT and not counts_distinct:
         counter = "unique_completions"
     order = {
         "pageviews": "pageviews", "visits": "visits", "exits": "exits",
         "completions": "completions",
     }.get(order_by, counter)  # fmt: skip
     search_like = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
-    sums = fact_sums(q) if q.reads_facts else SUMS
+    sums = (FILTERED_SUMS if counts_distinct else SUMS) if q.reads_facts else SUMS
     large = q.hits is None or q.hits > TOP_ROWS_ABOVE_HITS
     if not q.reads_facts and not search and not values and large:
         rows = top_rows(
@@ -264,7 +273,7 @@ def breakdown(
         where += f" AND {raw} IN ({', '.join(['%s'] * len(values))})"
         params.extend(values)
     order_sql = f"SUM({order})"
-    if q.filters and order == "uniques":
+    if counts_distinct and order == "uniques":
         order_sql = DISTINCT_VISITORS
     sql = (
         f"SELECT {value} AS v, {sums} FROM {source} WHERE {where} GROUP BY v "  # noqa: S608

@@ -12,7 +12,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.support.hits import queued_hit
 from tests.support.sample_traffic import ingest_sample
+from tracking.ingest import ingest_batch
 
 ONE_DAY = {"range": "custom", "from": "2026-01-14", "to": "2026-01-14"}
 SIGNUP = "event:is:Signup"
@@ -87,3 +89,25 @@ def test_the_events_table_keeps_its_own_columns(client, owner, traffic):
     client.force_login(owner)
     events = cells(page(client, traffic, SIGNUP), "events", "Signup")
     assert events["value"] == "9.00" and events["conversion_rate"] == "25%"
+
+
+def test_an_event_is_not_filter_is_an_ordinary_view(client, owner, traffic):
+    client.force_login(owner)
+    shown = metrics(page(client, traffic, "event:is_not:Signup"))
+    assert float(shown["visitors"]) == 4 and float(shown["pageviews"]) == 5
+    assert "conversion_rate" not in shown
+
+
+def test_a_row_rate_counts_every_visitor_with_a_hit_of_that_value(client, owner, site):
+    """Direct in the morning, back from Google at noon and converting: Google converted 1 of 1."""
+    start = dt.datetime(2026, 1, 14, 9, 0, tzinfo=dt.UTC)
+    noon = start + dt.timedelta(hours=3)
+    ingest_batch([
+        queued_hit(site, at=start, url="https://example.com/", ip="198.51.100.7"),
+        queued_hit(site, at=noon, url="https://example.com/x", ip="198.51.100.7",
+                   referrer="https://www.google.com/"),
+        queued_hit(site, at=noon + dt.timedelta(minutes=1), url="https://example.com/x",
+                   ip="198.51.100.7", type="event", name="Signup"),
+    ])  # fmt: skip
+    client.force_login(owner)
+    assert cells(page(client, site, SIGNUP), "sources", "Google")["conversion_rate"] == "100%"
