@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from reports.filters import Filter, fact_expression, filter_sql, visitors_counter
-from reports.rollup_reads import rollup_source, rollup_sums_until, rollup_value, top_rows
+from reports.rollup_reads import rollup_source, rollup_value, top_rows
 from reports.sampling import EXACT, Sample
 from reports.sql import DAILY, FACTS, SUMS, fetch_rows
-from tracking.dimensions import BY_NAME, DIMENSIONS, Dimension
+from tracking.dimensions import BY_NAME, COUNTERS, DIMENSIONS, Dimension
 from tracking.models import VisitorState
 
 # Facts are read by UTC time through the index, widened by the largest zone
@@ -198,18 +198,33 @@ def fact_range(q: StatsQuery) -> tuple[str, list]:
 
 def totals(q: StatsQuery) -> Totals:
     """Site totals for the range; visitors counted as `visitors_counter` says."""
-    if not q.reads_facts and q.until:
-        rows = [rollup_sums_until(q.site_id, q.time_zone, q.first_day, q.last_day, q.until)]
-    elif not q.reads_facts:
-        rows = fetch_rows(
-            f"SELECT {SUMS} FROM {DAILY} "  # noqa: S608
-            "WHERE site_id = %s AND dimension = %s AND day BETWEEN %s AND %s",
-            [q.site_id, int(Dimension.TOTAL), q.first_day, q.last_day],
-        )
-    else:
+    return to_totals(_sums(q), visitors_counter(q.filters), read_sample(q))
+
+
+def _sums(q: StatsQuery) -> list[int]:
+    """The range's summed counters, unscaled.
+
+    A range cut at `until` reads its whole days from the rollups and its last
+    day, up to the cut, from the facts (rollups keep nothing finer than a day
+    per value, and hours only in UTC).
+    """
+    if q.reads_facts:
         where, params = fact_range(q)
-        rows = fetch_rows(f"SELECT {fact_sums(q)} FROM {facts_table(q)} WHERE {where}", params)  # noqa: S608
-    return to_totals(rows[0], visitors_counter(q.filters), read_sample(q))
+        sql = f"SELECT {fact_sums(q)} FROM {facts_table(q)} WHERE {where}"  # noqa: S608
+        return [int(v or 0) for v in fetch_rows(sql, params)[0]]
+    last_whole = q.last_day
+    partial = [0] * len(COUNTERS)
+    if q.until:
+        cut_day = q.until.astimezone(ZoneInfo(q.time_zone)).date()
+        if q.first_day <= cut_day <= q.last_day:
+            last_whole = cut_day - dt.timedelta(days=1)
+            partial = _sums(replace(q, first_day=cut_day, last_day=cut_day, from_facts=True))
+    whole = fetch_rows(
+        f"SELECT {SUMS} FROM {DAILY} "  # noqa: S608
+        "WHERE site_id = %s AND dimension = %s AND day BETWEEN %s AND %s",
+        [q.site_id, int(Dimension.TOTAL), q.first_day, last_whole],
+    )[0]
+    return [int(a or 0) + b for a, b in zip(whole, partial, strict=True)]
 
 
 # Ranges with fewer pageviews and events group their few rollup rows directly.

@@ -7,9 +7,8 @@ grouping every row of every period, when it can prove the answer exact.
 """
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from reports.sql import DAILY, HOURLY, MONTHLY, SUMS, WEEKLY, fetch_rows
+from reports.sql import DAILY, MONTHLY, SUMS, WEEKLY, fetch_rows
 from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension
 from tracking.models import Fact
 from tracking.rollups import next_month, week_of
@@ -80,42 +79,6 @@ def rollup_source(
         for table, column, _, _ in parts
     )
     return f"({union}) AS r", "TRUE", params
-
-
-def rollup_sums_until(
-    site_id: int, time_zone: str, first_day: dt.date, last_day: dt.date, until: dt.datetime
-) -> list[int]:
-    """Site totals of the range's whole days, then of its last day's hours before `until`.
-
-    Hourly totals are kept per UTC hour: an hour counts if it starts at least
-    half an hour before `until`, and the last day starts at the first UTC
-    hour at or after its local midnight (exact in zones on whole hours).
-    """
-    zone = ZoneInfo(time_zone)
-    cut_day = until.astimezone(zone).date()
-    whole = fetch_rows(
-        f"SELECT {SUMS} FROM {DAILY} "  # noqa: S608
-        "WHERE site_id = %s AND dimension = %s AND day >= %s AND day < %s",
-        [
-            site_id,
-            int(Dimension.TOTAL),
-            first_day,
-            min(cut_day, last_day + dt.timedelta(days=1)),
-        ],
-    )[0]
-    start = dt.datetime.combine(cut_day, dt.time(), zone).astimezone(dt.UTC)
-    hours = fetch_rows(
-        f"SELECT {SUMS} FROM {HOURLY} "  # noqa: S608
-        "WHERE site_id = %s AND hour >= %s AND hour <= %s",
-        [
-            site_id,
-            start.replace(tzinfo=None),
-            (until - dt.timedelta(minutes=30)).astimezone(dt.UTC).replace(tzinfo=None),
-        ],
-    )[0]
-    if not first_day <= cut_day <= last_day:
-        hours = [0] * len(COUNTERS)
-    return [int(a or 0) + int(b or 0) for a, b in zip(whole, hours, strict=True)]
 
 
 # Tables whose first page wants more rows than this, or ranges of more

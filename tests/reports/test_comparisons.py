@@ -94,3 +94,13 @@ def test_hourly_charts_show_hits_in_zones_off_by_part_of_an_hour(site, zone):
         points = timeseries(query, "hour")
         assert len(points) == 24 and sum(p.totals.pageviews for p in points) == 1
         assert [p.start.hour for p in points if p.totals.pageviews] in ([11], [12])
+
+
+def test_just_after_midnight_yesterday_is_cut_to_the_minute(site):
+    early = dt.datetime(2026, 3, 2, 0, 5, tzinfo=UTC)
+    ingest_batch([
+        queued_hit(site, at=early, url=URL + "/", ip="192.0.2.1"),
+        queued_hit(site, at=early + dt.timedelta(minutes=25), url=URL + "/", ip="192.0.2.2"),
+    ])  # fmt: skip
+    previous = today(site).previous_period(now=dt.datetime(2026, 3, 3, 0, 20, tzinfo=UTC))
+    assert totals(previous).visitors == 1
