@@ -31,6 +31,7 @@ def expected_figures(site_id: int, key: str, filters: list[str]) -> dict:
     from django.utils.html import escape
 
     from reports.filters import Filter
+    from reports.matching import matching_copy
     from reports.queries import StatsQuery, breakdown, totals
     from reports.sampling import EXACT, sample_for
 
@@ -43,8 +44,11 @@ def expected_figures(site_id: int, key: str, filters: list[str]) -> dict:
         site_id=site_id, time_zone=TIME_ZONE, first_day=r.first_day, last_day=r.last_day,
         filters=tuple(Filter.parse(f) for f in filters), sample=sample,
     )  # fmt: skip
-    t = totals(q)
-    top = breakdown(q, "pathname", limit=1, order_by="visitors")
+    with matching_copy(q, with_previous=True) as read:  # the page may grow a thin sample
+        t = totals(read)
+        top = breakdown(read, "pathname", limit=1, order_by="visitors")
+        q = replace(q, sample=read.sample)
+    sample = q.sample
     expected = {
         "metrics": {m: str(getattr(t, m)) for m in CHECKED_METRICS},
         "top_page": escape(top[0].value) if top else None,

@@ -10,6 +10,7 @@ request's own connection and is dropped at the end, so persistent
 connections never keep one.
 """
 
+import math
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,15 @@ from django.db import connection
 
 from reports.goals import base_query
 from reports.queries import FactsCopy, StatsQuery, fact_range
+from reports.sampling import Sample
 from reports.sql import FACTS
+from tracking.sampling import SAMPLE_BUCKETS
+
+# A sample whose copy holds fewer rows than this is read again, larger (at
+# most MAX_GROWTH times): a narrow filter on a big site would otherwise be
+# estimated from a handful of visitors, or from none.
+MIN_COPY_ROWS = 2000
+MAX_GROWTH = 10
 
 
 @contextmanager
@@ -34,18 +43,34 @@ def matching_copy(q: StatsQuery, *, with_previous: bool = False) -> Iterator[Sta
     # reports/goals.py): copy the rows of those, if any, and both read the copy.
     others = base_query(q).filters
     wide = replace(q, first_day=first_day, filters=others or q.filters, copy=None)
-    where, params = fact_range(wide)
     table = f"matching_facts_{secrets.token_hex(8)}"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {table} AS SELECT * FROM {FACTS} WHERE {where}",  # noqa: S608
-            params,
-        )
     try:
+        rows = _copy(table, wide)
+        if not q.sample.is_exact and rows < MIN_COPY_ROWS:
+            growth = min(MAX_GROWTH, math.ceil(MIN_COPY_ROWS / max(rows, 1)))
+            sample = Sample(min(SAMPLE_BUCKETS, q.sample.buckets * growth))
+            q, wide = replace(q, sample=sample), replace(wide, sample=sample)
+            _drop(table)
+            _copy(table, wide)
         yield replace(
             q,
             copy=FactsCopy(table, wide.filters, wide.first_day, q.last_day, q.sample),
         )
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TEMPORARY TABLE IF EXISTS {table}")
+        _drop(table)
+
+
+def _copy(table: str, wide: StatsQuery) -> int:
+    """Copy the facts `wide` matches into a new temporary table; how many rows it holds."""
+    where, params = fact_range(wide)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} AS SELECT * FROM {FACTS} WHERE {where}",  # noqa: S608
+            params,
+        )
+        return cursor.rowcount
+
+
+def _drop(table: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TEMPORARY TABLE IF EXISTS {table}")

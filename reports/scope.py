@@ -41,15 +41,16 @@ class Scope:
         return self._path("live")
 
 
-def stats_query(site: Site, state: ViewState, *, with_previous: bool = False) -> StatsQuery:
+def stats_query(site: Site, state: ViewState) -> StatsQuery:
     """The query layer's question for this site and view.
 
     A filtered view of a large range reads a sample of visitors unless the
-    URL asks for exact figures. The sample is sized for the days the view
-    reads: with the previous period (the dashboard's comparisons), twice the range.
+    URL asks for exact figures. The sample is sized for the days the
+    dashboard reads (the range and the previous period, for comparisons), and
+    its full lists and exports read the same one, so their figures agree.
     """
     first_day, last_day = state.range.first_day, state.range.last_day
-    read_from = first_day - dt.timedelta(days=state.range.days) if with_previous else first_day
+    read_from = first_day - dt.timedelta(days=state.range.days)
     hits, everything = range_hits(site_id=site.pk, first_day=read_from, last_day=last_day)
     sample = EXACT
     if state.filters and not state.exact:

@@ -119,7 +119,7 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     if any(name in request.GET for name in ADD_FIELDS) and not errors:
         return HttpResponseRedirect(scope.dashboard(state))
     site = scope.site
-    q = stats_query(site, state, with_previous=True)
+    q = stats_query(site, state)
     with matching_copy(q, with_previous=True) as q:
         data = build_dashboard(q, state, scope, now=timezone.now())
     context = {

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.utils import ProgrammingError
 
 from reports.filters import Filter
-from reports.matching import matching_copy
+from reports.matching import MAX_GROWTH, matching_copy
 from reports.queries import StatsQuery, breakdown, facts_table, totals
 from reports.sampling import EXACT, Sample
 from reports.series import overview, timeseries
@@ -43,11 +43,11 @@ def answers(q: StatsQuery) -> tuple:
 @pytest.mark.parametrize("sample", [Sample(), Sample(500), Sample(list_buckets=False)])
 def test_answers_from_the_copy_are_the_answers_from_the_facts(crowd, sample):
     q = query(crowd, US, sample=sample)
-    expected = answers(q)
     with matching_copy(q, with_previous=True) as copied:
         assert facts_table(copied) != FACTS
         assert facts_table(copied.previous_period()) == facts_table(copied)
-        assert answers(copied) == expected
+        from_copy = answers(copied)
+    assert from_copy == answers(replace(q, sample=copied.sample))  # grown if too thin
 
 
 def test_the_copy_holds_only_the_matching_rows_of_both_periods(crowd):
@@ -114,3 +114,15 @@ def test_the_copy_is_dropped_when_the_view_fails(crowd):
         raise RuntimeError("the view failed")
     with pytest.raises(ProgrammingError), connection.cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {table}")  # noqa: S608
+
+
+def test_a_sample_too_thin_for_the_filter_is_read_again_larger(crowd):
+    q = query(crowd, US, sample=Sample(5))  # a few visitors of the 150 + 300, if any
+    with matching_copy(q) as copied:
+        assert copied.sample == Sample(5 * MAX_GROWTH)
+        assert totals(copied) == totals(replace(q, sample=copied.sample))
+
+
+def test_an_exact_read_is_never_grown(crowd):
+    with matching_copy(query(crowd, US)) as copied:
+        assert copied.sample == EXACT

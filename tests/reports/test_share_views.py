@@ -144,8 +144,7 @@ def test_a_short_share_password_is_refused(client, owner, site):
     assert site.share_password == ""
 
 
-def test_a_share_link_shows_estimates_without_offering_exact_figures(client, shared, settings):
-    settings.SAMPLE_ABOVE_HITS = 2  # the day's 6 hits are then estimated from a sample
+def test_a_share_link_shows_estimates_without_offering_exact_figures(client, shared, estimated):
     body = client.get(share_url(shared), {**DAY, "f": "country:is:US"}).content.decode()
     assert "data-estimate" in body and "exact=1" not in body
     forced = client.get(share_url(shared), {**DAY, "f": "country:is:US", "exact": "1"})

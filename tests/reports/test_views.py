@@ -318,9 +318,8 @@ def test_a_pattern_filter_narrows_the_dashboard(client, owner, traffic):
 
 
 def test_a_filtered_view_of_a_large_range_is_estimated_and_says_so(
-    client, owner, traffic, settings
+    client, owner, traffic, estimated
 ):
-    settings.SAMPLE_ABOVE_HITS = 2  # the day holds 6 hits: read 334 of 1000 buckets
     client.force_login(owner)
     body = dashboard(client, traffic, f="country:is:US", **ONE_DAY).content.decode()
     notice = re.search(r'data-estimate="([^"]*)">.*?<a href="([^"]*)"', body, re.DOTALL)
@@ -329,8 +328,7 @@ def test_a_filtered_view_of_a_large_range_is_estimated_and_says_so(
     assert "exact=1" in unescape(notice.group(2))
 
 
-def test_the_exact_link_shows_the_exact_figures(client, owner, traffic, settings):
-    settings.SAMPLE_ABOVE_HITS = 2
+def test_the_exact_link_shows_the_exact_figures(client, owner, traffic, estimated):
     client.force_login(owner)
     body = dashboard(client, traffic, f="country:is:US", exact="1", **ONE_DAY).content.decode()
     assert "data-estimate" not in body
@@ -338,16 +336,14 @@ def test_the_exact_link_shows_the_exact_figures(client, owner, traffic, settings
     assert float(metric(body, "pageviews")) == expected.pageviews == 3
 
 
-def test_an_unfiltered_view_is_never_estimated(client, owner, traffic, settings):
-    settings.SAMPLE_ABOVE_HITS = 2
+def test_an_unfiltered_view_is_never_estimated(client, owner, traffic, estimated):
     client.force_login(owner)
     body = dashboard(client, traffic, **ONE_DAY).content.decode()
     assert "data-estimate" not in body
     assert float(metric(body, "pageviews")) == 5
 
 
-def test_the_full_list_of_an_estimated_view_says_so_too(client, owner, traffic, settings):
-    settings.SAMPLE_ABOVE_HITS = 2
+def test_the_full_list_of_an_estimated_view_says_so_too(client, owner, traffic, estimated):
     client.force_login(owner)
     url = reverse("reports:table", args=[traffic.public_id, "pages"])
     body = client.get(url, {**ONE_DAY, "f": "country:is:US"}).content.decode()
