@@ -42,12 +42,11 @@ def _rate(part: float, whole: float) -> float:
     return part / whole if whole else 0.0
 
 
+# The rate second: phones show a table's first two columns.
 GOAL_COLUMNS = (
     Column("visitors", "Converted", "count", lambda t, _: t.visitors),
+    Column("conversion_rate", "Conversion rate", "percent", lambda t, b: _rate(t.visitors, b)),
     Column("completions", "Conversions", "count", lambda t, _: t.completions),
-    Column(
-        "conversion_rate", "Conversion rate", "percent", lambda t, base: _rate(t.visitors, base)
-    ),  # fmt: skip
 )
 
 

@@ -216,6 +216,7 @@ def render_table(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
         bases=bases,
     )  # fmt: skip
     searched = [("q", search)] if search else []
+    kept = [*searched, *([("page", str(page))] if page > 1 else [])]
 
     def page_href(number: int) -> str:
         return _extend(scope.table(chosen.key, state), [*searched, ("page", str(number))])
@@ -229,7 +230,7 @@ def render_table(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
         "estimate": _estimate(
             q,
             state,
-            lambda exact: scope.table(chosen.key, exact),
+            lambda exact: _extend(scope.table(chosen.key, exact), kept),
             visitors=visitors,
             shared=scope.shared,
         ),  # fmt: skip

@@ -81,8 +81,8 @@ def test_the_full_list_and_the_export_use_the_conversion_columns(client, owner, 
     assert cells(listed.content.decode(), "countries", "US")["conversion_rate"] == "50%"
     exported = client.get(reverse("reports:export", args=[traffic.public_id, "countries"]), params)
     records = list(csv.reader(io.StringIO(exported.content.decode())))
-    assert records == [["Country", "Converted", "Conversions", "Conversion rate (%)"],
-                       ["US", "1", "1", "50.0"]]  # fmt: skip
+    assert records == [["Country", "Converted", "Conversion rate (%)", "Conversions"],
+                       ["US", "1", "50.0", "1"]]  # fmt: skip
 
 
 def test_the_events_table_keeps_its_own_columns(client, owner, traffic):

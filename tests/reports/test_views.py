@@ -346,5 +346,7 @@ def test_an_unfiltered_view_is_never_estimated(client, owner, traffic, estimated
 def test_the_full_list_of_an_estimated_view_says_so_too(client, owner, traffic, estimated):
     client.force_login(owner)
     url = reverse("reports:table", args=[traffic.public_id, "pages"])
-    body = client.get(url, {**ONE_DAY, "f": "country:is:US"}).content.decode()
+    body = client.get(url, {**ONE_DAY, "f": "country:is:US", "q": "p"}).content.decode()
     assert "data-estimate" in body and "/pages/" in body
+    exact_link = unescape(re.search(r'data-estimate="[^"]*">.*?<a href="([^"]*)"', body, re.S)[1])
+    assert "exact=1" in exact_link and "q=p" in exact_link  # the search is kept
