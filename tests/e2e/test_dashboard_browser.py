@@ -122,6 +122,14 @@ def test_a_customer_reads_filters_lists_exports_and_shares(live_server, browser,
     expect(page.get_by_role("link", name="Blog", exact=True)).to_be_visible()
     page.keyboard.press("Escape")
 
+    # A menu opened from the keyboard closes when Tab moves focus out of it.
+    page.locator(".switcher summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".switcher")).to_have_attribute("open", "")
+    for _ in range(page.locator(".switcher .menu-list a").count() + 1):
+        page.keyboard.press("Tab")
+    expect(page.locator(".switcher")).not_to_have_attribute("open", "")
+
     # Change the range with the keyboard: focus the range menu, open it, follow a link.
     page.locator(".range-menu summary").focus()
     page.keyboard.press("Enter")
