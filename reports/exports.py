@@ -9,7 +9,7 @@ such text cells are prefixed with a single quote, the usual defence
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from reports.labels import DIMENSION_LABELS
 from reports.panels import Table
@@ -29,7 +29,9 @@ def neutralise(cell: object) -> object:
     return cell
 
 
-def all_rows(q: StatsQuery, table: Table, *, search: str = "") -> Iterator[BreakdownRow]:
+def all_rows(
+    q: StatsQuery, table: Table, *, search: str = "", labelled: Sequence[str] = ()
+) -> Iterator[BreakdownRow]:
     """Every row of a table, read a page at a time."""
     offset = 0
     while offset < MAX_ROWS:
@@ -39,6 +41,7 @@ def all_rows(q: StatsQuery, table: Table, *, search: str = "") -> Iterator[Break
             limit=PAGE_SIZE,
             offset=offset,
             search=search,
+            labelled=labelled,
             order_by=table.order_by,
         )
         yield from rows

@@ -4,6 +4,7 @@ Values stay plain strings here: templates escape them, so a tracked page
 named `<script>` is shown as text wherever a label appears.
 """
 
+from reports.countries import NAMES as COUNTRY_NAMES
 from reports.countries import country_code, country_name
 from reports.filters import Filter
 
@@ -52,7 +53,10 @@ LOWERCASE_DIMENSIONS = ("channel", "device")
 
 
 def stored_value(dimension: str, typed: str) -> str:
-    """What a typed value is stored as: "United States" or "us" is US, "Mobile" is mobile."""
+    """What a typed value is stored as: "United States" or "us" is US, "Mobile" is mobile,
+    "Direct / none" (the label of no source) is the empty value."""
+    if typed.casefold() == EMPTY_LABELS.get(dimension, "").casefold():
+        return ""
     if dimension == "country":
         return country_code(typed) or typed
     if dimension in LOWERCASE_DIMENSIONS:
@@ -71,6 +75,17 @@ def value_label(dimension: str, value: str) -> str:
     if dimension == "country":
         return country_name(value)
     return value
+
+
+def values_labelled(dimension: str, text: str) -> list[str]:
+    """Stored values whose label, not the value itself, contains `text` (any case):
+    searching countries for "germ" finds DE, and sources for "direct" the empty one."""
+    wanted = text.casefold()
+    if not wanted:
+        return []
+    found = [""] if wanted in EMPTY_LABELS.get(dimension, "").casefold() else []
+    labels = {"country": COUNTRY_NAMES, "channel": CHANNEL_LABELS}.get(dimension, {})
+    return found + sorted(value for value, label in labels.items() if wanted in label.casefold())
 
 
 def filter_label(f: Filter) -> str:

@@ -241,9 +241,11 @@ def breakdown(
     order_by: str = "visitors",
     values: Sequence[str] = (),
     distinct_visitors: bool = False,
+    labelled: Sequence[str] = (),
 ) -> list[BreakdownRow]:
     """Top values of a dimension, largest first (ties broken by value), with paging and
-    search; only the given `values` if any.
+    search; only the given `values` if any. A search also finds the `labelled`
+    values (those whose label, e.g. a country's name, contains the text).
 
     `distinct_visitors` counts, from the facts, every visitor with any row of
     the value (as filtered views do) rather than the rollups' first-hit rule:
@@ -280,11 +282,12 @@ def breakdown(
         where, params = fact_range(q)
         if dim == Dimension.EVENT:
             where += " AND event_name <> ''"
+    raw = fact_expression(dim) if q.reads_facts else "dim_value"
     if search:
-        where += f" AND {value} COLLATE utf8mb4_general_ci LIKE %s"
-        params.append(search_like)
+        also = f" OR {raw} IN ({', '.join(['%s'] * len(labelled))})" if labelled else ""
+        where += f" AND ({value} COLLATE utf8mb4_general_ci LIKE %s{also})"
+        params.extend([search_like, *labelled])
     if values:
-        raw = fact_expression(dim) if q.reads_facts else "dim_value"
         where += f" AND {raw} IN ({', '.join(['%s'] * len(values))})"
         params.extend(values)
     order_sql = f"SUM({order})"

@@ -29,7 +29,7 @@ from reports import exports
 from reports.dashboard import build_dashboard, build_table_rows, range_visitors
 from reports.goals import row_bases, shown_table
 from reports.history import first_data_day
-from reports.labels import DIMENSION_LABELS, FORM_OPS, OP_LABELS, filter_label
+from reports.labels import DIMENSION_LABELS, FORM_OPS, OP_LABELS, filter_label, values_labelled
 from reports.matching import matching_copy
 from reports.panels import TABLES, Table
 from reports.patterns import pattern_problem
@@ -198,16 +198,19 @@ def render_table(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
     if not 1 <= page <= MAX_PAGE:
         errors.append(f"There is no page {request.GET.get('page', '')[:20]!r}; showing the first.")
         page = 1
+    labelled = values_labelled(chosen.dimension, search)
     with matching_copy(stats_query(scope.site, state)) as q:
         shown = shown_table(chosen, q)
         visitors = range_visitors(q, totals(q))
         offset = (page - 1) * LIST_PAGE_SIZE
         found = breakdown(
             q, shown.dimension, limit=LIST_PAGE_SIZE + 1, offset=offset, search=search,
+            labelled=labelled,
             order_by=shown.order_by,
         )  # fmt: skip
         first = found[:1] if offset == 0 else breakdown(
-            q, shown.dimension, limit=1, search=search, order_by=shown.order_by
+            q, shown.dimension, limit=1, search=search, order_by=shown.order_by,
+            labelled=labelled,
         )  # fmt: skip
         bases = row_bases(q, shown, found[:LIST_PAGE_SIZE])
     top = shown.main.get(first[0].totals, visitors) if first else 0
@@ -263,7 +266,8 @@ def render_export(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:MAX_SEARCH]
     with matching_copy(stats_query(scope.site, state)) as q:
         shown = shown_table(chosen, q)
-        rows = list(exports.all_rows(q, shown, search=search))
+        labelled = values_labelled(chosen.dimension, search)
+        rows = list(exports.all_rows(q, shown, search=search, labelled=labelled))
         records = exports.table_records(
             shown, rows, range_visitors=range_visitors(q, totals(q)),
             bases=row_bases(q, shown, rows),

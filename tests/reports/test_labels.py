@@ -1,7 +1,7 @@
 """How stored values read in tables and chips."""
 
 from reports.filters import Filter
-from reports.labels import filter_label, value_label
+from reports.labels import filter_label, stored_value, value_label, values_labelled
 
 
 def test_countries_read_as_names():
@@ -47,3 +47,15 @@ def test_the_ai_channel_reads_as_ai():
     from reports.labels import value_label
 
     assert value_label("channel", "ai") == "AI"
+
+
+def test_a_search_finds_values_by_their_label():
+    assert "DE" in values_labelled("country", "germ")
+    assert values_labelled("source", "DIRECT") == [""]
+    assert values_labelled("channel", "soc") == ["social"]
+    assert values_labelled("pathname", "x") == []
+
+
+def test_typing_the_label_of_no_source_filters_on_the_empty_value():
+    assert stored_value("source", "Direct / none") == ""
+    assert stored_value("source", "Google") == "Google"

@@ -350,3 +350,10 @@ def test_the_full_list_of_an_estimated_view_says_so_too(client, owner, traffic, 
     assert "data-estimate" in body and "/pages/" in body
     exact_link = unescape(re.search(r'data-estimate="[^"]*">.*?<a href="([^"]*)"', body, re.S)[1])
     assert "exact=1" in exact_link and "q=p" in exact_link  # the search is kept
+
+
+def test_the_full_list_of_countries_searches_their_names(client, owner, traffic):
+    client.force_login(owner)
+    url = reverse("reports:table", args=[traffic.public_id, "countries"])
+    body = client.get(url, {**ONE_DAY, "q": "germ"}).content.decode()
+    assert rows_of(body, "countries") == ["DE"]
