@@ -88,7 +88,12 @@ def _show(kind: str, value: float) -> tuple[str, str]:
 
 
 def card(
-    metric: Metric, current: Totals, previous: Totals, bases: tuple[int, int] = (0, 0)
+    metric: Metric,
+    current: Totals,
+    previous: Totals,
+    bases: tuple[int, int] = (0, 0),
+    *,
+    estimated: bool = False,
 ) -> Card:
     """A metric and its change against the previous period of the same length.
 
@@ -104,8 +109,10 @@ def card(
     elif nothing_before:
         change, direction = "new", 0
     elif metric.kind == "percent":
-        points = round((now - before) * 100)
-        change, direction = f"{points:+d} pts".replace("-", "−"), (now > before) - (now < before)
+        points = (now - before) * 100
+        # Small rates move by fractions of a point: 2.6% -> 2.5% is "−0.1 pts", not "+0 pts".
+        shown = f"{points:+.1f}" if abs(points) < 10 else f"{round(points):+d}"
+        change, direction = f"{shown} pts".replace("-", "−"), (now > before) - (now < before)
     elif not before:
         change, direction = "new", 1
     else:
@@ -115,6 +122,9 @@ def card(
         )
     if metric.lower_is_better:
         direction = -direction
+    if estimated and change not in ("", "new"):
+        # Two samples compared: the change is noisy, shown as an estimate without a colour.
+        change, direction = "≈" + change, 0
     trend = {1: "good", -1: "bad", 0: "flat"}[direction]
     return Card(metric.key, metric.label, now, display, exact, change, trend)
 
@@ -272,9 +282,11 @@ def build_dashboard(
     goal = event_filtered(q)
     if goal:
         bases = (visitors, range_visitors(q.previous_period(now), previous))
-        cards = tuple(card(m, current, previous, bases) for m in GOAL_METRICS)
+        cards = tuple(
+            card(m, current, previous, bases, estimated=q.is_estimate) for m in GOAL_METRICS
+        )
     else:
-        cards = tuple(card(m, current, previous) for m in METRICS)
+        cards = tuple(card(m, current, previous, estimated=q.is_estimate) for m in METRICS)
     return Dashboard(
         current=current,
         cards=cards,

@@ -39,3 +39,16 @@ def test_big_numbers_are_compact_with_the_exact_figure_kept():
 def test_after_an_empty_period_every_figure_is_new_and_neutral():
     c = card(BY_KEY["bounce_rate"], Totals(visits=10, bounces=4), Totals())
     assert (c.change, c.trend) == ("new", "flat")
+
+
+def test_a_small_rate_change_keeps_a_decimal():
+    c = card(
+        BY_KEY["bounce_rate"], Totals(visits=1000, bounces=26), Totals(visits=1000, bounces=25)
+    )
+    assert c.change == "+0.1 pts"
+
+
+def test_an_estimated_change_is_marked_and_not_coloured():
+    c = card(BY_KEY["visitors"], Totals(visitors=150), Totals(visitors=100, visits=100),
+             estimated=True)  # fmt: skip
+    assert (c.change, c.trend) == ("≈+50%", "flat")
