@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from reports.filters import Filter, fact_expression, filter_sql, visitors_counter
 from reports.rollup_reads import rollup_source, rollup_value, top_rows
 from reports.sampling import EXACT, Sample
-from reports.sql import DAILY, FACTS, SUMS, fetch_rows
+from reports.sql import DAILY, FACTS, SUMS, fetch_rows, shown_rows
 from tracking.dimensions import BY_NAME, COUNTERS, DIMENSIONS, Dimension
 from tracking.models import VisitorState
 
@@ -295,8 +295,7 @@ def breakdown(
         order_sql = DISTINCT_VISITORS
     sql = (
         f"SELECT {value} AS v, {sums} FROM {source} WHERE {where} GROUP BY v "  # noqa: S608
-        f"HAVING SUM(pageviews) <> 0 OR SUM(visits) <> 0 OR SUM(completions) <> 0 "
-        f"OR SUM({counter}) <> 0 ORDER BY {order_sql} DESC, v LIMIT %s OFFSET %s"
+        f"HAVING {shown_rows(counter, order)} ORDER BY {order_sql} DESC, v LIMIT %s OFFSET %s"
     )
     rows = fetch_rows(sql, [*params, limit, offset])
     sample = read_sample(q)

@@ -8,7 +8,7 @@ grouping every row of every period, when it can prove the answer exact.
 
 import datetime as dt
 
-from reports.sql import DAILY, MONTHLY, SUMS, WEEKLY, fetch_rows
+from reports.sql import DAILY, MONTHLY, SUMS, WEEKLY, fetch_rows, shown_rows
 from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension
 from tracking.models import Fact
 from tracking.rollups import next_month, week_of
@@ -153,8 +153,7 @@ def top_rows(
     params = [p for days in by_table.values() for p in (site_id, int(dim), *days, *candidates)]
     rows = fetch_rows(
         f"SELECT dim_value AS v, {SUMS} FROM ({union}) AS r GROUP BY v "  # noqa: S608
-        f"HAVING SUM(pageviews) <> 0 OR SUM(visits) <> 0 OR SUM(completions) <> 0 "
-        f"OR SUM({counter}) <> 0 ORDER BY SUM({order}) DESC, v LIMIT %s",
+        f"HAVING {shown_rows(counter, order)} ORDER BY SUM({order}) DESC, v LIMIT %s",
         [*params, want],
     )
     last = rows[want - 1][1 + COUNTERS.index(order)] if len(rows) >= want else None

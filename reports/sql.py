@@ -17,3 +17,16 @@ def fetch_rows(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
+
+
+def shown_rows(counter: str, order: str) -> str:
+    """HAVING condition of a breakdown: rows with something to show.
+
+    Tables ordered by entries (visits) or exits list only pages that have them:
+    an entry page without entries is not one.
+    """
+    if order in ("visits", "exits"):
+        return f"SUM({order}) <> 0"
+    return (
+        f"SUM(pageviews) <> 0 OR SUM(visits) <> 0 OR SUM(completions) <> 0 OR SUM({counter}) <> 0"
+    )

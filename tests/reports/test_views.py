@@ -357,3 +357,10 @@ def test_the_full_list_of_countries_searches_their_names(client, owner, traffic)
     url = reverse("reports:table", args=[traffic.public_id, "countries"])
     body = client.get(url, {**ONE_DAY, "q": "germ"}).content.decode()
     assert rows_of(body, "countries") == ["DE"]
+
+
+def test_entry_pages_list_only_pages_someone_entered_on(client, owner, traffic):
+    client.force_login(owner)
+    url = reverse("reports:table", args=[traffic.public_id, "entry-pages"])
+    body = client.get(url, ONE_DAY).content.decode()
+    assert sorted(rows_of(body, "entry-pages")) == ["/", "/blog/hello", "/docs"]  # not /pricing
