@@ -50,11 +50,14 @@ def _password_page(request: HttpRequest, site: Site) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def share_table(request: HttpRequest, token: str, table: str) -> HttpResponse:
+    """A full list; behind a password, asked for here so the list opens after it."""
     site = get_shared_site(token=token)
     if not sharing.has_access(request.session, site):
-        return HttpResponseRedirect(reverse("reports:share_dashboard", args=[token]))
+        return _password_page(request, site)
+    if request.method == "POST":
+        return HttpResponseRedirect(request.get_full_path())
     return _private(render_table(request, Scope(site, shared=True), table))
 
 

@@ -95,7 +95,14 @@ def test_a_protected_link_asks_for_the_password_and_shows_no_data(client, locked
 def test_a_protected_link_refuses_exports_and_live_counts_before_the_password(client, locked):
     assert client.get(share_url(locked, "share_export", "pages")).status_code == 403
     assert client.get(share_url(locked, "share_live")).status_code == 403
-    assert client.get(share_url(locked, "share_table", "pages")).status_code == 302
+    table = client.get(share_url(locked, "share_table", "pages")).content.decode()
+    assert 'name="password"' in table and "/pricing" not in table
+
+
+def test_the_password_asked_by_a_full_list_opens_that_full_list(client, locked):
+    url = share_url(locked, "share_table", "pages") + "?range=7d"
+    response = client.post(url, {"password": "open sesame 1"})
+    assert response.status_code == 302 and response["Location"] == url
 
 
 def test_a_wrong_password_is_refused(client, locked):
