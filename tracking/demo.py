@@ -103,14 +103,24 @@ def demo_hits(
             if start > end:
                 continue
             visitor = secrets.token_hex(16)
-            yield from _visit_hits(rng, site_id, visitor, hostname, zone, start, paths)
+            # One device and place per visitor: a return visit comes from the same ones.
+            browser, os_name, device = _zipf_choice(rng, CLIENTS, 0.9)
+            client_dims = {
+                "country": _zipf_choice(rng, COUNTRIES, 0.8), "browser": browser, "os": os_name,
+                "device": device,
+            }  # fmt: skip
+            visit = (rng, site_id, visitor, hostname, zone, paths, client_dims, end)
+            yield from _visit_hits(*visit, start)
             if rng.random() < 0.1:  # a returning visitor, later the same day
                 later = start + dt.timedelta(hours=rng.uniform(1, 6))
                 if later < end and later.date() == start.date():
-                    yield from _visit_hits(rng, site_id, visitor, hostname, zone, later, paths)
+                    yield from _visit_hits(*visit, later)
 
 
-def _visit_hits(rng, site_id, visitor, hostname, zone, start, paths) -> Iterator[CountedHit]:
+def _visit_hits(
+    rng, site_id, visitor, hostname, zone, paths, client_dims, end, start
+) -> Iterator[CountedHit]:
+    """One visit's hits, none of them after `end` (now, for the demo)."""
     source = rng.random()
     referrer_host, referrer_path = _zipf_choice(rng, REFERRERS, 0.9) if source < 0.55 else ("", "")
     utm = dict.fromkeys(("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term"), "")
@@ -123,14 +133,11 @@ def _visit_hits(rng, site_id, visitor, hostname, zone, start, paths) -> Iterator
         "referrer_host": referrer_host, "referrer_path": referrer_path, "source": name,
         "channel": channel, **utm,
     }  # fmt: skip
-    browser, os_name, device = _zipf_choice(rng, CLIENTS, 0.9)
-    client_dims = {
-        "country": _zipf_choice(rng, COUNTRIES, 0.8), "browser": browser, "os": os_name,
-        "device": device,
-    }  # fmt: skip
     pages = 1 if rng.random() < 0.45 else rng.randint(2, 8)
     ts = start
     for n in range(pages):
+        if ts > end:
+            return
         path = _zipf_choice(rng, paths, 1.05)
         common = {
             "site": site_id, "visitor": visitor, "local_date": ts.astimezone(zone).date(),
@@ -138,14 +145,15 @@ def _visit_hits(rng, site_id, visitor, hostname, zone, start, paths) -> Iterator
             "client_dims": client_dims,
         }  # fmt: skip
         yield CountedHit(id=secrets.token_hex(16), type="pageview", ts=ts, **common)
-        if rng.random() < 0.03:
+        if rng.random() < 0.03 and ts + dt.timedelta(seconds=3) <= end:
             yield CountedHit(
                 id=secrets.token_hex(16), type="event", ts=ts + dt.timedelta(seconds=3),
                 event_name=rng.choice(EVENTS), value=rng.choice([0, 0, 900, 4900]), **common,
             )  # fmt: skip
         seconds = rng.randint(5, 240)
         if n == pages - 1:
-            if rng.random() < 0.5:  # the page reports its visible time when left
+            if rng.random() < 0.5 and ts + dt.timedelta(seconds=seconds) <= end:
+                # the page reports its visible time when left
                 yield CountedHit(
                     id=secrets.token_hex(16), type="engagement",
                     ts=ts + dt.timedelta(seconds=seconds), engaged_s=seconds, **common,
