@@ -61,8 +61,10 @@ COPY static ./static
 # Static files are collected at build time (settings import without a
 # database: nothing connects until a query runs). Code and static files stay
 # owned by root, read-only to the app user; bytecode is compiled here because
-# the app user cannot write __pycache__.
-RUN python manage.py collectstatic --noinput -v0 \
+# the app user cannot write __pycache__. Settings refuse to load without a
+# real SECRET_KEY, so collectstatic gets a throwaway one that is not kept.
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    python manage.py collectstatic --noinput -v0 \
  && python -m compileall -q /app
 
 USER app

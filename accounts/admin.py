@@ -5,16 +5,36 @@ page, so the throttle and the second factor apply to staff too.
 """
 
 from django.contrib import admin, messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.billing.admin import SubscriptionInline
 from accounts.billing.services import extend_trial
 from accounts.models import Account, ApiKey, Invitation, Membership, Site, SiteDeletion
 from accounts.services.team import set_suspended
 
-admin.site.login = login_required(admin.site.login)
+
+def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    """The admin has no login form: staff log in on the product's page (throttle, 2FA).
+
+    Django's admin login form would authenticate with the password alone, so
+    it is never shown: anonymous visitors go to the product's login, staff
+    already logged in go on, and other signed-in users find nothing here.
+    """
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url, reverse("login"))
+    if request.user.is_active and request.user.is_staff:
+        return HttpResponseRedirect(next_url)
+    raise Http404("No admin here.")
+
+
+admin.site.login = admin_login
 TRIAL_EXTENSION_DAYS = 14
 
 

@@ -1,47 +1,109 @@
-"""Refusing logins after too many failures, counted in the database cache (no Redis).
+"""Refusing repeated attempts (logins, codes, password resets), counted in the database cache.
 
-Failures are counted per email address (against guessing one user's
-password) and, four times as generously, per client address (against trying
-one password on many users). Counters expire after the window. Keys hold an
-HMAC of the address, never the address itself.
+Attempts are counted per subject (an email address, or a user's second
+factor: against guessing one user's secret) and, more generously, per
+client address (against trying one password on many users). Counters
+expire after the window. Keys hold an HMAC, never an address.
+
+An email address is counted as the database compares it: the username
+column's collation treats `t2@pröbe.test` and `t2@probe.test` as one value,
+so they must share one counter, or each spelling would get its own guesses.
+The key is the address's collation weight, whether or not a user has it, so
+the counting itself tells nobody which addresses exist.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache as memoize
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 from tracking.identity import client_ip
 
-PER_ADDRESS_FACTOR = 4
+
+@dataclass(frozen=True)
+class Throttle:
+    """A limit on attempts per subject and per client address within a window.
+
+    `limit` and `window` are read from settings at each call (tests change them).
+    """
+
+    scope: str
+    limit: Callable[[], int]
+    window: Callable[[], int]
+    per_client_factor: int
+
+    def _keys(self, request: HttpRequest, subject: str) -> list[tuple[str, int]]:
+        who = _digest(self.scope, subject)
+        where = _digest(self.scope, client_ip(request.META, settings.COLLECTOR_CLIENT_IP_HEADER))
+        limit = self.limit()
+        return [
+            (f"{self.scope}:subject:{who}", limit),
+            (f"{self.scope}:client:{where}", limit * self.per_client_factor),
+        ]
+
+    def is_throttled(self, request: HttpRequest, subject: str) -> bool:
+        return any((cache.get(key) or 0) >= limit for key, limit in self._keys(request, subject))
+
+    def record(self, request: HttpRequest, subject: str) -> None:
+        """Count one attempt (a failure, or a request that is limited however it ends)."""
+        window = self.window()
+        for key, _ in self._keys(request, subject):
+            cache.add(key, 0, window)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, window)
+
+    def clear_subject(self, request: HttpRequest, subject: str) -> None:
+        """A success clears the subject's count (not the client's)."""
+        cache.delete(self._keys(request, subject)[0][0])
 
 
-def _keys(request: HttpRequest, email: str) -> list[tuple[str, int]]:
-    limit = settings.LOGIN_MAX_FAILURES
-    who = salted_hmac("login-throttle", email.strip().lower()).hexdigest()[:32]
-    where = salted_hmac(
-        "login-throttle", client_ip(request.META, settings.COLLECTOR_CLIENT_IP_HEADER)
-    ).hexdigest()[:32]
-    return [
-        (f"login-fail:user:{who}", limit),
-        (f"login-fail:ip:{where}", limit * PER_ADDRESS_FACTOR),
-    ]
+def _digest(scope: str, value: str) -> str:
+    return salted_hmac(f"throttle:{scope}", value).hexdigest()[:32]
 
 
-def is_throttled(request: HttpRequest, email: str) -> bool:
-    return any((cache.get(key) or 0) >= limit for key, limit in _keys(request, email))
+def email_subject(email: str) -> str:
+    """The address as the username column compares it: one subject for all its spellings."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT HEX(WEIGHT_STRING(CONVERT(%s USING utf8mb4) COLLATE {_username_collation()}))",  # noqa: S608
+            [email.strip()],
+        )
+        return "email:" + cursor.fetchone()[0]
 
 
-def record_failure(request: HttpRequest, email: str) -> None:
-    window = settings.LOGIN_FAILURE_WINDOW_S
-    for key, _ in _keys(request, email):
-        cache.add(key, 0, window)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, window)
+@memoize
+def _username_collation() -> str:
+    user_model = get_user_model()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COLLATION_NAME FROM information_schema.COLUMNS "
+            "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s AND COLUMN_NAME = %s",
+            [user_model._meta.db_table, user_model.USERNAME_FIELD],
+        )
+        row = cursor.fetchone()
+    name = row[0] if row and row[0] else "utf8mb4_general_ci"
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"unexpected collation name {name!r}")
+    return name
 
 
-def record_success(request: HttpRequest, email: str) -> None:
-    """A right password clears the user's count (not the address's)."""
-    cache.delete(_keys(request, email)[0][0])
+LOGIN = Throttle(
+    scope="login",
+    limit=lambda: settings.LOGIN_MAX_FAILURES,
+    window=lambda: settings.LOGIN_FAILURE_WINDOW_S,
+    per_client_factor=4,
+)
+PASSWORD_RESET = Throttle(
+    scope="password-reset",
+    limit=lambda: settings.PASSWORD_RESET_MAX_PER_ADDRESS,
+    window=lambda: settings.PASSWORD_RESET_WINDOW_S,
+    per_client_factor=3,
+)

@@ -13,7 +13,7 @@ urlpatterns = [
     path("login/code/", auth.login_code, name="login_code"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        auth.ThrottledPasswordResetView.as_view(
             template_name="accounts/password_reset.html",
             email_template_name="accounts/email/password_reset.txt",
             html_email_template_name="accounts/email/password_reset.html",

@@ -54,3 +54,30 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"  # noqa: S105
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def env_secret_key(name: str, *, debug: bool) -> str:
+    """The signing key; outside DEBUG, a missing, placeholder or short one stops the start.
+
+    With a known key anyone can forge sessions and email links (log in as any
+    user, staff included), so a production process must not run on one.
+    """
+    raw = os.environ.get(name, "").strip()
+    if debug:
+        return raw or DEVELOPMENT_SECRET_KEY
+    if not raw:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Outside DEBUG it must be a long random secret, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    if raw == DEVELOPMENT_SECRET_KEY or raw.lower().startswith("change-me"):
+        raise ImproperlyConfigured(f"{name} is a placeholder; set a long random secret")
+    if len(raw) < MIN_SECRET_KEY_LENGTH:
+        raise ImproperlyConfigured(
+            f"{name} must be at least {MIN_SECRET_KEY_LENGTH} characters, got {len(raw)}"
+        )
+    return raw

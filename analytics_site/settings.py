@@ -6,12 +6,19 @@ variable and docs/settings.md explains them.
 
 from pathlib import Path
 
-from analytics_site.env import env_bool, env_float, env_int, env_list, env_str
+from analytics_site.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_secret_key,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-secret-key-change-me")
+SECRET_KEY = env_secret_key("SECRET_KEY", debug=DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_ROOT = env_str("SITE_ROOT", "http://127.0.0.1:8000")
@@ -217,6 +224,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # address) within the window before further attempts are refused.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_FAILURE_WINDOW_S = env_int("LOGIN_FAILURE_WINDOW_S", 900)
+# Password-reset emails per address (and, 3x as many, per client address)
+# within the window; further requests are refused without sending anything.
+PASSWORD_RESET_MAX_PER_ADDRESS = env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 3)
+PASSWORD_RESET_WINDOW_S = env_int("PASSWORD_RESET_WINDOW_S", 3600)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 EMAIL_VERIFICATION_DAYS = env_int("EMAIL_VERIFICATION_DAYS", 3)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600 * 24)

@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import secrets
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -46,6 +47,8 @@ def setup_django(db_name: str) -> dict:
     create_database(db_name)
     os.environ["DB_NAME"] = db_name
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "analytics_site.settings")
+    # The product runs as in production (DEBUG off), which needs a real signing key.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     import django
     from django.conf import settings
 

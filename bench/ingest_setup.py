@@ -29,6 +29,8 @@ def setup_django(env: dict[str, str]) -> None:
     """Django with the bench's settings in this process, the schema migrated, queues made."""
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "analytics_site.settings")
+    # The product runs as in production (DEBUG off), which needs a real signing key.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()

@@ -6,6 +6,9 @@ WITH_BROWSER=1 install_system_packages
 install_python_packages
 ensure_mariadb
 "$VENV/bin/ruff" check .
+# Outside DEBUG the product refuses to start without a real signing key; the
+# tests (and the servers they start) get a fresh random one per run.
+export SECRET_KEY="${SECRET_KEY:-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')}"
 # Pages are rendered with the production static files storage (hashed names).
 "$PY" manage.py collectstatic --noinput -v0
 # The test session gets its own SQS server, so it never touches a running

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.emails import absolute_url, send_templated
 from accounts.models import RecoveryCode, TwoFactor
@@ -44,8 +45,24 @@ def sign_up(*, email: str, password: str, account_name: str = "", next_url: str 
     return user
 
 
+def _verification_state(user: AbstractBaseUser) -> str:
+    """What a verification link is bound to: it dies when any of it changes.
+
+    Activating the user, a first login, a new password or a new address each
+    end every link sent before, so a link verifies once and never logs anyone
+    in again (an admin's deactivation cannot be undone by an old link either:
+    the user has logged in since it was sent).
+    """
+    last_login = user.last_login.isoformat() if user.last_login else ""
+    state = f"{user.is_active}|{user.password}|{user.email}|{last_login}"
+    return salted_hmac(VERIFY_SALT, state).hexdigest()[:32]
+
+
 def send_verification(*, user: AbstractBaseUser, next_url: str = "") -> None:
-    token = signing.dumps({"u": user.pk, "e": user.email, "n": next_url}, salt=VERIFY_SALT)
+    token = signing.dumps(
+        {"u": user.pk, "e": user.email, "n": next_url, "s": _verification_state(user)},
+        salt=VERIFY_SALT,
+    )
     send_templated(
         to=[user.email], template="verify_email",
         context={"user": user, "url": absolute_url(reverse("accounts:verify", args=[token])),
@@ -54,7 +71,11 @@ def send_verification(*, user: AbstractBaseUser, next_url: str = "") -> None:
 
 
 def verify_email(*, token: str) -> tuple[AbstractBaseUser, str] | None:
-    """Activate the user the link was sent to; (user, where to go next) or None."""
+    """Activate the user the link was sent to; (user, where to go next) or None.
+
+    None for a link that is forged, expired, or already used (see
+    `_verification_state`): a verification link is not a login link.
+    """
     try:
         data = signing.loads(
             token, salt=VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_DAYS * 86400
@@ -62,11 +83,12 @@ def verify_email(*, token: str) -> tuple[AbstractBaseUser, str] | None:
     except signing.BadSignature:
         return None
     user = get_user_model().objects.filter(pk=data.get("u"), email=data.get("e")).first()
-    if user is None:
+    if user is None or user.is_active:
         return None
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+    if not constant_time_compare(str(data.get("s", "")), _verification_state(user)):
+        return None
+    user.is_active = True
+    user.save(update_fields=["is_active"])
     return user, data.get("n", "")
 
 

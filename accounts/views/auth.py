@@ -1,13 +1,15 @@
 """Signing up, verifying the email address, logging in (throttled, with an optional second factor).
 
 Password reset and change use Django's own views with our templates
-(accounts/urls.py).
+(accounts/urls.py); reset requests are limited here, so nobody can flood an
+inbox with reset emails.
 """
 
 import time
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -61,6 +63,9 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     if result is None:
         return render(request, "accounts/verify.html", {"invalid": True}, status=400)
     user, next_url = result
+    if has_two_factor(user):  # never skip a second factor, whatever the link
+        messages.success(request, "Your email address is verified. Please log in.")
+        return HttpResponseRedirect(reverse("login"))
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, "Your email address is verified. Welcome!")
     return HttpResponseRedirect(_safe_next(request, next_url, reverse("accounts:home")))
@@ -74,15 +79,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
     status, error = 200, ""
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["username"].strip().lower()
-        if throttle.is_throttled(request, email):
+        subject = throttle.email_subject(email)
+        if throttle.LOGIN.is_throttled(request, subject):
             status, error = 429, "Too many failed attempts. Try again in a few minutes."
         else:
             user = authenticate(request, username=email, password=form.cleaned_data["password"])
             if user is None:
-                throttle.record_failure(request, email)
+                throttle.LOGIN.record(request, subject)
                 status, error = 400, _failure_message(email, form.cleaned_data["password"])
             else:
-                throttle.record_success(request, email)
+                throttle.LOGIN.clear_subject(request, subject)
                 if has_two_factor(user):
                     request.session[PENDING_KEY] = {"u": user.pk, "t": time.time(), "n": next_url}
                     return HttpResponseRedirect(reverse("accounts:login_code"))
@@ -115,18 +121,35 @@ def login_code(request: HttpRequest) -> HttpResponse:
     status, error = 200, ""
     if request.method == "POST" and form.is_valid() and user is not None:
         key = f"2fa:{user.pk}"
-        if throttle.is_throttled(request, key):
+        if throttle.LOGIN.is_throttled(request, key):
             status, error = 429, "Too many wrong codes. Try again in a few minutes."
         elif check_second_factor(user=user, code=form.cleaned_data["code"]):
-            throttle.record_success(request, key)
+            throttle.LOGIN.clear_subject(request, key)
             request.session.pop(PENDING_KEY, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return HttpResponseRedirect(
                 _safe_next(request, pending.get("n", ""), reverse("reports:site_list"))
             )
         else:
-            throttle.record_failure(request, key)
+            throttle.LOGIN.record(request, key)
             status, error = 400, "That code is not right."
     return render(
         request, "accounts/login_code.html", {"form": form, "error": error}, status=status
     )
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, limited per address and per client address.
+
+    Every request counts, whether the address has an account or not, and the
+    answer at the limit is the same for both: the limit tells nobody which
+    addresses exist.
+    """
+
+    def form_valid(self, form) -> HttpResponse:
+        subject = throttle.email_subject(form.cleaned_data["email"])
+        if throttle.PASSWORD_RESET.is_throttled(self.request, subject):
+            form.add_error(None, "Too many reset requests. Try again in an hour.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        throttle.PASSWORD_RESET.record(self.request, subject)
+        return super().form_valid(form)
