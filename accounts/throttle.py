@@ -23,7 +23,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from tracking.identity import client_ip
+from common.http import request_client_ip
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Throttle:
 
     def _keys(self, request: HttpRequest, subject: str) -> list[tuple[str, int]]:
         who = _digest(self.scope, subject)
-        where = _digest(self.scope, client_ip(request.META, settings.COLLECTOR_CLIENT_IP_HEADER))
+        where = _digest(self.scope, request_client_ip(request))
         limit = self.limit()
         return [
             (f"{self.scope}:subject:{who}", limit),

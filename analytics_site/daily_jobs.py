@@ -28,7 +28,7 @@ def _billing_cycle(now: dt.datetime) -> dict:
 
 
 def _purge_old_facts(now: dt.datetime) -> dict:
-    from accounts.services.retention import purge_old_facts
+    from tracking.retention import purge_old_facts
 
     return purge_old_facts(now=now)
 

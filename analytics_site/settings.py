@@ -190,7 +190,8 @@ LOGGING = {
 # A header set by our own load balancer that holds the client address
 # (e.g. X-Forwarded-For). Empty: use the socket's address. Never set it when
 # clients reach gunicorn directly, or they could choose their own address.
-COLLECTOR_CLIENT_IP_HEADER = env_str("COLLECTOR_CLIENT_IP_HEADER", "")
+# (Read from COLLECTOR_CLIENT_IP_HEADER too, its name before the throttles used it.)
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", env_str("COLLECTOR_CLIENT_IP_HEADER", ""))
 
 # --- Worker -------------------------------------------------------------------
 # Each worker thread holds one persistent database connection.

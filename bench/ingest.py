@@ -123,7 +123,7 @@ def main() -> int:
             "DB_NAME": args.db_name,
             "SQS_ENDPOINT_URL": endpoint,
             "SQS_NAMESPACE": SQS_NAMESPACE,
-            "COLLECTOR_CLIENT_IP_HEADER": "X-Forwarded-For",
+            "CLIENT_IP_HEADER": "X-Forwarded-For",
         }
         log(f"database {args.db_name}: re-creating and migrating")
         recreate_database(args.db_name)

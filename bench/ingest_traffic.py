@@ -53,7 +53,7 @@ def collector_requests(public_id: str, count: int = 512) -> list[CollectorReques
     """Pageview POST bodies and headers, sent round robin by the load generator.
 
     Each carries an `X-Forwarded-For` address (the bench sets
-    COLLECTOR_CLIENT_IP_HEADER to it) so the collector sees many distinct visitors.
+    CLIENT_IP_HEADER to it) so the collector sees many distinct visitors.
     """
     rng = random.Random(11)
     requests = []

@@ -15,10 +15,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from common.http import client_ip
 from tracking.bots import is_bot_user_agent, is_prefetch
 from tracking.directory import DirectoryUnavailable, directory
 from tracking.hits import HitRejected, HitRequest, parse_body, parse_hit
-from tracking.identity import client_ip, country_of, visitor_hash
+from tracking.identity import country_of, visitor_hash
 from tracking.producer import publish_hit
 from tracking.publisher import QueueUnavailable
 
@@ -85,7 +86,7 @@ def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
         raise HitRejected("hostname not allowed for this site", 403)
 
     now = time.time()
-    ip = client_ip(request.META, settings.COLLECTOR_CLIENT_IP_HEADER)
+    ip = client_ip(request.META, settings.CLIENT_IP_HEADER)
     salt = directory.salt(dt.datetime.fromtimestamp(now, dt.UTC).date())
     hit = {
         "id": secrets.token_hex(16),

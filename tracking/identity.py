@@ -22,19 +22,3 @@ def country_of(ip: str) -> str:
     except ValueError:
         return ""
     return (code or "").upper()[:2]
-
-
-def client_ip(meta: dict, header: str) -> str:
-    """The client's address: from our own proxy's header when configured, else the socket.
-
-    `header` names a header that our load balancer sets (e.g. X-Real-IP) or
-    appends to (X-Forwarded-For). With X-Forwarded-For only the right-most
-    entry was written by our proxy; entries to its left come from the client
-    and can be forged, so they are never used.
-    """
-    if header:
-        raw = meta.get("HTTP_" + header.upper().replace("-", "_"), "")
-        last = raw.split(",")[-1].strip()
-        if last:
-            return last
-    return meta.get("REMOTE_ADDR", "")

@@ -8,10 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from accounts.models import Account, Membership, Site, SiteDeletion
-from tracking.services import delete_site_data
-
-# Chunks per table deleted during the request; `purge_old_facts` finishes the rest.
-INLINE_DELETE_CHUNKS = 20
+from accounts.signals import site_deleted
 
 
 @transaction.atomic
@@ -50,18 +47,19 @@ def update_site(*, site: Site, **changes: object) -> Site:
 
 
 def delete_site(*, site: Site) -> SiteDeletion:
-    """Delete the site now and its tracking data in chunks.
+    """Delete the site now and record that its tracking data is to go.
 
-    A tombstone remembers the site id: hits already queued may still be
-    written after this, and `purge_old_facts` deletes data of tombstoned
-    sites again until SITE_DELETION_SWEEP_DAYS have passed.
+    The tombstone remembers the site id. Tracking owns the data: it starts
+    deleting on `site_deleted`, and its retention job deletes data of
+    tombstoned sites again until SITE_DELETION_SWEEP_DAYS have passed, since
+    hits already queued may still be written after this.
     """
     with transaction.atomic():
         tombstone, _ = SiteDeletion.objects.get_or_create(
             site_id=site.pk, defaults={"public_id": site.public_id}
         )
         site.delete()
-    delete_site_data(site_id=tombstone.site_id, max_chunks=INLINE_DELETE_CHUNKS)
+    site_deleted.send(sender=Site, site_id=tombstone.site_id, public_id=tombstone.public_id)
     return tombstone
 
 

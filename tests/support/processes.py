@@ -69,7 +69,7 @@ class Stack:
             "SQS_NAMESPACE": self.namespace,
             "WEB_BIND": f"127.0.0.1:{self.web_port}",
             "SITE_CACHE_REFRESH_S": "0.5",
-            "COLLECTOR_CLIENT_IP_HEADER": "X-Forwarded-For",
+            "CLIENT_IP_HEADER": "X-Forwarded-For",
             "LOG_LEVEL": "INFO",
             **settings,
         }

@@ -132,7 +132,7 @@ def test_no_ip_address_reaches_the_queue(collector, site, queue):
 
 
 def test_no_forwarded_ip_address_reaches_the_queue(collector, site, queue, settings):
-    settings.COLLECTOR_CLIENT_IP_HEADER = "X-Forwarded-For"
+    settings.CLIENT_IP_HEADER = "X-Forwarded-For"
     post(
         collector,
         {"site": site.public_id, "url": PAGE},

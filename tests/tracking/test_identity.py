@@ -1,4 +1,5 @@
-from tracking.identity import client_ip, country_of, visitor_hash
+from common.http import client_ip
+from tracking.identity import country_of, visitor_hash
 
 
 def test_the_socket_address_is_used_without_a_proxy_header():

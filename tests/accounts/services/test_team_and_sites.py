@@ -1,16 +1,14 @@
-"""Invitations, ownership, leaving, deleting accounts and sites with their data, retention."""
+"""Invitations, ownership, leaving, deleting accounts and sites with their data."""
 
 import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import Account, Membership, Site, SiteDeletion
+from accounts.models import Account, Membership
 from accounts.selectors import find_invitation
 from accounts.services import team
-from accounts.services.sites import delete_site
 from tests.support.factories import SiteFactory, UserFactory, member_of
 from tests.support.hits import queued_hit
 from tracking.ingest import ingest_batch
@@ -102,32 +100,3 @@ def test_deleting_an_account_needs_its_name_and_deletes_every_sites_data(owner, 
     assert not Account.objects.filter(pk=site.account_id).exists()
     assert rows(site.pk) == rows(second.pk) == 0
     assert rows(kept.pk) > 0
-
-
-def test_hits_written_after_a_site_was_deleted_are_swept_by_the_job(site):
-    site_id = site.pk
-    delete_site(site=site)
-    traffic(
-        Site(pk=site_id, public_id="GONE", time_zone="UTC"), dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
-    )
-    assert rows(site_id) > 0  # a hit that was already queued
-    call_command("purge_old_facts")
-    assert rows(site_id) == 0
-    assert SiteDeletion.objects.filter(site_id=site_id).exists()
-
-
-def test_retention_purges_old_facts_but_keeps_rollup_totals(site):
-    site.retention_months = 6
-    site.save()
-    traffic(site, timezone.now() - dt.timedelta(days=250))
-    traffic(site, timezone.now() - dt.timedelta(days=10))
-    call_command("purge_old_facts")
-    assert Fact.objects.filter(site_id=site.pk).count() == 1
-    totals = DailyRollup.objects.filter(site_id=site.pk, dimension=0)
-    assert sum(r.pageviews for r in totals) == 2
-
-
-def test_a_site_that_keeps_everything_is_not_purged(site):
-    traffic(site, timezone.now() - dt.timedelta(days=4000))
-    call_command("purge_old_facts")
-    assert Fact.objects.filter(site_id=site.pk).count() == 1

@@ -1,4 +1,4 @@
-"""Purge facts past each site's retention, and deleted sites' data (accounts/services/retention.py).
+"""Purge facts past each site's retention, and deleted sites' data (tracking/retention.py).
 
 The workers run this daily by themselves (analytics_site/daily_jobs.py); the
 command is for running it by hand or from cron with `DAILY_JOBS_IN_WORKER=false`.
@@ -7,7 +7,7 @@ command is for running it by hand or from cron with `DAILY_JOBS_IN_WORKER=false`
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from accounts.services.retention import purge_old_facts
+from tracking.retention import purge_old_facts
 
 
 class Command(BaseCommand):

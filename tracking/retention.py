@@ -1,16 +1,22 @@
 """Data retention: facts past each site's retention, and what deleted sites left behind.
 
-Every delete runs in bounded chunks (tracking.services); a run that stops
-half-way is simply finished by the next one. Run daily (analytics_site/daily_jobs.py).
+Tracking owns these tables, so it deletes from them: accounts only records
+that a site is gone (SiteDeletion, `accounts.signals.site_deleted`). Every
+delete runs in bounded chunks (tracking.services); a run that stops half-way
+is simply finished by the next one. Run daily (analytics_site/daily_jobs.py).
 """
 
 import datetime as dt
 
 from django.conf import settings
 
-from accounts.billing.periods import add_months
 from accounts.models import Site, SiteDeletion
+from common.dates import add_months
 from tracking.services import delete_site_data, purge_facts_before
+
+# Chunks per table deleted while the owner waits for the page; the daily job
+# finishes the rest.
+INLINE_DELETE_CHUNKS = 20
 
 
 def retention_cutoff(*, months: int, now: dt.datetime) -> dt.datetime:
@@ -32,3 +38,8 @@ def purge_old_facts(*, now: dt.datetime, max_chunks: int | None = None) -> dict[
             SiteDeletion.objects.filter(pk=tombstone.pk).update(finished=now)
         swept += 1
     return {"facts_purged": purged, "deleted_sites_swept": swept}
+
+
+def start_deleting_site_data(*, site_id: int, **_: object) -> None:
+    """On `site_deleted`: the first chunks at once, so a small site is gone right away."""
+    delete_site_data(site_id=site_id, max_chunks=INLINE_DELETE_CHUNKS)

@@ -1,0 +1,1 @@
+"""Small helpers every package may import: not an app, no models, no imports of the apps."""
