@@ -6,6 +6,7 @@ WITH_BROWSER=1 install_system_packages
 install_python_packages
 ensure_mariadb
 "$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
 # Outside DEBUG the product refuses to start without a real signing key; the
 # tests (and the servers they start) get a fresh random one per run.
 export SECRET_KEY="${SECRET_KEY:-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')}"
