@@ -1,7 +1,14 @@
-"""Regular-expression filters are checked against the database's own engine."""
+"""Regular-expression filters are checked against the database's own engine,
+and shapes that make it backtrack without end are refused before any query."""
 
-from reports.filters import Filter
+import datetime as dt
+
+import pytest
+from django.http import QueryDict
+
+from reports.filters import Filter, InvalidFilter
 from reports.patterns import pattern_problem
+from reports.viewstate import parse_view
 
 
 def test_other_operators_are_not_checked(db):
@@ -15,3 +22,48 @@ def test_a_pattern_both_engines_accept_passes(db):
 def test_a_pattern_only_python_accepts_is_refused_with_the_reason(db):
     problem = pattern_problem(Filter("pathname", "matches", r"\N{LATIN SMALL LETTER A}"))
     assert problem and "was ignored" in problem and "PCRE" in problem
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["(a+)+", "(a*)*", "(.*)*", r"^(\w+\s?)*$", "(a?){9}", "(a{1,9}){2,}", "(?>a+)+", "(x+x+)+y"],
+)
+def test_a_quantifier_inside_a_repeated_group_is_refused_up_front(pattern):
+    with pytest.raises(InvalidFilter, match="too costly.*another quantifier"):
+        Filter("pathname", "matches", pattern)
+
+
+@pytest.mark.parametrize("pattern", ["^/(a|aa)+$", "(a|a?)+", "(.|\n)*", "(foo|bar){2}"])
+def test_alternatives_inside_a_repeated_group_are_refused_up_front(pattern):
+    with pytest.raises(InvalidFilter, match="too costly.*alternatives"):
+        Filter("pathname", "matches", pattern)
+
+
+@pytest.mark.parametrize("pattern", [r"(a)\1", "(?P<x>a)(?P=x)", "(a)?(?(1)b|c)"])
+def test_back_references_are_refused_up_front(pattern):
+    with pytest.raises(InvalidFilter, match="too costly.*back-references"):
+        Filter("pathname", "matches", pattern)
+
+
+@pytest.mark.parametrize("pattern", ["^/(?=a)", "^/(?!admin)", "(?<=/)x", "(?<!/)x"])
+def test_lookarounds_are_refused_up_front(pattern):
+    with pytest.raises(InvalidFilter, match="too costly.*lookarounds"):
+        Filter("pathname", "matches", pattern)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"^/blog/\d+$", "^/(docs|pricing)$", "^/(en|de)/.*$", "(ab)+", "(a|b)+", "(ab|ac)+",
+     "(a{3})+", "[a-z]+(/[a-z]+)?", "(a|b)?", "a++", "(?i)^/blog"],
+)  # fmt: skip
+def test_patterns_without_those_shapes_pass(pattern):
+    assert Filter("pathname", "matches", pattern).value == pattern
+
+
+def test_a_costly_pattern_is_reported_where_a_bad_filter_is():
+    _, errors = parse_view(
+        QueryDict("f=pathname:matches:^/(a|aa)%2B$"),
+        today=dt.date(2026, 1, 14),
+        first_data_day=None,
+    )
+    assert errors and "was ignored" in errors[0] and "too costly" in errors[0]
