@@ -2,13 +2,15 @@
 and shapes that make it backtrack without end are refused before any query."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
+from django.db import OperationalError
 from django.http import QueryDict
 
 from reports.filters import Filter, InvalidFilter
-from reports.patterns import pattern_problem
-from reports.viewstate import parse_view
+from reports.patterns import pattern_problem, without_costly_patterns
+from reports.viewstate import ViewState, parse_view
 
 
 def test_other_operators_are_not_checked(db):
@@ -67,3 +69,32 @@ def test_a_costly_pattern_is_reported_where_a_bad_filter_is():
         first_data_day=None,
     )
     assert errors and "was ignored" in errors[0] and "too costly" in errors[0]
+
+
+def view_with(*filters: Filter) -> ViewState:
+    return replace(parse_view(QueryDict(), today=dt.date(2026, 1, 14), first_data_day=None)[0],
+                   filters=filters)  # fmt: skip
+
+
+def test_the_patterns_the_database_gave_up_on_are_dropped_with_a_message():
+    state = view_with(Filter("country", "is", "US"), Filter("pathname", "matches", "^/.*.*.*x"))
+
+    def build(state: ViewState) -> tuple[Filter, ...]:
+        if any(f.op == "matches" for f in state.filters):
+            raise OperationalError(1139, "Regex error 'match limit exceeded'")
+        return state.filters
+
+    errors: list[str] = []
+    built, state = without_costly_patterns(build, state, errors)
+    assert built == state.filters == (Filter("country", "is", "US"),)
+    assert len(errors) == 1 and "too costly" in errors[0] and "^/.*.*.*x" in errors[0]
+
+
+def test_other_database_errors_are_not_taken_for_a_costly_pattern():
+    state = view_with(Filter("pathname", "matches", "^/.*.*.*x"))
+
+    def build(state: ViewState) -> None:
+        raise OperationalError(2013, "Lost connection to server during query")
+
+    with pytest.raises(OperationalError):
+        without_costly_patterns(build, state, [])
