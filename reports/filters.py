@@ -8,6 +8,7 @@ reproduces the view.
 import re
 from dataclasses import dataclass
 
+from reports.pattern_cost import costly_reason
 from tracking.dimensions import BY_NAME, DIMENSIONS, Dimension
 
 OPS = ("is", "is_not", "contains", "not_contains", "matches")
@@ -37,6 +38,9 @@ class Filter:
                 re.compile(self.value)
             except re.error as exc:
                 raise InvalidFilter(f"invalid pattern: {exc}") from None
+            costly = costly_reason(self.value)
+            if costly:
+                raise InvalidFilter(costly)
 
     @classmethod
     def parse(cls, raw: str) -> "Filter":

@@ -6,6 +6,7 @@ under /share/<token>/. A wrong or disabled token is a 404, like a site of
 another account, so tokens cannot be told apart from nonsense.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,7 @@ from accounts.services import regenerate_share_token, set_share_password, set_sh
 from reports import sharing
 from reports.scope import Scope
 from reports.views import render_dashboard, render_export, render_live, render_table
+from tracking.identity import client_ip
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -37,9 +39,12 @@ def share_dashboard(request: HttpRequest, token: str) -> HttpResponse:
 def _password_page(request: HttpRequest, site: Site) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
-        if sharing.too_many_failures(site):
-            error, status = "Too many wrong passwords. Try again in a few minutes.", 429
-        elif sharing.unlock(request.session, site, request.POST.get("password", "")):
+        client = client_ip(request.META, settings.COLLECTOR_CLIENT_IP_HEADER)
+        if sharing.too_many_failures(site, client):
+            minutes = sharing.FAILURE_WINDOW_S // 60
+            error = f"Too many wrong passwords from this address. Try again in {minutes} minutes."
+            status = 429
+        elif sharing.unlock(request.session, site, request.POST.get("password", ""), client):
             return HttpResponseRedirect(request.get_full_path())
         else:
             error, status = "That password is not right.", 403

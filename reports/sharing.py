@@ -5,10 +5,17 @@ HMAC of the site, its share token and its password *hash*: changing the
 password or regenerating the link changes the key, so everyone who unlocked
 the old one is locked out at once, without a table of grants.
 
-Wrong passwords are counted per link in the cache (the database: no Redis)
-and refused for a while after too many, so a short password cannot be
-guessed at the speed of the network.
+Wrong passwords are counted in the cache (the database: no Redis) per link
+*and client*, and that client is refused for a while after too many, so a
+short password cannot be guessed at the speed of the network. Counting per
+link alone would let one guesser lock everyone out, the owner's visitors
+included. The key is an HMAC of the link's current token and the client's
+address, like the login throttle's: the cache never holds either, and a
+regenerated link starts with no failures. An IPv6 client is counted by its
+/64, which one machine usually holds whole.
 """
+
+import ipaddress
 
 from django.contrib.auth.hashers import check_password
 from django.contrib.sessions.backends.base import SessionBase
@@ -21,6 +28,7 @@ SESSION_KEY = "shared_dashboards"
 MAX_GRANTS = 20  # per session; the oldest is forgotten first
 MAX_FAILURES = 10
 FAILURE_WINDOW_S = 15 * 60
+FAILURES_SALT = "reports.sharing.failures"
 
 
 def _key(site: Site) -> str:
@@ -35,18 +43,33 @@ def has_access(session: SessionBase, site: Site) -> bool:
     return not site.share_password or _key(site) in session.get(SESSION_KEY, [])
 
 
-def _failures_key(site: Site) -> str:
-    return f"share-password-failures:{site.pk}"
+def _client(address: str) -> str:
+    """The address as counted: an IPv6 address by its /64, anything else as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
-def too_many_failures(site: Site) -> bool:
-    return (cache.get(_failures_key(site)) or 0) >= MAX_FAILURES
+def _failures_key(site: Site, client: str) -> str:
+    value = f"{site.pk}:{site.share_token}:{_client(client)}"
+    return "share-password-failures:" + salted_hmac(FAILURES_SALT, value).hexdigest()[:32]
 
 
-def unlock(session: SessionBase, site: Site, password: str) -> bool:
-    """Check the password; when right, remember it in the session."""
+def too_many_failures(site: Site, client: str) -> bool:
+    """True once this client (an address) gave too many wrong passwords for this link."""
+    return (cache.get(_failures_key(site, client)) or 0) >= MAX_FAILURES
+
+
+def unlock(session: SessionBase, site: Site, password: str, client: str) -> bool:
+    """Check the password; remember it in the session when right, else count a failure."""
     if not site.share_password or not check_password(password, site.share_password):
-        key = _failures_key(site)
+        key = _failures_key(site, client)
         cache.add(key, 0, FAILURE_WINDOW_S)
         try:
             cache.incr(key)

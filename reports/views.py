@@ -12,6 +12,7 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,13 +27,13 @@ from accounts.selectors import (
 )
 from accounts.views.sites import suspended_notice
 from reports import exports
-from reports.dashboard import build_dashboard, build_table_rows, range_visitors
+from reports.dashboard import Dashboard, build_dashboard, build_table_rows, range_visitors
 from reports.goals import row_bases, shown_table
 from reports.history import first_data_day
 from reports.labels import DIMENSION_LABELS, FORM_OPS, OP_LABELS, filter_label, values_labelled
 from reports.matching import matching_copy
 from reports.panels import TABLES, Table
-from reports.patterns import pattern_problem
+from reports.patterns import is_regexp_error, pattern_problem, too_costly, without_costly_patterns
 from reports.queries import StatsQuery, breakdown, live_visitors, totals
 from reports.ranges import CUSTOM, PRESETS, parse_range, today_in
 from reports.scope import Scope, stats_query
@@ -119,9 +120,12 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     if any(name in request.GET for name in ADD_FIELDS) and not errors:
         return HttpResponseRedirect(scope.dashboard(state))
     site = scope.site
-    q = stats_query(site, state)
-    with matching_copy(q, with_previous=True) as q:
-        data = build_dashboard(q, state, scope, now=timezone.now())
+
+    def read(state: ViewState) -> tuple[StatsQuery, Dashboard]:
+        with matching_copy(stats_query(site, state), with_previous=True) as q:
+            return q, build_dashboard(q, state, scope, now=timezone.now())
+
+    (q, data), state = without_costly_patterns(read, state, errors)
     context = {
         "site": site,
         "scope": scope,
@@ -199,20 +203,24 @@ def render_table(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
         errors.append(f"There is no page {request.GET.get('page', '')[:20]!r}; showing the first.")
         page = 1
     labelled = values_labelled(chosen.dimension, search)
-    with matching_copy(stats_query(scope.site, state)) as q:
-        shown = shown_table(chosen, q)
-        visitors = range_visitors(q, totals(q))
-        offset = (page - 1) * LIST_PAGE_SIZE
-        found = breakdown(
-            q, shown.dimension, limit=LIST_PAGE_SIZE + 1, offset=offset, search=search,
-            labelled=labelled,
-            order_by=shown.order_by,
-        )  # fmt: skip
-        first = found[:1] if offset == 0 else breakdown(
-            q, shown.dimension, limit=1, search=search, order_by=shown.order_by,
-            labelled=labelled,
-        )  # fmt: skip
-        bases = row_bases(q, shown, found[:LIST_PAGE_SIZE])
+    offset = (page - 1) * LIST_PAGE_SIZE
+
+    def read(state: ViewState) -> tuple:
+        with matching_copy(stats_query(scope.site, state)) as q:
+            shown = shown_table(chosen, q)
+            visitors = range_visitors(q, totals(q))
+            found = breakdown(
+                q, shown.dimension, limit=LIST_PAGE_SIZE + 1, offset=offset, search=search,
+                labelled=labelled,
+                order_by=shown.order_by,
+            )  # fmt: skip
+            first = found[:1] if offset == 0 else breakdown(
+                q, shown.dimension, limit=1, search=search, order_by=shown.order_by,
+                labelled=labelled,
+            )  # fmt: skip
+            return q, shown, visitors, found, first, row_bases(q, shown, found[:LIST_PAGE_SIZE])
+
+    (q, shown, visitors, found, first, bases), state = without_costly_patterns(read, state, errors)
     top = shown.main.get(first[0].totals, visitors) if first else 0
     rows = build_table_rows(
         shown, found[:LIST_PAGE_SIZE], top=top, visitors=visitors, state=state, scope=scope,
@@ -264,15 +272,23 @@ def render_export(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
     if errors:
         return HttpResponse("\n".join(errors), status=400, content_type="text/plain; charset=utf-8")
     search = request.GET.get("q", "").strip()[:MAX_SEARCH]
-    with matching_copy(stats_query(scope.site, state)) as q:
-        shown = shown_table(chosen, q)
-        labelled = values_labelled(chosen.dimension, search)
-        rows = list(exports.all_rows(q, shown, search=search, labelled=labelled))
-        records = exports.table_records(
-            shown, rows, range_visitors=range_visitors(q, totals(q)),
-            bases=row_bases(q, shown, rows),
-        )  # fmt: skip
-        body = exports.to_csv(records)
+    try:
+        with matching_copy(stats_query(scope.site, state)) as q:
+            shown = shown_table(chosen, q)
+            labelled = values_labelled(chosen.dimension, search)
+            rows = list(exports.all_rows(q, shown, search=search, labelled=labelled))
+            records = exports.table_records(
+                shown, rows, range_visitors=range_visitors(q, totals(q)),
+                bases=row_bases(q, shown, rows),
+            )  # fmt: skip
+            body = exports.to_csv(records)
+    except DatabaseError as exc:
+        if not is_regexp_error(exc):
+            raise
+        # Not the table without the pattern: a file must hold what its link asked for.
+        return HttpResponse(
+            too_costly(state.filters), status=400, content_type="text/plain; charset=utf-8"
+        )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     name = "-".join(
         [slugify(scope.site.name) or "site", chosen.key, str(q.first_day), str(q.last_day)]

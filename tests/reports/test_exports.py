@@ -18,7 +18,16 @@ def test_cells_a_spreadsheet_would_run_get_a_leading_quote(cell):
     assert neutralise(cell) == "'" + cell
 
 
-@pytest.mark.parametrize("cell", ["/pricing", "Google", "a=b", "", 12, -3, 0.5])
+@pytest.mark.parametrize(
+    "cell",
+    [" =1", "   +1+1", " -2+3", " @SUM(A1)", "\n=1", "\r\n-1", "\t\t=1", "\v=1", "\f+1",
+     "\u00a0=1", "\u2003@SUM(A1)", "\u3000-1", "\u200b=1", "\ufeff=1", " \u00a0\t=1"],
+)  # fmt: skip
+def test_cells_a_spreadsheet_would_run_after_leading_whitespace_get_a_leading_quote(cell):
+    assert neutralise(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["/pricing", "Google", "a=b", "", 12, -3, 0.5, " /pricing", " "])
 def test_other_cells_are_unchanged(cell):
     assert neutralise(cell) == cell
 

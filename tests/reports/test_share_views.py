@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from accounts.services import regenerate_share_token, set_share_password, set_sharing
@@ -129,6 +131,39 @@ def test_too_many_wrong_passwords_are_refused_for_a_while(client, locked):
         client.post(share_url(locked), {"password": "guess"})
     response = client.post(share_url(locked), {"password": "open sesame 1"})
     assert response.status_code == 429
+
+
+def guess(client, site, address: str, times: int = sharing.MAX_FAILURES) -> None:
+    for _ in range(times):
+        client.post(share_url(site), {"password": "guess"}, REMOTE_ADDR=address)
+
+
+def test_a_guesser_locked_out_does_not_lock_out_another_client(client, locked):
+    guess(client, locked, "192.0.2.10")
+    refused = client.post(
+        share_url(locked), {"password": "open sesame 1"}, REMOTE_ADDR="192.0.2.10"
+    )
+    assert refused.status_code == 429
+    assert "Too many wrong passwords" in refused.content.decode()
+    other = Client().post(
+        share_url(locked), {"password": "open sesame 1"}, REMOTE_ADDR="192.0.2.20"
+    )
+    assert other.status_code == 302
+
+
+def test_a_regenerated_link_starts_with_no_wrong_passwords(client, locked):
+    guess(client, locked, "192.0.2.10")
+    regenerate_share_token(site=locked)
+    again = client.post(share_url(locked), {"password": "open sesame 1"}, REMOTE_ADDR="192.0.2.10")
+    assert again.status_code == 302
+
+
+def test_the_wrong_password_counter_keeps_no_client_address(client, locked):
+    guess(client, locked, "192.0.2.10", times=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key, value FROM analytics_cache")
+        stored = " ".join(f"{key} {value!r}" for key, value in cursor.fetchall())
+    assert stored and "192.0.2.10" not in stored
 
 
 def test_an_owner_turns_sharing_on_and_sets_a_hashed_password(client, owner, site):
