@@ -23,7 +23,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from common.http import request_client_ip
+from common.http import client_network, request_client_ip
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Throttle:
 
     def _keys(self, request: HttpRequest, subject: str) -> list[tuple[str, int]]:
         who = _digest(self.scope, subject)
-        where = _digest(self.scope, request_client_ip(request))
+        where = _digest(self.scope, client_network(request_client_ip(request)))
         limit = self.limit()
         return [
             (f"{self.scope}:subject:{who}", limit),
@@ -48,21 +48,30 @@ class Throttle:
         ]
 
     def is_throttled(self, request: HttpRequest, subject: str) -> bool:
-        return any((cache.get(key) or 0) >= limit for key, limit in self._keys(request, subject))
+        return any(attempts(key) >= limit for key, limit in self._keys(request, subject))
 
     def record(self, request: HttpRequest, subject: str) -> None:
         """Count one attempt (a failure, or a request that is limited however it ends)."""
-        window = self.window()
         for key, _ in self._keys(request, subject):
-            cache.add(key, 0, window)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, window)
+            count_attempt(key, window_s=self.window())
 
     def clear_subject(self, request: HttpRequest, subject: str) -> None:
         """A success clears the subject's count (not the client's)."""
         cache.delete(self._keys(request, subject)[0][0])
+
+
+def attempts(key: str) -> int:
+    """How many attempts the counter `key` holds (0 once its window is over)."""
+    return cache.get(key) or 0
+
+
+def count_attempt(key: str, *, window_s: int) -> None:
+    """Add one to the counter `key`; its window starts with its first attempt."""
+    cache.add(key, 0, window_s)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window_s)
 
 
 def _digest(scope: str, value: str) -> str:

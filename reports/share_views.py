@@ -6,7 +6,6 @@ under /share/<token>/. A wrong or disabled token is a 404, like a site of
 another account, so tokens cannot be told apart from nonsense.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Site
 from accounts.selectors import can_manage_site, get_shared_site, get_site_for_user
 from accounts.services import regenerate_share_token, set_share_password, set_sharing
+from common.http import request_client_ip
 from reports import sharing
 from reports.scope import Scope
 from reports.views import render_dashboard, render_export, render_live, render_table
-from tracking.identity import client_ip
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -39,7 +38,7 @@ def share_dashboard(request: HttpRequest, token: str) -> HttpResponse:
 def _password_page(request: HttpRequest, site: Site) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
-        client = client_ip(request.META, settings.COLLECTOR_CLIENT_IP_HEADER)
+        client = request_client_ip(request)
         if sharing.too_many_failures(site, client):
             minutes = sharing.FAILURE_WINDOW_S // 60
             error = f"Too many wrong passwords from this address. Try again in {minutes} minutes."

@@ -10,19 +10,18 @@ Wrong passwords are counted in the cache (the database: no Redis) per link
 short password cannot be guessed at the speed of the network. Counting per
 link alone would let one guesser lock everyone out, the owner's visitors
 included. The key is an HMAC of the link's current token and the client's
-address, like the login throttle's: the cache never holds either, and a
-regenerated link starts with no failures. An IPv6 client is counted by its
-/64, which one machine usually holds whole.
+address, like the login throttle's (accounts/throttle.py, whose counters
+this uses): the cache never holds either, and a regenerated link starts
+with no failures. An IPv6 client is counted by its /64 (common/http.py).
 """
-
-import ipaddress
 
 from django.contrib.auth.hashers import check_password
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
 from accounts.models import Site
+from accounts.throttle import attempts, count_attempt
+from common.http import client_network
 
 SESSION_KEY = "shared_dashboards"
 MAX_GRANTS = 20  # per session; the oldest is forgotten first
@@ -43,38 +42,20 @@ def has_access(session: SessionBase, site: Site) -> bool:
     return not site.share_password or _key(site) in session.get(SESSION_KEY, [])
 
 
-def _client(address: str) -> str:
-    """The address as counted: an IPv6 address by its /64, anything else as it is."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
-    return str(ip)
-
-
 def _failures_key(site: Site, client: str) -> str:
-    value = f"{site.pk}:{site.share_token}:{_client(client)}"
+    value = f"{site.pk}:{site.share_token}:{client_network(client)}"
     return "share-password-failures:" + salted_hmac(FAILURES_SALT, value).hexdigest()[:32]
 
 
 def too_many_failures(site: Site, client: str) -> bool:
     """True once this client (an address) gave too many wrong passwords for this link."""
-    return (cache.get(_failures_key(site, client)) or 0) >= MAX_FAILURES
+    return attempts(_failures_key(site, client)) >= MAX_FAILURES
 
 
 def unlock(session: SessionBase, site: Site, password: str, client: str) -> bool:
     """Check the password; remember it in the session when right, else count a failure."""
     if not site.share_password or not check_password(password, site.share_password):
-        key = _failures_key(site, client)
-        cache.add(key, 0, FAILURE_WINDOW_S)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, FAILURE_WINDOW_S)
+        count_attempt(_failures_key(site, client), window_s=FAILURE_WINDOW_S)
         return False
     grants = [g for g in session.get(SESSION_KEY, []) if g != _key(site)]
     session[SESSION_KEY] = [*grants, _key(site)][-MAX_GRANTS:]

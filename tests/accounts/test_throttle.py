@@ -44,3 +44,15 @@ def test_the_client_count_is_kept_apart_from_the_subject_count(rf, settings):
     throttle.LOGIN.record(here, subject)
     assert throttle.LOGIN.is_throttled(there, subject)  # the address is out of guesses
     assert not throttle.LOGIN.is_throttled(there, throttle.email_subject("y@example.com"))
+
+
+def test_an_ipv6_client_is_counted_by_its_64_block(rf, settings):
+    settings.LOGIN_MAX_FAILURES = 1
+    subject = throttle.email_subject("x@example.com")
+    for i in range(4):  # the client limit is 4x the subject's
+        throttle.LOGIN.record(rf.get("/", REMOTE_ADDR=f"2001:db8:1:2::{i + 1}"), subject)
+    same_block = rf.get("/", REMOTE_ADDR="2001:db8:1:2:ffff::9")
+    other_block = rf.get("/", REMOTE_ADDR="2001:db8:1:3::1")
+    other_subject = throttle.email_subject("y@example.com")
+    assert throttle.LOGIN.is_throttled(same_block, other_subject)
+    assert not throttle.LOGIN.is_throttled(other_block, other_subject)
