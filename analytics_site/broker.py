@@ -13,9 +13,13 @@ Imported by every process that sends or runs actors. Choices made here:
   a slow database, and a slow database must make hits wait in the queue,
   not send them to the dead-letter queue.
 - A message that failed is logged by actor and id, never with its hits.
+- A single hit the worker cannot write is set aside on its own, as a new
+  message in the dead-letter queue (`send_to_dead_letter_queue`), so that
+  its batch-mates are written (tracking/triage.py).
 """
 
 import logging
+from base64 import b64encode
 from collections.abc import Mapping
 
 import boto3
@@ -99,6 +103,16 @@ class ProvisionedSQSBroker(SQSBroker):
             raise QueueMissing(
                 f"SQS queue {sqs_queue_name!r} does not exist: run `manage.py create_queues`"
             ) from None
+
+    def send_to_dead_letter_queue(self, message: dramatiq.Message) -> None:
+        """Put `message` straight into its queue's dead-letter queue, encoded as dramatiq-sqs does.
+
+        There it sits with the messages Dramatiq moved itself, and redriving
+        the dead-letter queue hands it back to its actor like any of them.
+        """
+        self._ensure_queue(message.queue_name)  # dramatiq-sqs (pinned) keeps the queues there
+        body = b64encode(message.encode()).decode()
+        self.dead_letter_queues[message.queue_name].send_message(MessageBody=body)
 
 
 class QueueMissing(Exception):

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from common.http import client_ip
 from tracking.bots import is_bot_user_agent, is_prefetch
 from tracking.directory import DirectoryUnavailable, directory
-from tracking.hits import HitRejected, HitRequest, parse_body, parse_hit
+from tracking.hits import HitRejected, HitRequest, is_storable, parse_body, parse_hit
 from tracking.identity import country_of, visitor_hash
 from tracking.producer import publish_hit
 from tracking.publisher import QueueUnavailable
@@ -76,6 +76,10 @@ def _read(request: HttpRequest) -> HitRequest:
 def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
     """Run the steps after parsing; return what happened ("queued" or why it was dropped)."""
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:1000]
+    # WSGI servers decode headers as latin-1, which is always storable; this
+    # guards against any other server (the worker stores what the UA parses to).
+    if "\x00" in user_agent or not is_storable(user_agent):
+        raise HitRejected("user agent contains a character that cannot be stored")
     if is_bot_user_agent(user_agent) or is_prefetch(request.META):
         return "dropped: automated traffic"
 

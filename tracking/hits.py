@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 SITE_ID_RE = re.compile(r"^[A-Z0-9]{4,16}$")
+# Lone UTF-16 surrogates: JSON can spell them ("\ud800"), Python keeps them in
+# a str, but they have no UTF-8 form, so the database (utf8mb4) cannot store
+# them and the worker's insert would fail after the hit was answered 2xx.
+UNSTORABLE_RE = re.compile(r"[\ud800-\udfff]")
 MAX_URL_LENGTH = 2048
 MAX_REFERRER_LENGTH = 2048
 MAX_EVENT_NAME_LENGTH = 200
@@ -114,7 +118,18 @@ def _string(
         raise HitRejected(f"{key} is longer than {max_length} characters")
     if "\x00" in value:
         raise HitRejected(f"{key} contains a NUL character")
+    if not is_storable(value):
+        raise HitRejected(f"{key} contains a character that cannot be stored")
     return value
+
+
+def is_storable(text: str) -> bool:
+    """Whether the database can store `text`: it must have a UTF-8 form (no lone surrogate).
+
+    Every other code point, NUL to U+10FFFF, fits utf8mb4; NUL is refused
+    separately, with its own message.
+    """
+    return UNSTORABLE_RE.search(text) is None
 
 
 def _integer(data: dict, key: str, *, maximum: int) -> int:

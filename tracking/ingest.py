@@ -2,6 +2,8 @@
 
 One SQS message is one batch is one transaction: the worker writes every new
 hit of the message or none, and the message leaves SQS only after the commit.
+That is the fast path; when a hit of the batch cannot be written,
+`tracking.triage` splits the batch so that its batch-mates still are.
 
 - Idempotent: SQS delivers at least once, so hits already written (found by
   their id) are skipped.
@@ -78,34 +80,45 @@ class QueuedHit:
     keep: tuple[str, ...] = ()
 
 
+class MalformedHit(ValueError):
+    """One hit of a message has the wrong shape: it can never be written."""
+
+
 def decode_hits(raw_hits: object) -> list[QueuedHit]:
-    """Check the message's shape; a malformed message is poison, never partly written."""
+    """Check the message's shape; a malformed message is poison, never partly written.
+
+    The strict form, for callers that want all or nothing; the actor goes
+    through `tracking.triage`, which decodes hit by hit.
+    """
     if not isinstance(raw_hits, list):
         raise PoisonMessage("hits must be a list")
-    hits = []
-    for raw in raw_hits:
-        if not isinstance(raw, dict):
-            raise PoisonMessage("each hit must be an object")
-        for key, kind in REQUIRED_KEYS.items():
-            if not isinstance(raw.get(key), kind):
-                raise PoisonMessage(f"hit field {key!r} missing or malformed")
-        if raw["type"] not in HIT_TYPES:
-            raise PoisonMessage(f"unknown hit type {raw['type']!r}")
-        try:
-            hits.append(
-                QueuedHit(
-                    id=raw["id"][:32], site=raw["site"], tz=raw["tz"], ts=float(raw["ts"]),
-                    type=raw["type"], url=raw["url"], referrer=str(raw.get("referrer", "")),
-                    name=str(raw.get("name", ""))[:200], value=int(raw.get("value", 0)),
-                    duration_ms=int(raw.get("duration_ms", 0)),
-                    visitor=str(raw.get("visitor", ""))[:32],
-                    country=str(raw.get("country", ""))[:2], ua=str(raw.get("ua", "")),
-                    keep=tuple(str(k) for k in raw.get("keep") or ()),
-                )
-            )  # fmt: skip
-        except (TypeError, ValueError) as exc:
-            raise PoisonMessage(f"hit is malformed: {exc}") from exc
-    return hits
+    try:
+        return [decode_hit(raw) for raw in raw_hits]
+    except MalformedHit as exc:
+        raise PoisonMessage(str(exc)) from exc
+
+
+def decode_hit(raw: object) -> QueuedHit:
+    """One queued hit, or MalformedHit saying what is wrong with it."""
+    if not isinstance(raw, dict):
+        raise MalformedHit("each hit must be an object")
+    for key, kind in REQUIRED_KEYS.items():
+        if not isinstance(raw.get(key), kind):
+            raise MalformedHit(f"hit field {key!r} missing or malformed")
+    if raw["type"] not in HIT_TYPES:
+        raise MalformedHit(f"unknown hit type {raw['type']!r}"[:100])
+    try:
+        return QueuedHit(
+            id=raw["id"][:32], site=raw["site"], tz=raw["tz"], ts=float(raw["ts"]),
+            type=raw["type"], url=raw["url"], referrer=str(raw.get("referrer", "")),
+            name=str(raw.get("name", ""))[:200], value=int(raw.get("value", 0)),
+            duration_ms=int(raw.get("duration_ms", 0)),
+            visitor=str(raw.get("visitor", ""))[:32],
+            country=str(raw.get("country", ""))[:2], ua=str(raw.get("ua", "")),
+            keep=tuple(str(k) for k in raw.get("keep") or ()),
+        )  # fmt: skip
+    except (TypeError, ValueError) as exc:
+        raise MalformedHit(f"hit is malformed: {exc}"[:200]) from exc
 
 
 def enrich(hit: QueuedHit) -> CountedHit:
@@ -138,8 +151,13 @@ def enrich(hit: QueuedHit) -> CountedHit:
 
 
 def ingest_batch(raw_hits: object) -> int:
-    """Write the hits of one message; return how many were new."""
-    hits = sorted((enrich(hit) for hit in decode_hits(raw_hits)), key=lambda h: h.ts)
+    """Write the hits of one message, all or none; return how many were new."""
+    return write_batch([enrich(hit) for hit in decode_hits(raw_hits)])
+
+
+def write_batch(counted: list[CountedHit]) -> int:
+    """Write enriched hits in one transaction, in time order; return how many were new."""
+    hits = sorted(counted, key=lambda h: h.ts)
     if not hits:
         return 0
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)

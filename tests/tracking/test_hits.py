@@ -173,3 +173,33 @@ def test_a_malformed_hit_is_rejected_with_its_reason(data, reason):
 
 def test_the_first_problem_is_the_one_named():
     assert rejection({"site": 5, "url": "ftp://x"}).message == "site must be a string"
+
+
+# --- parse_hit: only strings the database can store ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (hit(url="https://example.com/\ud800"), "url"),
+        (hit(referrer="https://news.example.net/\udfff"), "referrer"),
+        (hit(type="event", name="Sign\ud83dup"), "name"),
+    ],
+    ids=["url", "referrer", "name"],
+)
+def test_a_lone_surrogate_is_rejected_naming_its_field(data, field):
+    rejected = rejection(data)
+    assert (rejected.status, rejected.message) == (
+        400,
+        f"{field} contains a character that cannot be stored",
+    )
+
+
+def test_a_lone_surrogate_from_a_json_escape_is_rejected():
+    data = parse_body(b'{"site": "ABCD1234", "url": "https://example.com/\\ud800"}')
+    assert rejection(data).message == "url contains a character that cannot be stored"
+
+
+def test_a_surrogate_pair_from_a_json_escape_is_an_ordinary_character():
+    data = parse_body(b'{"site": "ABCD1234", "url": "https://example.com/\\ud83d\\ude00"}')
+    assert parse_hit(data).url == "https://example.com/\U0001f600"
