@@ -8,8 +8,8 @@ import datetime as dt
 
 from django.conf import settings
 
-from accounts.billing.periods import add_months
 from accounts.models import Site, SiteDeletion
+from common.dates import add_months
 from tracking.services import delete_site_data, purge_facts_before
 
 
