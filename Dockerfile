@@ -55,6 +55,7 @@ COPY analytics_site ./analytics_site
 COPY accounts ./accounts
 COPY reports ./reports
 COPY tracking ./tracking
+COPY billing ./billing
 COPY common ./common
 COPY templates ./templates
 COPY static ./static

@@ -1,4 +1,4 @@
-"""The staff admin: users, accounts, members, sites and (accounts.billing.admin) billing.
+"""The staff admin: users, accounts, members and sites (billing/admin.py adds billing).
 
 Only staff reach /admin/, and its login goes through the product's own login
 page, so the throttle and the second factor apply to staff too.
@@ -11,8 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.billing.admin import SubscriptionInline
-from accounts.billing.services import extend_trial
 from accounts.models import Account, ApiKey, Invitation, Membership, Site, SiteDeletion
 from accounts.services.team import set_suspended
 
@@ -35,7 +33,6 @@ def admin_login(request: HttpRequest, extra_context: dict | None = None) -> Http
 
 
 admin.site.login = admin_login
-TRIAL_EXTENSION_DAYS = 14
 
 
 class MembershipInline(admin.TabularInline):
@@ -54,15 +51,14 @@ class SiteInline(admin.TabularInline):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["name", "owner", "plan", "status", "site_count", "created", "suspended"]
-    list_filter = ["suspended", "subscription__status", "subscription__plan"]
-    search_fields = ["name", "memberships__user__email", "sites__public_id"]
-    inlines = [SubscriptionInline, MembershipInline, SiteInline]
-    actions = ["suspend", "unsuspend", "extend_trial"]
-    date_hierarchy = "created"
+    """Accounts' own columns and actions; billing/admin.py registers a subclass in its place."""
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
-        return super().get_queryset(request).select_related("subscription__plan")
+    list_display = ["name", "owner", "site_count", "created", "suspended"]
+    list_filter = ["suspended"]
+    search_fields = ["name", "memberships__user__email", "sites__public_id"]
+    inlines = [MembershipInline, SiteInline]
+    actions = ["suspend", "unsuspend"]
+    date_hierarchy = "created"
 
     @admin.display(description="owner")
     def owner(self, account: Account) -> str:
@@ -70,16 +66,6 @@ class AccountAdmin(admin.ModelAdmin):
             account.memberships.filter(role=Membership.Role.OWNER).select_related("user").first()
         )
         return owner.user.email if owner else "—"
-
-    @admin.display(description="plan")
-    def plan(self, account: Account) -> str:
-        subscription = getattr(account, "subscription", None)
-        return subscription.plan.name if subscription else "—"
-
-    @admin.display(description="status")
-    def status(self, account: Account) -> str:
-        subscription = getattr(account, "subscription", None)
-        return subscription.status if subscription else "—"
 
     @admin.display(description="sites")
     def site_count(self, account: Account) -> int:
@@ -96,15 +82,6 @@ class AccountAdmin(admin.ModelAdmin):
         for account in queryset:
             set_suspended(account=account, suspended=False)
         messages.success(request, f"Unsuspended {queryset.count()} account(s).")
-
-    @admin.action(description=f"Extend the trial by {TRIAL_EXTENSION_DAYS} days")
-    def extend_trial(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
-        done = 0
-        for account in queryset.select_related("subscription"):
-            if hasattr(account, "subscription"):
-                extend_trial(subscription=account.subscription, days=TRIAL_EXTENSION_DAYS)
-                done += 1
-        messages.success(request, f"Extended {done} trial(s) by {TRIAL_EXTENSION_DAYS} days.")
 
 
 @admin.register(Membership)

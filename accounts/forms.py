@@ -92,12 +92,3 @@ class ApiKeyForm(forms.Form):
         for site in sites:
             choices.append((f"site:{site.pk}", f"{site.account.name} / {site.name}"))
         self.fields["scope"].choices = choices
-
-
-class PlanForm(forms.Form):
-    plan = forms.ChoiceField()
-    interval = forms.ChoiceField(choices=[("month", "Monthly"), ("year", "Yearly")])
-
-    def __init__(self, *args, plans, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].choices = [(p.code, p.name) for p in plans]

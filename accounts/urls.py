@@ -1,7 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts.billing import views as billing
 from accounts.views import auth, profile, sites, team
 
 app_name = "accounts"
@@ -60,13 +59,6 @@ urlpatterns = [
     path("org/<int:account_id>/leave/", team.leave, name="leave"),
     path("org/<int:account_id>/delete/", team.delete_account, name="delete_account"),
     path("org/<int:account_id>/sites/new/", sites.new_site, name="new_site"),
-    path("org/<int:account_id>/billing/", billing.billing, name="billing"),
-    path("org/<int:account_id>/billing/plan/", billing.choose, name="choose_plan"),
-    path("org/<int:account_id>/billing/portal/", billing.portal, name="billing_portal"),
-    path("org/<int:account_id>/invoices/", billing.invoice_list, name="invoices"),
-    path("org/<int:account_id>/invoices/<str:number>.csv", billing.invoice_csv, name="invoice_csv"),
-    path("org/<int:account_id>/invoices/<str:number>/", billing.invoice_detail, name="invoice"),
-    path("billing/stripe/webhook/", billing.stripe_webhook, name="stripe_webhook"),
     path("sites/<str:public_id>/settings/", sites.site_settings, name="site_settings"),
     path("sites/<str:public_id>/delete/", sites.site_delete, name="site_delete"),
 ]

@@ -22,7 +22,7 @@ DONE_S = 2 * 24 * 3600
 
 
 def _billing_cycle(now: dt.datetime) -> dict:
-    from accounts.billing.services import run_billing_cycle
+    from billing.services import run_billing_cycle
 
     return run_billing_cycle(today=now.astimezone(dt.UTC).date())
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "accounts",
     "tracking",
     "reports",
+    "billing",
 ]
 
 MIDDLEWARE = [

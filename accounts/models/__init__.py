@@ -1,17 +1,8 @@
 """Every model of the accounts app, one module per concern, importable from here.
 
-Billing's models live in accounts.billing.models and belong to this app too,
-so migrations stay in one sequence.
+Billing's models are the billing app's (billing.models).
 """
 
-from accounts.billing.models import (
-    Invoice,
-    InvoiceLine,
-    Plan,
-    StripeEvent,
-    Subscription,
-    UsageNotice,
-)
 from accounts.models.core import (
     SITE_ID_ALPHABET,
     SITE_ID_LENGTH,
@@ -31,17 +22,11 @@ __all__ = [
     "Account",
     "ApiKey",
     "Invitation",
-    "Invoice",
-    "InvoiceLine",
     "Membership",
-    "Plan",
     "RecoveryCode",
     "Site",
     "SiteDeletion",
-    "StripeEvent",
-    "Subscription",
     "TwoFactor",
-    "UsageNotice",
     "new_public_site_id",
     "validate_time_zone",
 ]

@@ -33,7 +33,7 @@ RETENTION_CHOICES = [
 
 
 class Account(models.Model):
-    """An organisation: it has members, sites and a subscription (accounts.billing)."""
+    """An organisation: it has members, sites and a subscription (the billing app)."""
 
     name = models.CharField(max_length=200)
     created = models.DateTimeField(auto_now_add=True)

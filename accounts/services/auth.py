@@ -64,7 +64,7 @@ def send_verification(*, user: AbstractBaseUser, next_url: str = "") -> None:
         salt=VERIFY_SALT,
     )
     send_templated(
-        to=[user.email], template="verify_email",
+        to=[user.email], template="accounts/email/verify_email",
         context={"user": user, "url": absolute_url(reverse("accounts:verify", args=[token])),
                  "days": settings.EMAIL_VERIFICATION_DAYS},
     )  # fmt: skip
@@ -99,7 +99,7 @@ def request_email_change(*, user: AbstractBaseUser, new_email: str) -> None:
         raise ValidationError("That email address is already in use.")
     token = signing.dumps({"u": user.pk, "old": user.email, "new": new_email}, salt=CHANGE_SALT)
     send_templated(
-        to=[new_email], template="change_email",
+        to=[new_email], template="accounts/email/change_email",
         context={"user": user, "new_email": new_email,
                  "url": absolute_url(reverse("accounts:confirm_email", args=[token])),
                  "days": settings.EMAIL_VERIFICATION_DAYS},

@@ -8,18 +8,26 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from accounts.models import Account, Membership, Site, SiteDeletion
-from accounts.signals import site_deleted
+from accounts.signals import account_opened, site_deleted
 
 
 @transaction.atomic
-def create_account_with_owner(*, user: AbstractBaseUser, name: str) -> Account:
-    """A new account owned by `user`, on a free trial of the smallest plan."""
-    from accounts.billing.services import start_trial
+def open_account(*, name: str, owner: AbstractBaseUser | None = None) -> Account:
+    """A new account (owned by `owner`, when given), announced with `account_opened`.
 
+    The signal's receivers run in this transaction: billing puts the account
+    on a free trial of the smallest plan.
+    """
     account = Account.objects.create(name=name)
-    Membership.objects.create(account=account, user=user, role=Membership.Role.OWNER)
-    start_trial(account=account)
+    if owner is not None:
+        Membership.objects.create(account=account, user=owner, role=Membership.Role.OWNER)
+    account_opened.send(sender=Account, account=account, owner=owner)
     return account
+
+
+def create_account_with_owner(*, user: AbstractBaseUser, name: str) -> Account:
+    """A new account owned by `user` (sign-up, the demo): billing starts its trial."""
+    return open_account(name=name, owner=user)
 
 
 def create_site(

@@ -42,7 +42,7 @@ def invite(
         expires=timezone.now() + dt.timedelta(days=settings.INVITATION_DAYS),
     )  # fmt: skip
     send_templated(
-        to=[email], template="invitation",
+        to=[email], template="accounts/email/invitation",
         context={"invitation": invitation, "inviter": actor,
                  "url": absolute_url(reverse("accounts:invitation", args=[token]))},
     )  # fmt: skip

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import ApiKeyForm, CodeForm, EmailChangeForm
+from accounts.links import account_links
 from accounts.models import Account, Site
 from accounts.permissions import Action, role_allows
 from accounts.selectors import api_keys_of, memberships_of, sites_visible_to
@@ -26,14 +27,17 @@ from accounts.services.auth import (
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Every account the user belongs to, with what their role lets them open."""
+    """Every account the user belongs to, with what their role lets them open.
+
+    Besides accounts' own pages, the links other apps registered (accounts.links).
+    """
     rows = [
         {
             "membership": m,
             "account": m.account,
             "can_manage": role_allows(m.role, Action.MANAGE_MEMBERS),
             "can_edit": role_allows(m.role, Action.EDIT_SITE),
-            "can_bill": role_allows(m.role, Action.BILLING),
+            "links": account_links(account=m.account, role=m.role),
         }
         for m in memberships_of(user=request.user)
     ]

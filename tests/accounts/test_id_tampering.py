@@ -58,10 +58,10 @@ def urls(mine: Account, theirs: dict) -> list[tuple[str, str]]:
         ("get", reverse("accounts:site_settings", args=[s])),
         ("post", reverse("accounts:site_settings", args=[s])),
         ("post", reverse("accounts:site_delete", args=[s])),
-        ("get", reverse("accounts:billing", args=[b])),
-        ("post", reverse("accounts:choose_plan", args=[b])),
-        ("post", reverse("accounts:billing_portal", args=[b])),
-        ("get", reverse("accounts:invoices", args=[b])),
+        ("get", reverse("billing:billing", args=[b])),
+        ("post", reverse("billing:choose_plan", args=[b])),
+        ("post", reverse("billing:billing_portal", args=[b])),
+        ("get", reverse("billing:invoices", args=[b])),
     ]
 
 

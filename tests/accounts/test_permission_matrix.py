@@ -57,7 +57,7 @@ def perform(client, action: str, site: Site):
         return client.post(reverse("accounts:team", args=[account.pk]),
                            {"email": "new@example.com", "role": "viewer"})  # fmt: skip
     if action == "billing":
-        return client.get(reverse("accounts:billing", args=[account.pk]))
+        return client.get(reverse("billing:billing", args=[account.pk]))
     if action == "delete_account":
         return client.post(
             reverse("accounts:delete_account", args=[account.pk]), {"confirm": account.name}

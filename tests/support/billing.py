@@ -6,7 +6,9 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from accounts.billing.gateway import Charge
+import pytest
+
+from billing.gateway import Charge, use_gateway
 
 WEBHOOK_SECRET = "whsec_test_secret"
 
@@ -51,3 +53,16 @@ def signed(
 
 def event(event_id: str, type_: str, obj: dict) -> dict:
     return {"id": event_id, "object": "event", "type": type_, "data": {"object": obj}}
+
+
+@pytest.fixture(autouse=True)
+def gateway(settings):
+    """No test talks to Stripe: every gateway call goes to a fake that records it.
+
+    In force for every test under a conftest.py that imports it (tests/accounts,
+    tests/billing).
+    """
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.SITE_ROOT = "http://testserver"
+    with use_gateway(FakeGateway()) as fake:
+        yield fake

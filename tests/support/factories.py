@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from accounts.models import Account, Membership, Site
+from accounts.services import open_account
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -22,20 +23,16 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class AccountFactory(factory.django.DjangoModelFactory):
-    """An account on a fresh trial, as sign-up makes them."""
+    """An account opened as sign-up opens them, so billing puts it on a fresh trial."""
 
     class Meta:
         model = Account
-        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Account {n}")
 
-    @factory.post_generation
-    def subscription(obj, create, extracted, **kwargs):
-        if create:
-            from accounts.billing.services import start_trial
-
-            start_trial(account=obj)
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return open_account(*args, **kwargs)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -7,8 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from accounts.models import Membership, Subscription
+from accounts.models import Membership
 from accounts.services.auth import confirm_two_factor, start_two_factor
+from billing.models import Subscription
 from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,24 @@
+"""The daily billing job: end trials, renew periods, charge, send usage notices.
+
+The workers run it daily by themselves (analytics_site/daily_jobs.py); this
+command is for running it by hand, or from cron with `DAILY_JOBS_IN_WORKER=false`.
+
+Safe to run more often or twice: every step is idempotent (docs/billing.md).
+"""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand
+
+from billing.services import run_billing_cycle
+
+
+class Command(BaseCommand):
+    help = "End trials, invoice new periods, take payments and send usage notices."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
+
+    def handle(self, *args, **options) -> None:
+        result = run_billing_cycle(today=options["today"])
+        self.stdout.write(" ".join(f"{k}={v}" for k, v in result.items()))
