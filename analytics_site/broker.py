@@ -1,6 +1,9 @@
 """The Dramatiq broker: Amazon SQS (or a local SQS-compatible server).
 
-Imported by every process that sends or runs actors. Choices made here:
+Set up by an explicit call, `setup_broker()`, from the entry points that
+send or run actors (analytics_site/wsgi.py, analytics_site/worker.py; the
+test session and the benchmarks do the same): importing a module never
+builds a broker. Choices made here:
 
 - Messages whose actor failed for good go to the dead-letter queue
   (`dead_letter=True`); dramatiq-sqs would otherwise delete them, losing hits.
@@ -22,9 +25,7 @@ import logging
 from base64 import b64encode
 from collections.abc import Mapping
 
-import boto3
 import dramatiq
-from botocore.config import Config
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django_dramatiq.middleware import DbConnectionsMiddleware
@@ -40,11 +41,11 @@ from dramatiq.middleware import (
 from dramatiq.middleware.time_limit import TimeLimitExceeded
 from dramatiq_sqs import SQSBroker
 
+from tracking.actors import declare_actors
+from tracking.queued_hit import PoisonMessage
+from tracking.sqs import sqs_client_options
+
 RETRIES_FOR_UNEXPECTED_ERRORS = 3
-
-
-class PoisonMessage(Exception):
-    """A message that can never succeed; it goes straight to the dead-letter queue."""
 
 
 def should_retry(retries: int, exception: BaseException) -> bool:
@@ -54,38 +55,6 @@ def should_retry(retries: int, exception: BaseException) -> bool:
     if isinstance(exception, OperationalError | InterfaceError | TimeLimitExceeded):
         return True
     return retries < RETRIES_FOR_UNEXPECTED_ERRORS
-
-
-def sqs_client_options() -> dict:
-    options = {
-        "endpoint_url": settings.SQS_ENDPOINT_URL,
-        "region_name": settings.SQS_REGION,
-        # Fail fast: the collector answers 503 rather than hang when SQS is away.
-        "config": Config(
-            connect_timeout=2,
-            read_timeout=25,
-            retries={"max_attempts": 2, "mode": "standard"},
-        ),
-    }
-    key, secret = settings.AWS_ACCESS_KEY_ID, settings.AWS_SECRET_ACCESS_KEY
-    if not key and settings.SQS_ENDPOINT_URL:
-        key = secret = "local"  # noqa: S105  (a local SQS server takes any pair)
-    if key:
-        options.update(aws_access_key_id=key, aws_secret_access_key=secret)
-    return options
-
-
-def sqs_queue_name(queue: str) -> str:
-    return f"{settings.SQS_NAMESPACE}_{queue}"
-
-
-def sqs_dead_letter_queue_name(queue: str) -> str:
-    # The name dramatiq-sqs uses for its dead-letter copies.
-    return f"{sqs_queue_name(queue)}_dlq"
-
-
-def sqs_client():
-    return boto3.client("sqs", **sqs_client_options())
 
 
 class ProvisionedSQSBroker(SQSBroker):
@@ -186,6 +155,18 @@ def hide_message_contents_in_logs() -> None:
             logger.addFilter(log_filter)
 
 
-hide_message_contents_in_logs()
-broker = build_broker()
-dramatiq.set_broker(broker)
+_broker: SQSBroker | None = None
+
+
+def setup_broker() -> SQSBroker:
+    """Build the broker once per process, make it Dramatiq's, and declare the actors on it.
+
+    Idempotent: every later call returns the same broker.
+    """
+    global _broker
+    if _broker is None:
+        hide_message_contents_in_logs()
+        _broker = build_broker()
+        dramatiq.set_broker(_broker)
+        declare_actors(_broker)
+    return _broker

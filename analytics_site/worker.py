@@ -7,9 +7,10 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "analytics_site.settings")
 django.setup()
 
-import analytics_site.broker  # noqa: E402,F401
-import tracking.actors  # noqa: E402,F401
+from analytics_site.broker import setup_broker  # noqa: E402
 from tracking.enrich import parse_client  # noqa: E402
+
+setup_broker()  # Dramatiq's CLI finds the broker and the actors declared on it
 
 # Warm the user-agent parser so the first batch is not slow.
 parse_client(

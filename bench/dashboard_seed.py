@@ -32,7 +32,7 @@ from bench.dashboard_seed_rollups import RollupSums, derive_rollups, tsv_field
 from bench.dashboard_seed_traffic import Catalog, SeedSpec, day_hits, visits_per_day
 from tracking.counting import count_hit
 from tracking.dimensions import COUNTERS
-from tracking.ingest import FACT_COLUMNS, fact_params
+from tracking.fact_writes import FACT_COLUMNS, fact_params
 
 # Bump when anything in seeding (this module, dashboard_seed_traffic.py,
 # dashboard_seed_rollups.py) changes the rows generated: cached sites are then rebuilt.

@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable, Hashable
 
 from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension
-from tracking.ingest import FACT_COLUMNS
+from tracking.fact_writes import FACT_COLUMNS
 from tracking.rollups import MAX_VALUE_LENGTH
 
-# Where each column sits in a fact row (tracking.ingest.fact_params, FACT_COLUMNS order).
+# Where each column sits in a fact row (tracking.fact_writes.fact_params, FACT_COLUMNS order).
 _P = {name: i for i, name in enumerate(FACT_COLUMNS)}
 _COUNTER_AT = _P[COUNTERS[0]]
 _TS, _DATE, _EVENT = _P["ts"], _P["local_date"], _P["event_name"]

@@ -161,7 +161,7 @@ def facts_lack_visitors(site_id: int) -> bool:
 
     Filtered views count distinct visitor hashes, so such facts are stale.
     """
-    from tracking.ingest import FACT_COLUMNS
+    from tracking.fact_writes import FACT_COLUMNS
     from tracking.models import Fact
 
     if "visitor" not in FACT_COLUMNS:
@@ -181,7 +181,7 @@ def facts_are_current(site_id: int, info: dict) -> bool:
     empty visitor hash, which filtered views count distinct). Sites seeded
     before the cache recorded the fact columns are checked for visitor hashes.
     """
-    from tracking.ingest import FACT_COLUMNS
+    from tracking.fact_writes import FACT_COLUMNS
 
     if "fact_columns" in info:
         return info["fact_columns"] == list(FACT_COLUMNS)
@@ -194,7 +194,7 @@ def _ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None
     from bench.dashboard_seed import GENERATOR_VERSION, seed_site
     from bench.dashboard_seed_rollups import derive_rollups, has_derived_rollups
     from bench.dashboard_seed_traffic import SeedSpec
-    from tracking.ingest import FACT_COLUMNS
+    from tracking.fact_writes import FACT_COLUMNS
     from tracking.models import Fact
 
     site_id = site_id or size  # one site per size; the id says which

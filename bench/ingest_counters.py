@@ -1,7 +1,7 @@
 """What the ingest benchmark reads to measure: pageviews, MariaDB's counters, queue depth.
 
 Results are counted as the sum of `pageviews` in the facts table (the table
-named by `tracking.ingest.INSERT_FACTS`), so the bench keeps working while the
+named by `tracking.fact_writes.INSERT_FACTS`), so the bench keeps working while the
 counting model changes. MariaDB's counters are global: they include every
 client of the server, not only the bench.
 """
@@ -22,7 +22,7 @@ STATUS_COUNTERS = (
 
 def facts_table() -> str:
     """The facts table's name, read from INSERT_FACTS rather than assumed."""
-    from tracking.ingest import INSERT_FACTS
+    from tracking.fact_writes import INSERT_FACTS
 
     match = re.match(r"\s*INSERT\s+(?:IGNORE\s+)?INTO\s+`?(\w+)`?", INSERT_FACTS, re.IGNORECASE)
     if not match:

@@ -34,11 +34,12 @@ DRAIN_MODES: tuple[tuple[str, int | None], ...] = (("persistent", None), ("conn_
 
 def enqueue(messages: list[list[dict]], client: Any, url: str) -> None:
     """Send through the `ingest_hits` actor, as the collector does; wait until SQS holds all."""
-    from tracking.actors import ingest_hits
+    from analytics_site.broker import setup_broker
 
+    actor = setup_broker().get_actor("ingest_hits")
     before = queue_depth(client, url)
     for message in messages:
-        ingest_hits.send(message)
+        actor.send(message)
     stack.wait_until(
         lambda: queue_depth(client, url) >= before + len(messages),
         timeout=60,
@@ -226,7 +227,7 @@ def bench_raw(args: argparse.Namespace, sites: Sites, source_site_pk: int, messa
     """
     from django.db import connection, transaction
 
-    from tracking.ingest import FACT_COLUMNS, INSERT_FACTS
+    from tracking.fact_writes import FACT_COLUMNS, INSERT_FACTS
 
     table = facts_table()
     with connection.cursor() as cursor:

@@ -59,7 +59,7 @@ class Sites:
 
 def sqs_client() -> Any:
     """A boto3 SQS client for the bench's SQS server, configured as the product's."""
-    from analytics_site.broker import sqs_client
+    from tracking.sqs import sqs_client
 
     return sqs_client()
 
@@ -67,7 +67,7 @@ def sqs_client() -> Any:
 def hits_queue_url(client: Any) -> str:
     from django.conf import settings
 
-    from analytics_site.broker import sqs_queue_name
+    from tracking.sqs import sqs_queue_name
 
     return client.get_queue_url(QueueName=sqs_queue_name(settings.SQS_HITS_QUEUE))["QueueUrl"]
 

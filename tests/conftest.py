@@ -18,6 +18,14 @@ def _fast_password_hashing(request, settings):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _broker():
+    """The broker, set up as the web and worker entry points do (the collector sends with it)."""
+    from analytics_site.broker import setup_broker
+
+    setup_broker()
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(email="owner@example.com")

@@ -1,23 +1,49 @@
-"""Dramatiq actors of the tracking app."""
+"""The worker's Dramatiq actor: one queue message of hits at a time.
+
+Declared on a broker by `declare_actors(broker)`, which the broker set-up
+calls (analytics_site/broker.py, from the web and worker entry points), not
+at import: importing tracking never builds a broker or reaches SQS.
+"""
 
 import logging
 
 import dramatiq
 from django.conf import settings
 
-import analytics_site.broker  # sets the broker before actors are declared
 from tracking.triage import ingest_message
 
 logger = logging.getLogger(__name__)
 
+INGEST_ACTOR_NAME = "ingest_hits"
 SET_ASIDE_OPTION = "set_aside"
+_declared: dict[str, dramatiq.Actor] = {}
 
 
-@dramatiq.actor(queue_name=settings.SQS_HITS_QUEUE, max_retries=None)
 def ingest_hits(hits: list[dict]) -> None:
     """Write one message's hits as one batch; a hit that cannot be written is set aside alone."""
     outcome = ingest_message(hits, set_aside=set_aside)
     logger.debug("wrote %d hits, set %d aside", outcome.written, outcome.set_aside)
+
+
+def declare_actors(broker: dramatiq.Broker) -> None:
+    _declared[INGEST_ACTOR_NAME] = dramatiq.actor(
+        ingest_hits,
+        broker=broker,
+        actor_name=INGEST_ACTOR_NAME,
+        queue_name=settings.SQS_HITS_QUEUE,
+        max_retries=None,
+    )
+
+
+def ingest_actor() -> dramatiq.Actor:
+    """The declared ingest actor (to send with); refuses plainly when no broker was set up."""
+    try:
+        return _declared[INGEST_ACTOR_NAME]
+    except KeyError:
+        raise RuntimeError(
+            "no broker in this process: the entry point must call setup_broker() "
+            "(analytics_site/broker.py) first"
+        ) from None
 
 
 def set_aside(hit: object, reason: str) -> None:
@@ -26,14 +52,15 @@ def set_aside(hit: object, reason: str) -> None:
     Logged by message id and the error's class only: the hit itself (URL,
     user agent, visitor hash) stays out of the log, as in HideMessageContents.
     """
+    actor = ingest_actor()
     message = dramatiq.Message(
-        queue_name=ingest_hits.queue_name,
-        actor_name=ingest_hits.actor_name,
+        queue_name=actor.queue_name,
+        actor_name=actor.actor_name,
         args=([hit],),
         kwargs={},
         options={SET_ASIDE_OPTION: reason},
     )
-    analytics_site.broker.broker.send_to_dead_letter_queue(message)
+    actor.broker.send_to_dead_letter_queue(message)
     logger.warning(
         "set a hit aside in the dead-letter queue as message %s (%s)",
         message.message_id,

@@ -22,6 +22,7 @@ from tracking.hits import HitRejected, HitRequest, is_storable, parse_body, pars
 from tracking.identity import country_of, visitor_hash
 from tracking.producer import publish_hit
 from tracking.publisher import QueueUnavailable
+from tracking.queued_hit import QueuedHit
 
 logger = logging.getLogger(__name__)
 
@@ -92,24 +93,24 @@ def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
     now = time.time()
     ip = client_ip(request.META, settings.CLIENT_IP_HEADER)
     salt = directory.salt(dt.datetime.fromtimestamp(now, dt.UTC).date())
-    hit = {
-        "id": secrets.token_hex(16),
-        "site": site.pk,
-        "tz": site.time_zone,
-        "keep": list(site.query_params),
-        "ts": round(now, 3),
-        "type": hit_request.type,
-        "url": hit_request.url,
-        "referrer": hit_request.referrer,
-        "name": hit_request.name,
-        "value": hit_request.value,
-        "duration_ms": hit_request.duration_ms,
-        "visitor": visitor_hash(salt=salt, site_id=site.public_id, ip=ip, user_agent=user_agent),
-        "country": country_of(ip),
-        "ua": user_agent,
-    }
+    hit = QueuedHit(
+        id=secrets.token_hex(16),
+        site=site.pk,
+        tz=site.time_zone,
+        keep=tuple(site.query_params),
+        ts=round(now, 3),
+        type=hit_request.type,
+        url=hit_request.url,
+        referrer=hit_request.referrer,
+        name=hit_request.name,
+        value=hit_request.value,
+        duration_ms=hit_request.duration_ms,
+        visitor=visitor_hash(salt=salt, site_id=site.public_id, ip=ip, user_agent=user_agent),
+        country=country_of(ip),
+        ua=user_agent,
+    )
     del ip  # from here on only the hash and the country exist
-    publish_hit(hit)
+    publish_hit(hit.to_message())
     return "queued"
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 
 from tracking.counting import CountedHit, count_hit
-from tracking.ingest import INSERT_FACTS, fact_params
+from tracking.fact_writes import INSERT_FACTS, fact_params
 from tracking.rollups import rebuild_rollups
 from tracking.sources import classify
 

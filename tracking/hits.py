@@ -10,17 +10,20 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from tracking.queued_hit import (
+    HIT_TYPES,
+    MAX_DURATION_MS,
+    MAX_EVENT_NAME_LENGTH,
+    MAX_REFERRER_LENGTH,
+    MAX_URL_LENGTH,
+    MAX_VALUE_CENTS,
+)
+
 SITE_ID_RE = re.compile(r"^[A-Z0-9]{4,16}$")
 # Lone UTF-16 surrogates: JSON can spell them ("\ud800"), Python keeps them in
 # a str, but they have no UTF-8 form, so the database (utf8mb4) cannot store
 # them and the worker's insert would fail after the hit was answered 2xx.
 UNSTORABLE_RE = re.compile(r"[\ud800-\udfff]")
-MAX_URL_LENGTH = 2048
-MAX_REFERRER_LENGTH = 2048
-MAX_EVENT_NAME_LENGTH = 200
-MAX_VALUE_CENTS = 10**12
-MAX_DURATION_MS = 24 * 3600 * 1000
-HIT_TYPES = ("pageview", "event", "engagement")
 
 
 class HitRejected(Exception):

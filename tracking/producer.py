@@ -2,13 +2,12 @@
 
 from django.conf import settings
 
+from tracking.actors import ingest_actor
 from tracking.publisher import HitPublisher
 
 
 def _send(hits: list[dict]) -> None:
-    from tracking.actors import ingest_hits  # imports the broker on first use
-
-    ingest_hits.send(hits)
+    ingest_actor().send(hits)
 
 
 publisher = HitPublisher(

@@ -4,7 +4,7 @@ import json
 
 from django.conf import settings
 
-from analytics_site.broker import sqs_client, sqs_dead_letter_queue_name, sqs_queue_name
+from tracking.sqs import sqs_client, sqs_dead_letter_queue_name, sqs_queue_name
 
 # 14 days, SQS's maximum: the queue is the safety net while the database is away.
 RETENTION_SECONDS = 14 * 86400

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from analytics_site.broker import PoisonMessage
 from tracking.counting import CountedHit
-from tracking.ingest import MalformedHit, QueuedHit, decode_hit, enrich, write_batch
+from tracking.ingest import enrich, write_batch
+from tracking.queued_hit import MalformedHit, PoisonMessage, QueuedHit
 
 # MySQL/MariaDB error codes that say nothing about the hits being written.
 TRANSIENT_ERROR_CODES = frozenset(
@@ -114,7 +114,7 @@ def _decode_each(raw_hits: object, triage: _Triage) -> list[tuple[object, Queued
     decoded = []
     for raw in raw_hits:
         try:
-            decoded.append((raw, decode_hit(raw)))
+            decoded.append((raw, QueuedHit.from_message(raw)))
         except MalformedHit as exc:
             triage.reject(raw, exc)
     if triage.rejected and not decoded:

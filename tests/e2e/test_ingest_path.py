@@ -42,7 +42,9 @@ def _take_all_messages(stack) -> list[str]:
 
 def test_every_accepted_hit_is_counted_once_and_redelivery_counts_nothing(make_stack, e2e_site):
     stack = make_stack()
-    stack.start_web()
+    # One web process gathering for 50 ms: batching shows whatever the machine's
+    # speed (with the 5 ms default, a slow machine sends about 5 hits a message).
+    stack.start_web(WEB_WORKERS="1", COLLECTOR_BATCH_WINDOW_MS="50")
 
     statuses = _post_many(stack, e2e_site, HITS)
     assert statuses == [202] * HITS

@@ -13,13 +13,14 @@ import pytest
 from django.conf import settings
 from django.db import OperationalError
 
-from analytics_site.broker import PoisonMessage, sqs_client, sqs_dead_letter_queue_name
 from tests.support.factories import SiteFactory
 from tests.support.hits import queued_hit
 from tracking import ingest
 from tracking.actors import ingest_hits
 from tracking.models import Fact
+from tracking.queued_hit import PoisonMessage
 from tracking.queues import create_queues
+from tracking.sqs import sqs_client, sqs_dead_letter_queue_name
 
 NOON = dt.datetime(2026, 5, 4, 12, 0, tzinfo=dt.UTC)
 
@@ -85,7 +86,7 @@ def test_a_hit_the_database_cannot_store_is_set_aside_and_its_batch_mates_are_wr
         good_hits(shop, "shop.example.com", 3) + [hostile] + good_hits(blog, "blog.example.net", 4)
     )
 
-    ingest_hits.fn(batch)
+    ingest_hits(batch)
 
     assert (pageviews(shop), pageviews(blog)) == (3, 4)
     [message] = dead_letters.take_messages()
@@ -102,7 +103,7 @@ def test_a_hit_the_database_refuses_is_set_aside_with_the_database_error(two_sit
         good_hits(shop, "shop.example.com", 2) + [hostile] + good_hits(blog, "blog.example.net", 2)
     )
 
-    ingest_hits.fn(batch)
+    ingest_hits(batch)
 
     assert (pageviews(shop), pageviews(blog)) == (2, 2)
     [message] = dead_letters.take_messages()
@@ -119,7 +120,7 @@ def test_several_bad_hits_are_each_set_aside_as_their_own_message(two_sites, dea
     batch = good_hits(shop, "shop.example.com", 5)
     batch[1:1], batch[4:4] = bad[:2], bad[2:]
 
-    ingest_hits.fn(batch + good_hits(blog, "blog.example.net", 5))
+    ingest_hits(batch + good_hits(blog, "blog.example.net", 5))
 
     assert (pageviews(shop), pageviews(blog)) == (5, 5)
     set_aside = [message["args"][0] for message in dead_letters.take_messages()]
@@ -134,7 +135,7 @@ def test_a_visitors_hits_split_apart_by_a_bad_hit_still_make_one_visit(two_sites
     )
     second = queued_hit(shop, at=NOON + dt.timedelta(seconds=20), url="https://shop.example.com/b")
 
-    ingest_hits.fn([first, bad, second])
+    ingest_hits([first, bad, second])
 
     totals = [Fact.objects.filter(site_id=shop.pk).values_list(c, flat=True)
               for c in ("pageviews", "visits", "bounces")]  # fmt: skip
@@ -147,7 +148,7 @@ def test_a_malformed_hit_is_set_aside_and_its_batch_mates_are_written(two_sites,
     malformed = {**queued_hit(shop, at=NOON, url="https://shop.example.com/"), "ts": "noon"}
     batch = [malformed] + good_hits(blog, "blog.example.net", 2)
 
-    ingest_hits.fn(batch)
+    ingest_hits(batch)
 
     assert pageviews(blog) == 2
     [message] = dead_letters.take_messages()
@@ -158,7 +159,7 @@ def test_a_malformed_hit_is_set_aside_and_its_batch_mates_are_written(two_sites,
 @pytest.mark.parametrize("hits", [{"not": "a list"}, ["not a hit", 42]], ids=["object", "junk"])
 def test_a_message_with_no_hit_in_it_is_poison_as_a_whole(db, dead_letters, hits):
     with pytest.raises(PoisonMessage):
-        ingest_hits.fn(hits)
+        ingest_hits(hits)
     assert dead_letters.take_messages() == []  # Dramatiq moves the message itself
 
 
@@ -176,7 +177,7 @@ def test_a_transient_database_error_propagates_for_retry_without_splitting(
     batch = good_hits(shop, "shop.example.com", 3) + good_hits(blog, "blog.example.net", 3)
 
     with pytest.raises(OperationalError):
-        ingest_hits.fn(batch)
+        ingest_hits(batch)
 
     assert attempts == [6]  # one try of the whole batch, no split
     assert (pageviews(shop), pageviews(blog)) == (0, 0)

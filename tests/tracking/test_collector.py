@@ -11,9 +11,9 @@ import json
 import pytest
 from django.conf import settings
 
-from analytics_site.broker import sqs_client, sqs_queue_name
-from tracking.hits import MAX_EVENT_NAME_LENGTH, MAX_REFERRER_LENGTH, MAX_URL_LENGTH
+from tracking.queued_hit import MAX_EVENT_NAME_LENGTH, MAX_REFERRER_LENGTH, MAX_URL_LENGTH
 from tracking.queues import create_queues
+from tracking.sqs import sqs_client, sqs_queue_name
 
 BROWSER_UA = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "

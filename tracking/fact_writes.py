@@ -1,0 +1,103 @@
+"""The SQL that writes facts and visitor state: one module, raw statements in batches.
+
+`tracking.ingest` runs these inside the batch's transaction, in this order:
+lock the batch's visitors (an upsert of their state rows, in key order),
+skip hits already written, insert the new facts, save the visitors' state.
+Rollups are written by `tracking.rollups`. The seeding of demo and benchmark
+data goes through `INSERT_FACTS` and `fact_params` too, so every fact row
+has one shape.
+"""
+
+import datetime as dt
+import json
+
+from tracking.counting import SESSION_KEYS, CountedHit, Row
+from tracking.dimensions import COUNTERS
+from tracking.models import Fact, VisitorState
+from tracking.sampling import sample_bucket
+
+# Visitor hashes change daily, so state older than two days is never read again.
+STATE_TTL = dt.timedelta(days=2)
+
+CLIENT_COLUMNS = ("country", "browser", "os", "device")
+FACT_COLUMNS = (
+    ("site_id", "hit_id", "visitor", "sample", "seq", "kind", "ts", "local_date")
+    + ("hostname", "pathname")
+    + SESSION_KEYS
+    + CLIENT_COLUMNS
+    + ("event_name",)
+    + COUNTERS
+)
+INSERT_FACTS = (
+    f"INSERT INTO {Fact._meta.db_table} ({', '.join(FACT_COLUMNS)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(FACT_COLUMNS))})"
+)
+_STATE_TABLE = VisitorState._meta.db_table
+LOCK_VISITORS = (
+    f"INSERT INTO {_STATE_TABLE} (site_id, visitor, expires, state) "  # noqa: S608
+    "VALUES (%s, %s, %s, '{}') ON DUPLICATE KEY UPDATE expires = expires"
+)
+SAVE_VISITORS = (
+    f"INSERT INTO {_STATE_TABLE} (site_id, visitor, last_seen, expires, state) "  # noqa: S608
+    "VALUES (%s, %s, %s, %s, %s) ON DUPLICATE KEY UPDATE "
+    "last_seen = VALUES(last_seen), expires = VALUES(expires), state = VALUES(state)"
+)
+
+
+def lock_visitors(cursor, keys: list[tuple[int, str]], *, expires: dt.datetime) -> None:
+    """Upsert the batch's visitor rows in key order: they stay locked until the commit."""
+    cursor.executemany(LOCK_VISITORS, [(site, visitor, expires) for site, visitor in keys])
+
+
+def insert_facts(cursor, site_rows: list[tuple[int, Row]]) -> None:
+    if site_rows:
+        cursor.executemany(INSERT_FACTS, [fact_params(site, row) for site, row in site_rows])
+
+
+def save_visitors(cursor, states: dict[tuple[int, str], dict], *, expires: dt.datetime) -> None:
+    cursor.executemany(
+        SAVE_VISITORS, [_state_params(key, state, expires) for key, state in sorted(states.items())]
+    )
+
+
+def _state_params(key: tuple[int, str], state: dict, expires: dt.datetime) -> tuple:
+    last_seen = state.get("last_seen")
+    seen = dt.datetime.fromtimestamp(last_seen, dt.UTC).replace(tzinfo=None) if last_seen else None
+    return (*key, seen, expires, json.dumps(state, separators=(",", ":")))
+
+
+def not_yet_written(hits: list[CountedHit]) -> list[CountedHit]:
+    unique: dict[tuple[int, str], CountedHit] = {}
+    for hit in hits:
+        unique.setdefault((hit.site, hit.id), hit)
+    written = set(
+        Fact.objects.filter(
+            site_id__in={site for site, _ in unique},
+            hit_id__in=[hit_id for _, hit_id in unique],
+            seq=0,
+        ).values_list("site_id", "hit_id")
+    )
+    return [hit for key, hit in unique.items() if key not in written]
+
+
+def load_states(keys: list[tuple[int, str]]) -> dict[tuple[int, str], dict]:
+    states: dict[tuple[int, str], dict] = {key: {} for key in keys}
+    for site in {site for site, _ in keys}:
+        visitors = [visitor for s, visitor in keys if s == site]
+        for visitor, state in VisitorState.objects.filter(
+            site_id=site, visitor__in=visitors
+        ).values_list("visitor", "state"):
+            states[(site, visitor)] = state if isinstance(state, dict) else json.loads(state)
+    return states
+
+
+def fact_params(site_id: int, row: Row) -> tuple:
+    return (
+        site_id, row.hit_id, row.visitor, sample_bucket(row.visitor), row.seq, row.kind,
+        row.ts.replace(tzinfo=None), row.local_date,
+        row.hostname, row.pathname,
+        *(row.session_dims.get(c, "") for c in SESSION_KEYS),
+        *(row.client_dims.get(c, "") for c in CLIENT_COLUMNS),
+        row.event_name,
+        *(row.counters.get(c, 0) for c in COUNTERS),
+    )  # fmt: skip
