@@ -1,6 +1,7 @@
 import json
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -8,7 +9,17 @@ from django.db import connection
 from tests.support.factories import SiteFactory, UserFactory
 from tests.support.processes import Stack
 
-pytestmark = pytest.mark.e2e
+
+def pytest_collection_modifyitems(items) -> None:
+    """Every test in this folder is end-to-end (`-m "not e2e"` leaves them all out).
+
+    A `pytestmark` in a conftest marks nothing: pytest reads it from test modules only.
+    """
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+
 
 BROWSER_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
