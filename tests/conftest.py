@@ -2,7 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.factories import SiteFactory, UserFactory
+from accounts.models import Membership
+from tests.support.factories import SiteFactory, UserFactory, member_of
+from tests.support.personas import Personas
 
 E2E = Path(__file__).parent / "e2e"
 
@@ -34,6 +36,20 @@ def owner(db):
 @pytest.fixture
 def site(owner):
     return SiteFactory(owner=owner, hostnames="example.com\n*.example.org")
+
+
+@pytest.fixture
+def personas(owner, site) -> Personas:
+    """The shared cast of every permission test: owner, admin, viewer, outsider, anonymous."""
+    outsider = UserFactory(email="outsider@example.com")
+    return Personas(
+        site=site,
+        owner=owner,
+        admin=member_of(site.account, Membership.Role.ADMIN, email="admin@example.com"),
+        viewer=member_of(site.account, Membership.Role.VIEWER, email="viewer@example.com"),
+        outsider=outsider,
+        outsider_site=SiteFactory(owner=outsider, name="Theirs"),
+    )
 
 
 @pytest.fixture

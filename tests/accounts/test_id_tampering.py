@@ -8,23 +8,21 @@ from django.urls import reverse
 
 from accounts.models import Account, ApiKey, Invitation, Membership, Site
 from accounts.services.api_keys import create_api_key
-from tests.support.factories import SiteFactory, UserFactory, member_of
+from tests.support.factories import member_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def theirs():
-    """Account B with a site, a viewer, an invitation and its owner's API key."""
-    site = SiteFactory(name="Theirs", owner=UserFactory(email="b-owner@example.com"))
+def theirs(personas):
+    """The outsider's account B with its site, a viewer, an invitation and its owner's API key."""
+    site = personas.outsider_site
     account = site.account
     viewer = member_of(account, Membership.Role.VIEWER, email="b-viewer@example.com")
     invitation = Invitation.objects.create(
         account=account, email="x@example.com", token_hash="0" * 64, expires="2999-01-01T00:00Z"
     )
-    key, _ = create_api_key(
-        user=account.memberships.get(role="owner").user, account=account, name="b"
-    )
+    key, _ = create_api_key(user=personas.outsider, account=account, name="b")
     return {
         "account": account,
         "site": site,
@@ -35,9 +33,9 @@ def theirs():
 
 
 @pytest.fixture
-def me(client, owner, site):
-    client.force_login(owner)
-    return site.account
+def me(client, personas):
+    client.force_login(personas.owner)
+    return personas.site.account
 
 
 def urls(mine: Account, theirs: dict) -> list[tuple[str, str]]:

@@ -8,12 +8,12 @@ redirect to the login page (anonymous).
 import pytest
 from django.urls import reverse
 
-from accounts.models import ApiKey, Invitation, Membership, Site
-from tests.support.factories import SiteFactory, UserFactory, member_of
+from accounts.models import ApiKey, Invitation, Site
+from tests.support.personas import Personas
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = ["owner", "admin", "viewer", "outsider", "anonymous"]
+ACTORS = list(Personas.NAMES)
 OK, DENIED, HIDDEN, LOGIN, REFUSED = "ok", 403, 404, "login", 400
 
 EXPECTED = {
@@ -29,20 +29,6 @@ EXPECTED = {
 CASES = [
     (action, actor, row[i]) for action, row in EXPECTED.items() for i, actor in enumerate(ACTORS)
 ]
-
-
-@pytest.fixture
-def world(client):
-    site = SiteFactory(name="Shop", owner=UserFactory(email="owner@example.com"))
-    users = {
-        "owner": Membership.objects.get(account=site.account).user,
-        "admin": member_of(site.account, Membership.Role.ADMIN, email="admin@example.com"),
-        "viewer": member_of(site.account, Membership.Role.VIEWER, email="viewer@example.com"),
-        "outsider": SiteFactory(owner=UserFactory(email="outsider@example.com"))
-        .account.memberships.get()
-        .user,
-    }
-    return site, users
 
 
 def perform(client, action: str, site: Site):
@@ -80,10 +66,10 @@ def happened(action: str, site: Site) -> bool:
 
 
 @pytest.mark.parametrize("action, actor, expected", CASES)
-def test_permission_matrix(client, world, action, actor, expected):
-    site, users = world
-    if actor != "anonymous":
-        client.force_login(users[actor])
+def test_permission_matrix(client, personas, action, actor, expected):
+    site = personas.site
+    if personas.user(actor) is not None:
+        client.force_login(personas.user(actor))
     response = perform(client, action, site)
     if expected == LOGIN:
         assert response.status_code == 302

@@ -5,9 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from accounts.models import Membership
 from accounts.services import set_sharing
-from tests.support.factories import SiteFactory, UserFactory
+from tests.support.factories import SiteFactory
 from tests.support.sample_traffic import ingest_sample
 
 DAY = {"range": "custom", "from": "2026-01-14", "to": "2026-01-14"}
@@ -25,9 +24,11 @@ def member_urls(site) -> list[str]:
 
 
 @pytest.fixture
-def theirs(db):
-    """Another account's site, with traffic and a live share link."""
-    site = SiteFactory(owner=UserFactory(), name="Their secret site")
+def theirs(personas):
+    """The outsider's site, with traffic and a live share link."""
+    site = personas.outsider_site
+    site.name = "Their secret site"
+    site.save()
     ingest_sample(site, dt.datetime(2026, 1, 14, 9, 0, tzinfo=dt.UTC))
     return set_sharing(site=site, enabled=True)
 
@@ -82,10 +83,9 @@ def test_the_site_switcher_never_lists_another_accounts_site(client, owner, site
     assert theirs.name not in body and theirs.public_id not in body
 
 
-def test_a_viewer_sees_the_dashboard_but_cannot_change_sharing(client, site):
-    viewer = UserFactory()
-    Membership.objects.create(account=site.account, user=viewer, role=Membership.Role.VIEWER)
-    client.force_login(viewer)
+def test_a_viewer_sees_the_dashboard_but_cannot_change_sharing(client, personas):
+    site = personas.site
+    client.force_login(personas.viewer)
     body = client.get(reverse("reports:dashboard", args=[site.public_id])).content.decode()
     assert reverse("reports:sharing", args=[site.public_id]) not in body
     response = client.post(reverse("reports:sharing", args=[site.public_id]), {"action": "enable"})

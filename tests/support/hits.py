@@ -4,6 +4,7 @@ import datetime as dt
 import secrets
 
 from tracking.identity import visitor_hash
+from tracking.queued_hit import QueuedHit
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
@@ -32,18 +33,9 @@ def queued_hit(
 ) -> dict:
     """A hit as it travels in a queue message; the visitor hash uses a salt per UTC day."""
     salt = f"test-salt-{at.astimezone(dt.UTC).date()}"
-    return {
-        "id": secrets.token_hex(16),
-        "site": site.pk,
-        "tz": site.time_zone,
-        "ts": at.timestamp(),
-        "type": type,
-        "url": url,
-        "referrer": referrer,
-        "name": name,
-        "value": value,
-        "duration_ms": duration_ms,
-        "visitor": visitor_hash(salt=salt, site_id=site.public_id, ip=ip, user_agent=ua),
-        "country": country,
-        "ua": ua,
-    }
+    return QueuedHit(
+        id=secrets.token_hex(16), site=site.pk, tz=site.time_zone, ts=at.timestamp(),
+        type=type, url=url, referrer=referrer, name=name, value=value, duration_ms=duration_ms,
+        visitor=visitor_hash(salt=salt, site_id=site.public_id, ip=ip, user_agent=ua),
+        country=country, ua=ua,
+    ).to_message()  # fmt: skip

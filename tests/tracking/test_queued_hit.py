@@ -1,0 +1,52 @@
+"""The queued hit: what the collector writes is what the worker reads back, or a clear refusal."""
+
+import json
+
+import pytest
+
+from tracking.queued_hit import MalformedHit, PoisonMessage, QueuedHit, hits_from_message
+
+HIT = QueuedHit(
+    id="a" * 32, site=7, tz="Europe/Paris", ts=1767225600.5, type="event",
+    url="https://example.com/pricing", referrer="https://news.example/", name="Signup",
+    value=900, visitor="b" * 32, country="FR", ua="Mozilla/5.0", keep=("page",),
+)  # fmt: skip
+
+
+def test_a_hit_survives_the_round_trip_through_json():
+    message = json.loads(json.dumps([HIT.to_message()]))
+    assert hits_from_message(message) == [HIT]
+
+
+def test_a_message_holds_no_ip_address_field():
+    assert not {"ip", "address", "remote_addr"} & set(HIT.to_message())
+
+
+@pytest.mark.parametrize(
+    "raw, problem",
+    [
+        ("not a hit", "must be an object"),
+        ({**HIT.to_message(), "site": "7"}, "'site'"),
+        ({**HIT.to_message(), "ts": None}, "'ts'"),
+        ({**HIT.to_message(), "type": "purchase"}, "unknown hit type"),
+        ({**HIT.to_message(), "value": "lots"}, "malformed"),
+    ],
+)
+def test_a_malformed_hit_is_refused_naming_the_problem(raw, problem):
+    with pytest.raises(MalformedHit, match=problem):
+        QueuedHit.from_message(raw)
+
+
+def test_long_fields_are_cut_to_their_columns():
+    hit = QueuedHit.from_message({**HIT.to_message(), "id": "x" * 99, "country": "FRA"})
+    assert (len(hit.id), hit.country) == (32, "FR")
+
+
+def test_a_message_that_is_not_a_list_is_poison():
+    with pytest.raises(PoisonMessage):
+        hits_from_message({"hits": []})
+
+
+def test_one_malformed_hit_makes_the_strict_read_poison():
+    with pytest.raises(PoisonMessage):
+        hits_from_message([HIT.to_message(), {"id": 1}])
