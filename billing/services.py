@@ -20,7 +20,7 @@ from accounts.emails import absolute_url, send_templated
 from accounts.models.core import Account, Membership
 from billing.gateway import get_gateway
 from billing.models import Invoice, InvoiceLine, Plan, Subscription, UsageNotice
-from billing.periods import Period, billing_period, money, prorate
+from billing.periods import Period, billing_period, prorate
 from billing.plans import ensure_standard_plans
 from billing.usage import current_usage
 
@@ -367,7 +367,3 @@ def run_billing_cycle(*, today: dt.date | None = None) -> dict[str, int]:
                 "billing failed for account %s; the next run retries", subscription.account_id
             )
     return counts
-
-
-def describe(invoice: Invoice) -> str:
-    return f"{invoice.number}: {money(invoice.total_cents, invoice.currency)}"
