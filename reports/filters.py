@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from reports.pattern_cost import costly_reason
-from tracking.dimensions import BY_NAME, DIMENSIONS, Dimension
+from tracking.dimensions import BY_NAME, DIMENSIONS, fact_sql
 
 OPS = ("is", "is_not", "contains", "not_contains", "matches")
 MAX_FILTERS = 10
@@ -58,18 +58,11 @@ class Filter:
         return DIMENSIONS[BY_NAME[self.dimension]].scope
 
 
-def fact_expression(dimension: Dimension) -> str:
-    """The SQL expression over the facts table that yields a dimension's value."""
-    if dimension == Dimension.REFERRER:
-        return "IF(referrer_host = '', '', CONCAT(referrer_host, referrer_path))"
-    return DIMENSIONS[dimension].column
-
-
 def filter_sql(filters: tuple[Filter, ...]) -> tuple[str, list]:
     """` AND ...` conditions over the facts table, with their parameters."""
     clauses, params = [], []
     for f in filters:
-        expression = fact_expression(BY_NAME[f.dimension])
+        expression = fact_sql(BY_NAME[f.dimension])
         if f.op in ("is", "is_not"):
             clauses.append(f"{expression} {'=' if f.op == 'is' else '<>'} %s")
             params.append(f.value)

@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from reports.filters import Filter, fact_expression, filter_sql, visitors_counter
+from reports.filters import Filter, filter_sql, visitors_counter
 from reports.rollup_reads import rollup_source, rollup_value, top_rows
 from reports.sampling import EXACT, Sample
 from reports.sql import DAILY, FACTS, SUMS, fetch_rows, shown_rows
-from tracking.dimensions import BY_NAME, COUNTERS, DIMENSIONS, Dimension
+from tracking.dimensions import BY_NAME, COUNTERS, DIMENSIONS, Dimension, fact_condition, fact_sql
 from tracking.models import VisitorState
 
 # Facts are read by UTC time through the index, widened by the largest zone
@@ -278,11 +278,10 @@ def breakdown(
         value = rollup_value(dim)
         source, where, params = rollup_source(q.site_id, dim, q.first_day, q.last_day)
     else:
-        value, source = fact_expression(dim), facts_table(q)
+        value, source = fact_sql(dim), facts_table(q)
         where, params = fact_range(q)
-        if dim == Dimension.EVENT:
-            where += " AND event_name <> ''"
-    raw = fact_expression(dim) if q.reads_facts else "dim_value"
+        where += fact_condition(dim)
+    raw = fact_sql(dim) if q.reads_facts else "dim_value"
     if search:
         also = f" OR {raw} IN ({', '.join(['%s'] * len(labelled))})" if labelled else ""
         where += f" AND ({value} COLLATE utf8mb4_general_ci LIKE %s{also})"
