@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Site
-from accounts.selectors import can_manage_site, get_shared_site, get_site_for_user
+from accounts.permissions import Action, can
+from accounts.selectors import get_shared_site, get_site_for_user
 from accounts.services import regenerate_share_token, set_share_password, set_sharing
 from common.http import request_client_ip
 from reports import sharing
@@ -93,7 +94,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 def sharing_settings(request: HttpRequest, public_id: str) -> HttpResponse:
     """Turn the share link on or off, set its password, or make a new link."""
     site = get_site_for_user(user=request.user, public_id=public_id)
-    if not can_manage_site(user=request.user, site=site):
+    if not can(user=request.user, account=site.account_id, action=Action.EDIT_SITE):
         raise PermissionDenied("Only owners and admins change sharing.")
     if request.method == "POST":
         action = request.POST.get("action", "")

@@ -19,12 +19,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from accounts.selectors import (
-    account_is_suspended,
-    can_manage_site,
-    get_site_for_user,
-    sites_visible_to,
-)
+from accounts.permissions import Action, can
+from accounts.selectors import account_is_suspended, get_site_for_user, sites_visible_to
 from accounts.views.sites import suspended_notice
 from reports import exports
 from reports.dashboard import Dashboard, build_dashboard, build_table_rows, range_visitors
@@ -155,7 +151,9 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
         others = sites_visible_to(user=request.user).exclude(pk=site.pk)
         keep = "?" + urlencode(state.range.params()) if state.range.params() else ""
         context["other_sites"] = [(s.name, Scope(s).dashboard() + keep) for s in others]
-        context["can_manage"] = can_manage_site(user=request.user, site=site)
+        context["can_manage"] = can(
+            user=request.user, account=site.account_id, action=Action.EDIT_SITE
+        )
     return render(request, "reports/dashboard.html", context, status=400 if errors else 200)
 
 
