@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from accounts.models import Site
 from accounts.permissions import Action, can
 from accounts.selectors import account_is_suspended, get_site_for_user, sites_visible_to
-from accounts.views.sites import suspended_notice
 from reports import exports
 from reports.dashboard import Dashboard, build_dashboard, build_table_rows, range_visitors
 from reports.goals import row_bases, shown_table
@@ -68,6 +68,14 @@ def export(request: HttpRequest, public_id: str, table: str) -> HttpResponse:
 @require_GET
 def live(request: HttpRequest, public_id: str) -> HttpResponse:
     return render_live(_member_scope(request, public_id))
+
+
+def suspended_notice(request: HttpRequest, site: Site) -> HttpResponse:
+    """What readers see instead of a dashboard while the site's account is suspended.
+
+    Hits are still collected; only reading is blocked, with a 403.
+    """
+    return render(request, "reports/suspended.html", {"site": site}, status=403)
 
 
 def _member_scope(request: HttpRequest, public_id: str) -> Scope:
