@@ -25,14 +25,21 @@ from accounts.selectors import account_is_suspended, get_site_for_user, sites_vi
 from reports import exports
 from reports.dashboard import Dashboard, build_dashboard, build_table_rows, range_visitors
 from reports.goals import row_bases, shown_table
-from reports.history import first_data_day
 from reports.labels import DIMENSION_LABELS, FORM_OPS, OP_LABELS, filter_label, values_labelled
-from reports.matching import matching_copy
 from reports.panels import TABLES, Table
-from reports.patterns import is_regexp_error, pattern_problem, too_costly, without_costly_patterns
-from reports.queries import StatsQuery, breakdown, live_visitors, totals
+from reports.patterns import too_costly, without_costly_patterns
 from reports.ranges import CUSTOM, PRESETS, parse_range, today_in
 from reports.scope import Scope, stats_query
+from reports.stats import (
+    StatsQuery,
+    breakdown,
+    first_data_day,
+    is_regexp_error,
+    live_visitors,
+    matching_copy,
+    pattern_problem,
+    totals,
+)
 from reports.viewstate import ADD_FIELDS, ViewState, parse_view
 
 LIST_PAGE_SIZE = 50

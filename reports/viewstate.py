@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
-from reports.filters import MAX_FILTERS, Filter, InvalidFilter
 from reports.labels import DIMENSION_LABELS, stored_value
 from reports.panels import PANELS, PANELS_BY_KEY
 from reports.ranges import DEFAULT, PRESETS, DateRange, InvalidRange, parse_range
+from reports.stats import MAX_FILTERS, Filter, InvalidFilter
 
 # The add-filter form sends its parts separately; the view folds them into `f`.
 ADD_FIELDS = ("add_dim", "add_op", "add_value")
@@ -30,7 +30,7 @@ class ViewState:
     filters: tuple[Filter, ...] = ()
     # (panel, table) for panels not showing their first table, in PANELS order.
     tabs: tuple[tuple[str, str], ...] = ()
-    # Read every visitor even where the view would read a sample (reports/sampling.py).
+    # Read every visitor even where the view would read a sample (reports/stats/sampling.py).
     exact: bool = False
 
     def params(self) -> list[tuple[str, str]]:
