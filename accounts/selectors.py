@@ -24,15 +24,6 @@ def get_site_for_user(*, user: AbstractBaseUser, public_id: str) -> Site:
     return get_object_or_404(sites_visible_to(user=user), public_id=public_id)
 
 
-def can_manage_site(*, user: AbstractBaseUser, site: Site) -> bool:
-    """Owners and admins change a site's settings (sharing among them); viewers only read."""
-    return Membership.objects.filter(
-        account_id=site.account_id,
-        user=user,
-        role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
-    ).exists()
-
-
 def get_shared_site(*, token: str) -> Site:
     """The site whose public dashboard this token opens; 404 if none or sharing is off."""
     if not token:

@@ -204,7 +204,7 @@ DAILY_JOBS_IN_WORKER = env_bool("DAILY_JOBS_IN_WORKER", True)
 
 # --- Dashboards ---------------------------------------------------------------
 # Filtered views of ranges holding more pageviews and events than this read a
-# sample of visitors holding about this many (reports/sampling.py); 0: always exact.
+# sample of visitors holding about this many (reports/stats/sampling.py); 0: always exact.
 SAMPLE_ABOVE_HITS = env_int("SAMPLE_ABOVE_HITS", 50_000)
 
 # --- Email --------------------------------------------------------------------

@@ -110,7 +110,7 @@ def main() -> None:
     migrate = setup_django(args.db_name)
     from django.db import connection
 
-    from reports.filters import Filter
+    from reports.stats import Filter
 
     for raw in args.filters:
         Filter.parse(raw)

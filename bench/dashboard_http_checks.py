@@ -30,10 +30,15 @@ def expected_figures(site_id: int, key: str, filters: list[str]) -> dict:
 
     from django.utils.html import escape
 
-    from reports.filters import Filter
-    from reports.matching import matching_copy
-    from reports.queries import StatsQuery, breakdown, totals
-    from reports.sampling import EXACT, sample_for
+    from reports.stats import (
+        EXACT,
+        Filter,
+        StatsQuery,
+        breakdown,
+        matching_copy,
+        sample_for,
+        totals,
+    )
 
     r = date_range(key)
     sample = EXACT

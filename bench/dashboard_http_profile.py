@@ -14,8 +14,7 @@ import time
 
 def statement_label(sql: str, params: tuple) -> str:
     """A short name for one SQL statement of the page: what it reads, and for which days."""
-    from reports.queries import DISTINCT_VISITORS
-    from reports.sql import DAILY, FACTS, HOURLY, MONTHLY, WEEKLY
+    from reports.stats import DAILY, DISTINCT_VISITORS, FACTS, HOURLY, MONTHLY, WEEKLY
 
     table = next(
         (name for t, name in ((FACTS, "facts"), (MONTHLY, "monthly"), (WEEKLY, "weekly"),

@@ -89,7 +89,7 @@ def bench_login(site_ids: list[int]) -> tuple[str, str, dict]:
 
 def check_filter_values(site_ids: list[int], filters: list[str], ranges: list[str]) -> dict:
     """Visits each filter value has in each site and range (from the rollups): none is empty."""
-    from reports.filters import Filter
+    from reports.stats import Filter
     from tracking.dimensions import BY_NAME
     from tracking.models import DailyRollup
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bench.dashboard_sites import TIME_ZONE, date_range, log
 
 if TYPE_CHECKING:  # reports loads only after django.setup()
-    from reports.queries import StatsQuery
+    from reports.stats import StatsQuery
 
 # Each range is timed unfiltered and with these filters (filtered views read raw facts).
 FILTER_SETS = {
@@ -36,8 +36,7 @@ def view_queries(q: "StatsQuery", interval: str) -> list[tuple[str, Callable[[],
     The page itself (reports/dashboard.py) shows one tab of each panel, six
     breakdowns; this asks for every dimension's top 10, as if each tab were open.
     """
-    from reports.queries import breakdown, totals
-    from reports.series import timeseries
+    from reports.stats import breakdown, timeseries, totals
 
     queries: list[tuple[str, Callable[[], object]]] = [
         ("totals", lambda: totals(q)),
@@ -114,8 +113,7 @@ def ms(seconds: float) -> float:
 
 def make_query(site_id: int, key: str, filters: tuple, *, from_facts: bool = False) -> "StatsQuery":
     """The query of one view: range preset `key` on the traffic's last day, `filters` as tuples."""
-    from reports.filters import Filter
-    from reports.queries import StatsQuery
+    from reports.stats import Filter, StatsQuery
 
     r = date_range(key)
     return StatsQuery(

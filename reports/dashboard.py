@@ -1,7 +1,7 @@
 """Everything the dashboard shows, read from the query layer and shaped for templates.
 
 Views call `build_dashboard` or `build_table_rows`; templates only loop and
-print. All figures come from reports.queries; this module chooses which
+print. All figures come from reports.stats; this module chooses which
 questions to ask and how the answers read (formatting, bars, links).
 """
 
@@ -11,20 +11,22 @@ from dataclasses import dataclass
 
 from reports import formatting
 from reports.charts import Chart, ChartPoint, bar_chart
-from reports.filters import Filter
-from reports.goals import base_query, event_filtered, row_bases, shown_table
+from reports.goals import row_bases, shown_table
 from reports.labels import filter_label, value_label
 from reports.panels import PANELS, Panel, Table
-from reports.queries import (
+from reports.scope import Scope
+from reports.stats import (
     BreakdownRow,
+    Filter,
     Point,
     StatsQuery,
     Totals,
+    base_query,
     breakdown,
+    event_filtered,
+    overview,
     totals,
 )
-from reports.scope import Scope
-from reports.series import overview
 from reports.viewstate import ViewState
 
 TOP_ROWS = 10

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from reports.labels import DIMENSION_LABELS
 from reports.panels import Table
-from reports.queries import BreakdownRow, StatsQuery, breakdown
+from reports.stats import BreakdownRow, StatsQuery, breakdown
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_STARTS = ("=", "+", "-", "@")

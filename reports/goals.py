@@ -12,30 +12,11 @@ rows (counted like filtered views count visitors, so a rate never passes 100%).
 from collections.abc import Sequence
 from dataclasses import replace
 
-from reports.filters import Filter
 from reports.panels import Column, Table
-from reports.queries import BreakdownRow, StatsQuery, breakdown
+from reports.stats import BreakdownRow, StatsQuery, base_query, breakdown, event_filtered
 
 # Values per query when reading the base of many rows (exports).
 BASE_CHUNK = 500
-
-
-# Filters that keep only the rows of some events. "is not" and "does not
-# contain" keep every pageview as well: those views stay ordinary views.
-GOAL_OPS = ("is", "contains")
-
-
-def _is_goal(f: Filter) -> bool:
-    return f.scope == "event" and f.op in GOAL_OPS
-
-
-def event_filtered(q: StatsQuery) -> bool:
-    return any(_is_goal(f) for f in q.filters)
-
-
-def base_query(q: StatsQuery) -> StatsQuery:
-    """The same view without its event filters (those that keep event rows only)."""
-    return replace(q, filters=tuple(f for f in q.filters if not _is_goal(f)))
 
 
 def _rate(part: float, whole: float) -> float:

@@ -6,7 +6,7 @@ named `<script>` is shown as text wherever a label appears.
 
 from reports.countries import NAMES as COUNTRY_NAMES
 from reports.countries import country_code, country_name
-from reports.filters import Filter
+from reports.stats import Filter
 
 DIMENSION_LABELS: dict[str, str] = {
     # In the add-filter form's order: the most asked-for first.

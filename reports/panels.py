@@ -10,7 +10,7 @@ never disagree about a column.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reports.queries import Totals
+from reports.stats import Totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class Table:
     key: str  # URL slug of the full list and the export
     title: str
     dimension: str
-    order_by: str  # reports.queries.breakdown's order_by
+    order_by: str  # reports.stats.breakdown's order_by
     columns: tuple[Column, ...]  # the first one sizes the bars
 
     @property

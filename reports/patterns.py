@@ -1,50 +1,24 @@
-"""Checking `matches` filters against the database's own regular expressions.
+"""Pages under `matches` filters the database gives up on: a message, never a 500.
 
-Filter() compiles a pattern with Python's `re`, but the facts are filtered
-by MariaDB's PCRE2, which refuses some patterns Python accepts (`\\N{name}`,
-`\\u`, ...). Asking the database first turns such a pattern into a message
-for the user instead of a failed page. Filter() also refuses, up front, the
-shapes that backtrack without end (reports/pattern_cost.py); a pattern that
-still proves too costly on the site's values is dropped when the page is
-built (`without_costly_patterns`), again with a message instead of a 500.
+Filter() refuses, up front, the shapes that backtrack without end
+(reports/stats/pattern_cost.py), and the query layer asks the database
+whether it accepts a pattern at all (reports.stats.pattern_problem). A
+pattern that still proves too costly on the site's values makes the
+database fail at query time (reports.stats.is_regexp_error tells that
+failure apart); the page is then built without it
+(`without_costly_patterns`), again with a message instead of a 500.
 """
 
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 
-from reports.filters import Filter
+from reports.stats import Filter, is_regexp_error
 from reports.viewstate import ViewState
 
 T = TypeVar("T")
-
-
-def pattern_problem(f: Filter) -> str | None:
-    """Why the database cannot use this filter's pattern, or None."""
-    if f.op != "matches":
-        return None
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT '' REGEXP %s", [f.value])
-    except DatabaseError as exc:
-        reason = exc.args[-1] if exc.args else "invalid pattern"
-        return f"The pattern {f.value[:80]!r} was ignored: {reason}."
-    return None
-
-
-# MariaDB reports every failure of its regex engine as 1139 (ER_REGEXP_ERROR:
-# "Regex error 'match limit exceeded'", "... recursion limit ..."); MySQL 8's
-# ICU engine has a code per failure (ER_REGEXP_*, 3685-3700: time out, stack
-# overflow ...). A SELECT only warns; a CREATE TABLE ... SELECT under the
-# strict SQL mode, as reports/matching.py runs, fails with it.
-REGEXP_ERRORS = frozenset({1139, *range(3685, 3701)})
-
-
-def is_regexp_error(exc: DatabaseError) -> bool:
-    """True when the database gave up on a regular expression (not any other failure)."""
-    return bool(exc.args) and exc.args[0] in REGEXP_ERRORS
 
 
 def too_costly(filters: tuple[Filter, ...]) -> str:

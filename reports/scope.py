@@ -5,14 +5,12 @@ only ever links to /share/<token>/... and never to the account's own URLs
 (which would reveal the site's id and lead to a login page).
 """
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
 
 from accounts.models import Site
-from reports.queries import StatsQuery
-from reports.sampling import EXACT, choose_sample, range_hits
+from reports.stats import StatsQuery, view_query
 from reports.viewstate import ViewState
 
 
@@ -42,25 +40,13 @@ class Scope:
 
 
 def stats_query(site: Site, state: ViewState) -> StatsQuery:
-    """The query layer's question for this site and view.
-
-    A filtered view of a large range reads a sample of visitors unless the
-    URL asks for exact figures. The sample is sized for the days the
-    dashboard reads (the range and the previous period, for comparisons), and
-    its full lists and exports read the same one, so their figures agree.
-    """
-    first_day, last_day = state.range.first_day, state.range.last_day
-    read_from = first_day - dt.timedelta(days=state.range.days)
-    hits, everything = range_hits(site_id=site.pk, first_day=read_from, last_day=last_day)
-    sample = EXACT
-    if state.filters and not state.exact:
-        sample = choose_sample(hits, everything)
-    return StatsQuery(
+    """The query layer's question for this site and view (sample sized by
+    reports.stats.view_query, so the dashboard, its full lists and exports agree)."""
+    return view_query(
         site_id=site.pk,
         time_zone=site.time_zone,
-        first_day=first_day,
-        last_day=last_day,
+        first_day=state.range.first_day,
+        last_day=state.range.last_day,
         filters=state.filters,
-        sample=sample,
-        hits=hits,
+        exact=state.exact,
     )

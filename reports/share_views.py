@@ -15,14 +15,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Site
-from accounts.selectors import can_manage_site, get_shared_site, get_site_for_user
-from accounts.services import regenerate_share_token, set_share_password, set_sharing
+from accounts.permissions import Action, can
+from accounts.selectors import get_shared_site, get_site_for_user
 from common.http import request_client_ip
 from reports import sharing
 from reports.scope import Scope
 from reports.views import render_dashboard, render_export, render_live, render_table
-
-MIN_PASSWORD_LENGTH = 8
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,28 +91,14 @@ def _private(response: HttpResponse) -> HttpResponse:
 def sharing_settings(request: HttpRequest, public_id: str) -> HttpResponse:
     """Turn the share link on or off, set its password, or make a new link."""
     site = get_site_for_user(user=request.user, public_id=public_id)
-    if not can_manage_site(user=request.user, site=site):
+    if not can(user=request.user, account=site.account_id, action=Action.EDIT_SITE):
         raise PermissionDenied("Only owners and admins change sharing.")
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        password = request.POST.get("password", "")
-        if action == "enable":
-            set_sharing(site=site, enabled=True)
-            messages.success(request, "The share link is on.")
-        elif action == "disable":
-            set_sharing(site=site, enabled=False)
-            messages.success(request, "The share link is off; it shows nothing now.")
-        elif action == "regenerate":
-            regenerate_share_token(site=site)
-            messages.success(request, "A new link was made; the old one no longer works.")
-        elif action == "password" and len(password) >= MIN_PASSWORD_LENGTH:
-            set_share_password(site=site, password=password)
-            messages.success(request, "The shared dashboard now asks for this password.")
-        elif action == "password":
-            messages.error(request, f"Use at least {MIN_PASSWORD_LENGTH} characters.")
-        elif action == "remove_password":
-            set_share_password(site=site, password="")
-            messages.success(request, "The shared dashboard no longer asks for a password.")
+        post = request.POST
+        outcome = sharing.change_sharing(site, post.get("action", ""), post.get("password", ""))
+        if outcome:
+            done, text = outcome
+            (messages.success if done else messages.error)(request, text)
         return HttpResponseRedirect(reverse("reports:sharing", args=[site.public_id]))
     share_url = ""
     if site.share_token:

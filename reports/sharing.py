@@ -20,6 +20,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.utils.crypto import salted_hmac
 
 from accounts.models import Site
+from accounts.services import regenerate_share_token, set_share_password, set_sharing
 from accounts.throttle import attempts, count_attempt
 from common.http import client_network
 
@@ -28,6 +29,7 @@ MAX_GRANTS = 20  # per session; the oldest is forgotten first
 MAX_FAILURES = 10
 FAILURE_WINDOW_S = 15 * 60
 FAILURES_SALT = "reports.sharing.failures"
+MIN_PASSWORD_LENGTH = 8
 
 
 def _key(site: Site) -> str:
@@ -61,3 +63,29 @@ def unlock(session: SessionBase, site: Site, password: str, client: str) -> bool
     session[SESSION_KEY] = [*grants, _key(site)][-MAX_GRANTS:]
     session.cycle_key()
     return True
+
+
+def change_sharing(site: Site, action: str, password: str = "") -> tuple[bool, str] | None:
+    """Apply one action of the share settings form; (done, message), None for no known action.
+
+    The settings page's buttons: turn the link on or off, make a new link
+    (the old one stops working), set or remove the password.
+    """
+    if action == "enable":
+        set_sharing(site=site, enabled=True)
+        return True, "The share link is on."
+    if action == "disable":
+        set_sharing(site=site, enabled=False)
+        return True, "The share link is off; it shows nothing now."
+    if action == "regenerate":
+        regenerate_share_token(site=site)
+        return True, "A new link was made; the old one no longer works."
+    if action == "password" and len(password) >= MIN_PASSWORD_LENGTH:
+        set_share_password(site=site, password=password)
+        return True, "The shared dashboard now asks for this password."
+    if action == "password":
+        return False, f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if action == "remove_password":
+        set_share_password(site=site, password="")
+        return True, "The shared dashboard no longer asks for a password."
+    return None

@@ -15,13 +15,16 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
-from reports.filters import MAX_FILTERS, Filter, InvalidFilter
 from reports.labels import DIMENSION_LABELS, stored_value
 from reports.panels import PANELS, PANELS_BY_KEY
-from reports.ranges import DEFAULT, PRESETS, DateRange, InvalidRange, parse_range
+from reports.ranges import DEFAULT, PRESETS, DateRange, InvalidRange, parse_range, today_in
+from reports.stats import MAX_FILTERS, Filter, InvalidFilter, first_data_day, pattern_problem
 
 # The add-filter form sends its parts separately; the view folds them into `f`.
 ADD_FIELDS = ("add_dim", "add_op", "add_value")
+# Full lists: the highest page asked for, and the longest search kept.
+MAX_PAGE = 2000
+MAX_SEARCH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +33,7 @@ class ViewState:
     filters: tuple[Filter, ...] = ()
     # (panel, table) for panels not showing their first table, in PANELS order.
     tabs: tuple[tuple[str, str], ...] = ()
-    # Read every visitor even where the view would read a sample (reports/sampling.py).
+    # Read every visitor even where the view would read a sample (reports/stats/sampling.py).
     exact: bool = False
 
     def params(self) -> list[tuple[str, str]]:
@@ -123,3 +126,61 @@ def added_filter(params: QueryDict) -> Filter | str | None:
         return Filter(dimension, op, value)
     except InvalidFilter as exc:
         return f"That filter cannot be applied: {exc}."
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedView:
+    """A request's view of one site, ready for a page builder (reports/pages.py)."""
+
+    state: ViewState
+    errors: tuple[str, ...]  # why parts of the URL were dropped, shown on the page
+    first_day: dt.date | None  # where the site's data starts; None before the first hit
+    today: dt.date  # in the site's time zone
+    adds_filter: bool  # the add-filter form was sent: the page redirects to its clean URL
+
+
+def read_view(
+    params: QueryDict, *, site_id: int, time_zone: str, shared: bool, now: dt.datetime
+) -> ParsedView:
+    """The view a dashboard URL asks for, with patterns the database refuses dropped.
+
+    Exact filtered views of a big site can read millions of rows: members may
+    ask for that, anyone holding a public link (`shared`) may not.
+    """
+    first_day = first_data_day(site_id)
+    today = today_in(time_zone, now)
+    state, errors = parse_view(params, today=today, first_data_day=first_day)
+    for f in state.filters:
+        problem = pattern_problem(f)
+        if problem:
+            errors.append(problem)
+            state = state.without_filter(f)
+    if shared and state.exact:
+        state = replace(state, exact=False)
+    adds = any(name in params for name in ADD_FIELDS)
+    return ParsedView(state, tuple(errors), first_day, today, adds)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Which part of a full list is asked for: a search, and a page of it."""
+
+    search: str = ""
+    page: int = 1
+    error: str = ""  # a page that does not exist: the first one is shown instead
+
+
+def parse_search(params: QueryDict) -> str:
+    return params.get("q", "").strip()[:MAX_SEARCH]
+
+
+def parse_listing(params: QueryDict) -> Listing:
+    """The search and page of a full list's URL; a bad page number reads as the first."""
+    try:
+        page = int(params.get("page", "1"))
+    except ValueError:
+        page = 0
+    if not 1 <= page <= MAX_PAGE:
+        shown = params.get("page", "")[:20]
+        return Listing(parse_search(params), 1, f"There is no page {shown!r}; showing the first.")
+    return Listing(parse_search(params), page)

@@ -11,6 +11,10 @@ on names. A dimension's `scope` says what it describes:
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracking.counting import Row
 
 
 class Dimension(IntEnum):
@@ -62,6 +66,41 @@ DIMENSIONS: dict[Dimension, DimensionInfo] = {
     Dimension.EVENT: DimensionInfo("event", "event_name", "event", "unique_completions"),
 }
 BY_NAME: dict[str, Dimension] = {info.name: dim for dim, info in DIMENSIONS.items()}
+
+
+def fact_sql(dimension: Dimension) -> str:
+    """The SQL expression over the facts table that yields a dimension's value.
+
+    With `row_value` below, the one statement of what a fact row is worth to a
+    dimension: the rollups written hit by hit use `row_value`, rebuilding them
+    from the facts and every filtered read use this, so both always agree.
+    A referrer is host and path, or '' when the hit had no referrer host.
+    """
+    if dimension == Dimension.TOTAL:
+        return "''"
+    if dimension == Dimension.REFERRER:
+        return "IF(referrer_host = '', '', CONCAT(referrer_host, referrer_path))"
+    return DIMENSIONS[dimension].column
+
+
+def fact_condition(dimension: Dimension) -> str:
+    """` AND ...` keeping only the fact rows the dimension applies to (`row_value` not None)."""
+    return " AND event_name <> ''" if dimension == Dimension.EVENT else ""
+
+
+def row_value(row: "Row", dimension: Dimension) -> str | None:
+    """A counted row's value for `dimension`, as `fact_sql` computes it from its fact;
+    None where the dimension does not apply (the event of a pageview)."""
+    if dimension == Dimension.REFERRER:
+        host = row.session_dims.get("referrer_host", "")
+        return host + row.session_dims.get("referrer_path", "") if host else ""
+    if dimension == Dimension.EVENT:
+        return row.event_name or None
+    column = DIMENSIONS[dimension].column
+    if column in ("hostname", "pathname"):
+        return getattr(row, column)
+    return row.session_dims.get(column, row.client_dims.get(column, ""))
+
 
 # The signed counters of every fact and rollup row, in storage order.
 COUNTERS = (

@@ -92,7 +92,7 @@ class Rollup(Counters):
     `page_rank` is the visitors counter of page rows only (NULL elsewhere),
     computed by the database and never written: indexed with the period, it
     lets the top pages of a period be read from the index alone
-    (reports/rollup_reads.py). Rows of other dimensions keep NULL there, so
+    (reports/stats/rollup_reads.py). Rows of other dimensions keep NULL there, so
     adding to their counters never touches that index.
     """
 

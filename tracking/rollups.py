@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from tracking.counting import Row
-from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension
+from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension, fact_condition, fact_sql, row_value
 from tracking.models import Counters, DailyRollup, Fact, HourlyTotal, MonthlyRollup, WeeklyRollup
 
 _ADD = ", ".join(f"{c} = {c} + VALUES({c})" for c in COUNTERS)
@@ -35,19 +35,6 @@ UPSERT_HOURLY = _upsert(HourlyTotal, "site_id", "hour")
 MAX_VALUE_LENGTH = 760
 
 
-def dimension_value(row: Row, dimension: Dimension) -> str | None:
-    """The row's value for `dimension`; None where the dimension does not apply."""
-    if dimension == Dimension.REFERRER:
-        host = row.session_dims.get("referrer_host", "")
-        return host + row.session_dims.get("referrer_path", "") if host else ""
-    if dimension == Dimension.EVENT:
-        return row.event_name or None
-    column = DIMENSIONS[dimension].column
-    if column in ("hostname", "pathname"):
-        return getattr(row, column)
-    return row.session_dims.get(column, row.client_dims.get(column, ""))
-
-
 def write_rollups(site_rows: Iterable[tuple[int, Row]]) -> None:
     daily: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
     hourly: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
@@ -59,7 +46,7 @@ def write_rollups(site_rows: Iterable[tuple[int, Row]]) -> None:
              deltas)  # fmt: skip
         _add(daily[(site_id, int(Dimension.TOTAL), row.local_date, "")], deltas)
         for dimension in DIMENSIONS:
-            value = dimension_value(row, dimension)
+            value = row_value(row, dimension)
             if value is not None:
                 key = (site_id, int(dimension), row.local_date, value[:MAX_VALUE_LENGTH])
                 _add(daily[key], deltas)
@@ -94,14 +81,6 @@ def _add(into: list[int], deltas: list[int]) -> None:
         into[i] += delta
 
 
-def _fact_expression(dimension: Dimension) -> str:
-    if dimension == Dimension.TOTAL:
-        return "''"
-    if dimension == Dimension.REFERRER:
-        return "IF(referrer_host = '', '', CONCAT(referrer_host, referrer_path))"
-    return DIMENSIONS[dimension].column
-
-
 def rebuild_rollups(*, site_id: int) -> None:
     """Recompute a site's rollups from its facts, set-based.
 
@@ -112,8 +91,8 @@ def rebuild_rollups(*, site_id: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {DailyRollup._meta.db_table} WHERE site_id = %s", [site_id])  # noqa: S608
         for dimension in [Dimension.TOTAL, *DIMENSIONS]:
-            expression = _fact_expression(dimension)
-            where = "AND event_name <> ''" if dimension == Dimension.EVENT else ""
+            expression = fact_sql(dimension)
+            where = fact_condition(dimension)
             cursor.execute(
                 f"INSERT INTO {DailyRollup._meta.db_table} "  # noqa: S608
                 f"(site_id, dimension, day, dim_value, {', '.join(COUNTERS)}) "

@@ -6,7 +6,7 @@ from the day's visitor hash, and the facts table is clustered by
 rows of the first n buckets are a uniform random sample of n in
 SAMPLE_BUCKETS visitors with everything they did, stored next to each
 other. A filtered query over a very large range reads only those rows and
-scales its sums up (reports/sampling.py); an exact one reads every bucket.
+scales its sums up (reports/stats/sampling.py); an exact one reads every bucket.
 """
 
 import zlib

@@ -78,8 +78,3 @@ def site_delete(request: HttpRequest, public_id: str) -> HttpResponse:
             return HttpResponseRedirect(reverse("accounts:team", args=[account_id]))
     return render(request, "accounts/site_delete.html", {"site": site, "form": form},
                   status=400 if form.errors else 200)  # fmt: skip
-
-
-def suspended_notice(request: HttpRequest, site: Site) -> HttpResponse:
-    """What members see instead of a dashboard while their account is suspended."""
-    return render(request, "accounts/suspended.html", {"site": site}, status=403)

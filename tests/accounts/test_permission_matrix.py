@@ -20,6 +20,7 @@ EXPECTED = {
     #                 owner  admin   viewer  outsider anonymous
     "view_site":      [OK,   OK,     OK,     HIDDEN,  LOGIN],
     "edit_site":      [OK,   OK,     DENIED, HIDDEN,  LOGIN],
+    "share_settings": [OK,   OK,     DENIED, HIDDEN,  LOGIN],
     "invite":         [OK,   OK,     DENIED, HIDDEN,  LOGIN],
     "billing":        [OK,   DENIED, DENIED, HIDDEN,  LOGIN],
     "delete_account": [OK,   DENIED, DENIED, HIDDEN,  LOGIN],
@@ -39,6 +40,8 @@ def perform(client, action: str, site: Site):
         return client.post(reverse("accounts:site_settings", args=[site.public_id]), {
             "name": "Renamed", "hostnames": "example.com", "time_zone": "UTC",
             "query_params": "", "retention_months": "0"})  # fmt: skip
+    if action == "share_settings":
+        return client.post(reverse("reports:sharing", args=[site.public_id]), {"action": "enable"})
     if action == "invite":
         return client.post(reverse("accounts:team", args=[account.pk]),
                            {"email": "new@example.com", "role": "viewer"})  # fmt: skip
@@ -56,6 +59,8 @@ def perform(client, action: str, site: Site):
 def happened(action: str, site: Site) -> bool:
     if action == "edit_site":
         return Site.objects.filter(pk=site.pk, name="Renamed").exists()
+    if action == "share_settings":
+        return Site.objects.filter(pk=site.pk, share_enabled=True).exists()
     if action == "invite":
         return Invitation.objects.filter(account=site.account).exists()
     if action == "delete_account":

@@ -18,8 +18,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from accounts.services import set_sharing
 from reports import views
-from reports.filters import Filter
-from reports.queries import StatsQuery, breakdown, totals
+from reports.stats import Filter, StatsQuery, breakdown, totals
 from tests.support.factories import SiteFactory, UserFactory
 from tests.support.hits import queued_hit
 from tests.support.sample_traffic import ingest_sample

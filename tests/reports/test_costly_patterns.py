@@ -2,7 +2,7 @@
 
 MariaDB's PCRE2 gives up on a value after a match limit ("Regex error 'match
 limit exceeded'", error 1139). A plain SELECT only warns, but the copy of a
-filtered view's rows (CREATE TABLE ... SELECT, reports/matching.py) fails
+filtered view's rows (CREATE TABLE ... SELECT, reports/stats/matching.py) fails
 under the strict SQL mode. Patterns known to explode are refused before any
 query; the others are caught where the page is built.
 """

@@ -1,7 +1,7 @@
 """Metric cards: the change against the previous period, and whether it is good news."""
 
 from reports.dashboard import METRICS, card
-from reports.queries import Totals
+from reports.stats import Totals
 
 BY_KEY = {m.key: m for m in METRICS}
 

@@ -7,7 +7,7 @@ import pytest
 
 from reports.exports import neutralise, table_records, to_csv
 from reports.panels import TABLES
-from reports.queries import BreakdownRow, Totals
+from reports.stats import BreakdownRow, Totals
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """How stored values read in tables and chips."""
 
-from reports.filters import Filter
 from reports.labels import filter_label, stored_value, value_label, values_labelled
+from reports.stats import Filter
 
 
 def test_countries_read_as_names():

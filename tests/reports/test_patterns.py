@@ -8,8 +8,8 @@ import pytest
 from django.db import OperationalError
 from django.http import QueryDict
 
-from reports.filters import Filter, InvalidFilter
-from reports.patterns import pattern_problem, without_costly_patterns
+from reports.patterns import without_costly_patterns
+from reports.stats import Filter, InvalidFilter, pattern_problem
 from reports.viewstate import ViewState, parse_view
 
 

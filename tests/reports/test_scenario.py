@@ -18,9 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reports.filters import Filter
-from reports.queries import StatsQuery, breakdown, totals
-from reports.series import timeseries
+from reports.stats import Filter, StatsQuery, breakdown, timeseries, totals
 from tests.support.factories import SiteFactory
 from tests.support.hits import FIREFOX, IPHONE, queued_hit
 from tracking.ingest import ingest_batch

@@ -9,8 +9,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from reports.filters import Filter
-from reports.queries import StatsQuery, breakdown, totals
+from reports.stats import Filter, StatsQuery, breakdown, totals
 from tests.support.factories import SiteFactory
 from tests.support.hits import queued_hit
 from tests.support.sample_traffic import ingest_sample

@@ -5,8 +5,8 @@ from urllib.parse import parse_qsl
 
 from django.http import QueryDict
 
-from reports.filters import Filter
 from reports.ranges import parse_range
+from reports.stats import Filter
 from reports.viewstate import ViewState, parse_view
 
 TODAY = dt.date(2026, 3, 15)

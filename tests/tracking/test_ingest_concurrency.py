@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from reports.queries import StatsQuery, totals
+from reports.stats import StatsQuery, totals
 from tests.support.factories import SiteFactory
 from tests.support.hits import queued_hit
 from tracking.ingest import ingest_batch

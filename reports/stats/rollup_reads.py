@@ -8,7 +8,8 @@ grouping every row of every period, when it can prove the answer exact.
 
 import datetime as dt
 
-from reports.sql import DAILY, MONTHLY, SUMS, WEEKLY, fetch_rows, shown_rows
+from reports.stats.db import fetch_rows
+from reports.stats.sql import DAILY, MONTHLY, SUMS, WEEKLY, shown_rows
 from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension
 from tracking.models import Fact
 from tracking.rollups import next_month, week_of

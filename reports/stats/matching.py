@@ -5,7 +5,7 @@ then six tables), and on a row store each question would scan every fact of
 the range again, of which a few percent match. `matching_copy` reads them
 once into a temporary table of the matching rows (and of the previous
 period for the dashboard's comparisons), and the query layer answers every question with the same
-filters from there (reports.queries.facts_table). The copy lives on the
+filters from there (reports.stats.queries.facts_table). The copy lives on the
 request's own connection and is dropped at the end, so persistent
 connections never keep one.
 """
@@ -16,12 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
-from django.db import connection
-
-from reports.goals import base_query
-from reports.queries import FactsCopy, StatsQuery, fact_range
-from reports.sampling import Sample
-from reports.sql import FACTS
+from reports.stats.db import create_temporary_copy, drop_temporary_table
+from reports.stats.goals import base_query
+from reports.stats.queries import FactsCopy, StatsQuery, fact_range
+from reports.stats.sampling import Sample
+from reports.stats.sql import FACTS
 from tracking.sampling import SAMPLE_BUCKETS
 
 # A sample whose copy holds fewer rows than this is read again, larger (at
@@ -40,7 +39,7 @@ def matching_copy(q: StatsQuery, *, with_previous: bool = False) -> Iterator[Sta
         return
     first_day = q.previous_period().first_day if with_previous else q.first_day
     # Under an event filter the view also reads its base (the other filters,
-    # reports/goals.py): copy the rows of those, if any, and both read the copy.
+    # reports/stats/goals.py): copy the rows of those, if any, and both read the copy.
     others = base_query(q).filters
     wide = replace(q, first_day=first_day, filters=others or q.filters, copy=None)
     table = f"matching_facts_{secrets.token_hex(8)}"
@@ -63,14 +62,8 @@ def matching_copy(q: StatsQuery, *, with_previous: bool = False) -> Iterator[Sta
 def _copy(table: str, wide: StatsQuery) -> int:
     """Copy the facts `wide` matches into a new temporary table; how many rows it holds."""
     where, params = fact_range(wide)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {table} AS SELECT * FROM {FACTS} WHERE {where}",  # noqa: S608
-            params,
-        )
-        return cursor.rowcount
+    return create_temporary_copy(table, FACTS, where, params)
 
 
 def _drop(table: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TEMPORARY TABLE IF EXISTS {table}")
+    drop_temporary_table(table)

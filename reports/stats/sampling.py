@@ -17,10 +17,10 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 
+from reports.stats.db import fetch_one
+from reports.stats.sql import DAILY
 from tracking.dimensions import Dimension
-from tracking.models import DailyRollup
 from tracking.sampling import SAMPLE_BUCKETS, in_buckets
 
 
@@ -82,14 +82,13 @@ def range_hits(*, site_id: int, first_day: dt.date, last_day: dt.date) -> tuple[
 
     From the daily totals rollup: one short read.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT SUM(IF(day BETWEEN %s AND %s, pageviews + completions, 0)), "  # noqa: S608
-            f"SUM(pageviews + completions) FROM {DailyRollup._meta.db_table} "
-            "WHERE site_id = %s AND dimension = %s",
-            [first_day, last_day, site_id, int(Dimension.TOTAL)],
-        )
-        in_range, everything = (int(v or 0) for v in cursor.fetchone())
+    row = fetch_one(
+        "SELECT SUM(IF(day BETWEEN %s AND %s, pageviews + completions, 0)), "  # noqa: S608
+        f"SUM(pageviews + completions) FROM {DAILY} "
+        "WHERE site_id = %s AND dimension = %s",
+        [first_day, last_day, site_id, int(Dimension.TOTAL)],
+    )
+    in_range, everything = (int(v or 0) for v in row)
     return in_range, everything
 
 

@@ -1,6 +1,4 @@
-"""The tables the query layer reads, and the one way it sends them SQL."""
-
-from django.db import connection
+"""The tables the query layer reads and the SQL text they share (sent by reports/stats/db.py)."""
 
 from tracking.models import DailyRollup, Fact, HourlyTotal, MonthlyRollup, WeeklyRollup
 
@@ -11,12 +9,6 @@ SUMS = (
     "SUM(pageviews), SUM(visits), SUM(uniques), SUM(page_uniques), SUM(bounces), "
     "SUM(duration), SUM(exits), SUM(completions), SUM(unique_completions), SUM(value)"
 )
-
-
-def fetch_rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
 
 
 def shown_rows(counter: str, order: str) -> str:

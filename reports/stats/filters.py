@@ -8,8 +8,9 @@ reproduces the view.
 import re
 from dataclasses import dataclass
 
-from reports.pattern_cost import costly_reason
-from tracking.dimensions import BY_NAME, DIMENSIONS, Dimension
+from reports.stats.db import regexp_refusal
+from reports.stats.pattern_cost import costly_reason
+from tracking.dimensions import BY_NAME, DIMENSIONS, fact_sql
 
 OPS = ("is", "is_not", "contains", "not_contains", "matches")
 MAX_FILTERS = 10
@@ -58,18 +59,11 @@ class Filter:
         return DIMENSIONS[BY_NAME[self.dimension]].scope
 
 
-def fact_expression(dimension: Dimension) -> str:
-    """The SQL expression over the facts table that yields a dimension's value."""
-    if dimension == Dimension.REFERRER:
-        return "IF(referrer_host = '', '', CONCAT(referrer_host, referrer_path))"
-    return DIMENSIONS[dimension].column
-
-
 def filter_sql(filters: tuple[Filter, ...]) -> tuple[str, list]:
     """` AND ...` conditions over the facts table, with their parameters."""
     clauses, params = [], []
     for f in filters:
-        expression = fact_expression(BY_NAME[f.dimension])
+        expression = fact_sql(BY_NAME[f.dimension])
         if f.op in ("is", "is_not"):
             clauses.append(f"{expression} {'=' if f.op == 'is' else '<>'} %s")
             params.append(f.value)
@@ -82,6 +76,19 @@ def filter_sql(filters: tuple[Filter, ...]) -> tuple[str, list]:
             clauses.append(f"{expression} REGEXP %s")
             params.append(f.value)
     return "".join(f" AND {c}" for c in clauses), params
+
+
+def pattern_problem(f: Filter) -> str | None:
+    """Why the database cannot use this filter's pattern, or None.
+
+    Filter() compiles a pattern with Python's `re`, but the facts are filtered
+    by MariaDB's PCRE2, which refuses some patterns Python accepts: asking the
+    database first turns such a pattern into a message instead of a failed page.
+    """
+    if f.op != "matches":
+        return None
+    reason = regexp_refusal(f.value)
+    return None if reason is None else f"The pattern {f.value[:80]!r} was ignored: {reason}."
 
 
 def visitors_counter(filters: tuple[Filter, ...]) -> str:

@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from reports.queries import TOP_ROWS_ABOVE_HITS, StatsQuery, breakdown
-from reports.rollup_reads import MAX_WANTED, top_rows
+from reports.stats.queries import TOP_ROWS_ABOVE_HITS, StatsQuery, breakdown
+from reports.stats.rollup_reads import MAX_WANTED, top_rows
 from tests.support.hits import queued_hit
 from tracking.dimensions import Dimension
 from tracking.ingest import ingest_batch
@@ -91,7 +91,7 @@ def test_small_ranges_group_their_rows_directly(skewed, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("top_rows is not for small ranges")
 
-    monkeypatch.setattr("reports.queries.top_rows", fail)
+    monkeypatch.setattr("reports.stats.queries.top_rows", fail)
     small = replace(query(skewed, *RANGES[2]), hits=TOP_ROWS_ABOVE_HITS)
     assert breakdown(small, "pathname") == breakdown(query(skewed, *RANGES[2], from_facts=True),
                                                      "pathname")  # fmt: skip

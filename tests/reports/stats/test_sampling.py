@@ -5,10 +5,8 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from reports.filters import Filter
-from reports.queries import StatsQuery, breakdown, totals
-from reports.sampling import EXACT, SCAN_SITE_BELOW_HITS, Sample, sample_for
-from reports.series import overview, timeseries
+from reports.stats import Filter, StatsQuery, breakdown, overview, timeseries, totals
+from reports.stats.sampling import EXACT, SCAN_SITE_BELOW_HITS, Sample, sample_for
 from tests.support.sample_traffic import ingest_crowd
 from tracking.models import DailyRollup, Fact
 

@@ -6,9 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reports.queries import StatsQuery, breakdown
-from reports.rollup_reads import rollup_parts
-from reports.sql import DAILY, MONTHLY, WEEKLY
+from reports.stats import DAILY, MONTHLY, WEEKLY, StatsQuery, breakdown
+from reports.stats.rollup_reads import rollup_parts
 from tests.support.factories import SiteFactory
 from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tracking.dimensions import BY_NAME, COUNTERS

@@ -18,7 +18,7 @@ Polynomial blow-ups (`.*.*.*x`) are not refused: the query layer's pages catch
 the database's error and say the pattern is too costly (reports/patterns.py).
 
 The pattern is read with Python's own regex parser (already used by
-reports.filters to compile it), whose tree folds `(a|b)` into a class.
+reports/stats/filters.py to compile it), whose tree folds `(a|b)` into a class.
 """
 
 import re

@@ -1,14 +1,14 @@
-"""The one query layer: every number a dashboard or the API shows comes from here
-(with reports/series.py for the chart and the cards' comparisons).
+"""Totals and breakdowns: every number a dashboard or the API shows comes from here
+(with reports/stats/series.py for the chart and the cards' comparisons).
 
 Unfiltered questions read the rollups (daily, weekly and monthly rows per
 dimension value, and hourly site totals); filtered ones read the facts,
 clustered by (site_id, sample, ts), or a view's copy of its matching facts
-(reports/matching.py), scaled up when the view reads a sample of visitors
-(reports/sampling.py). A breakdown over a long range reads its whole months
+(reports/stats/matching.py), scaled up when the view reads a sample of visitors
+(reports/stats/sampling.py). A breakdown over a long range reads its whole months
 from the monthly rows, whole weeks from the weekly ones and only the other
 days from the daily ones. Both give the same answers:
-tests/reports/test_queries_property.py checks it for random traffic. Metric
+tests/reports/stats/test_queries_property.py checks it for random traffic. Metric
 definitions: docs/metrics.md.
 """
 
@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from reports.filters import Filter, fact_expression, filter_sql, visitors_counter
-from reports.rollup_reads import rollup_source, rollup_value, top_rows
-from reports.sampling import EXACT, Sample
-from reports.sql import DAILY, FACTS, SUMS, fetch_rows, shown_rows
-from tracking.dimensions import BY_NAME, COUNTERS, DIMENSIONS, Dimension
-from tracking.models import VisitorState
+from reports.stats.db import fetch_one, fetch_rows, visitors_seen_since
+from reports.stats.filters import Filter, filter_sql, visitors_counter
+from reports.stats.rollup_reads import rollup_source, rollup_value, top_rows
+from reports.stats.sampling import EXACT, Sample, choose_sample, range_hits
+from reports.stats.sql import DAILY, FACTS, SUMS, shown_rows
+from tracking.dimensions import BY_NAME, COUNTERS, DIMENSIONS, Dimension, fact_condition, fact_sql
 
 # Facts are read by UTC time through the index, widened by the largest zone
 # offsets so rows whose local day is in range are never missed.
@@ -32,7 +32,7 @@ ZONE_MARGIN = dt.timedelta(hours=15)
 
 @dataclass(frozen=True, slots=True)
 class FactsCopy:
-    """A temporary table holding the facts a filtered view matches (reports/matching.py)."""
+    """A temporary table holding the facts a filtered view matches (reports/stats/matching.py)."""
 
     table: str
     filters: tuple
@@ -50,7 +50,7 @@ class StatsQuery:
     filters: tuple[Filter, ...] = ()
     # Read raw facts even without filters: for checks and benchmarks only.
     from_facts: bool = False
-    # Which visitors facts are read for (reports/sampling.py); rollups are always exact.
+    # Which visitors facts are read for (reports/stats/sampling.py); rollups are always exact.
     sample: Sample = EXACT
     # Read facts from this copy where it holds what the query asks for.
     copy: FactsCopy | None = None
@@ -211,7 +211,7 @@ def _sums(q: StatsQuery) -> list[int]:
     if q.reads_facts:
         where, params = fact_range(q)
         sql = f"SELECT {fact_sums(q)} FROM {facts_table(q)} WHERE {where}"  # noqa: S608
-        return [int(v or 0) for v in fetch_rows(sql, params)[0]]
+        return [int(v or 0) for v in fetch_one(sql, params)]
     last_whole = q.last_day
     partial = [0] * len(COUNTERS)
     if q.until:
@@ -219,11 +219,11 @@ def _sums(q: StatsQuery) -> list[int]:
         if q.first_day <= cut_day <= q.last_day:
             last_whole = cut_day - dt.timedelta(days=1)
             partial = _sums(replace(q, first_day=cut_day, last_day=cut_day, from_facts=True))
-    whole = fetch_rows(
+    whole = fetch_one(
         f"SELECT {SUMS} FROM {DAILY} "  # noqa: S608
         "WHERE site_id = %s AND dimension = %s AND day BETWEEN %s AND %s",
         [q.site_id, int(Dimension.TOTAL), q.first_day, last_whole],
-    )[0]
+    )
     return [int(a or 0) + b for a, b in zip(whole, partial, strict=True)]
 
 
@@ -278,11 +278,10 @@ def breakdown(
         value = rollup_value(dim)
         source, where, params = rollup_source(q.site_id, dim, q.first_day, q.last_day)
     else:
-        value, source = fact_expression(dim), facts_table(q)
+        value, source = fact_sql(dim), facts_table(q)
         where, params = fact_range(q)
-        if dim == Dimension.EVENT:
-            where += " AND event_name <> ''"
-    raw = fact_expression(dim) if q.reads_facts else "dim_value"
+        where += fact_condition(dim)
+    raw = fact_sql(dim) if q.reads_facts else "dim_value"
     if search:
         also = f" OR {raw} IN ({', '.join(['%s'] * len(labelled))})" if labelled else ""
         where += f" AND ({value} COLLATE utf8mb4_general_ci LIKE %s{also})"
@@ -310,4 +309,34 @@ def read_sample(q: StatsQuery) -> Sample:
 def live_visitors(*, site_id: int, minutes: int = 5) -> int:
     """Visitors seen in the last few minutes (from the visitor state table)."""
     since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes)
-    return VisitorState.objects.filter(site_id=site_id, last_seen__gte=since).count()
+    return visitors_seen_since(site_id=site_id, since=since)
+
+
+def view_query(
+    *,
+    site_id: int,
+    time_zone: str,
+    first_day: dt.date,
+    last_day: dt.date,
+    filters: tuple[Filter, ...] = (),
+    exact: bool = False,
+) -> StatsQuery:
+    """The question a page (or the API) asks for a range and filters, sample chosen.
+
+    A filtered view of a large range reads a sample of visitors unless asked
+    for exact figures. The sample is sized for the days a dashboard reads (the
+    range and the previous period, for comparisons), and its full lists and
+    exports read the same one, so their figures agree.
+    """
+    read_from = first_day - dt.timedelta(days=(last_day - first_day).days + 1)
+    hits, everything = range_hits(site_id=site_id, first_day=read_from, last_day=last_day)
+    sample = choose_sample(hits, everything) if filters and not exact else EXACT
+    return StatsQuery(
+        site_id=site_id,
+        time_zone=time_zone,
+        first_day=first_day,
+        last_day=last_day,
+        filters=filters,
+        sample=sample,
+        hits=hits,
+    )

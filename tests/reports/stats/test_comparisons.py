@@ -6,9 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reports.filters import Filter
-from reports.queries import StatsQuery, totals
-from reports.series import overview, timeseries
+from reports.stats import Filter, StatsQuery, overview, timeseries, totals
 from tests.support.hits import FIREFOX, queued_hit
 from tracking.ingest import ingest_batch
 

@@ -7,8 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.queries import StatsQuery, breakdown, totals
-from reports.series import overview, timeseries
+from reports.stats import StatsQuery, breakdown, overview, timeseries, totals
 from tests.support.factories import SiteFactory
 from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tracking.dimensions import BY_NAME

@@ -1,6 +1,6 @@
 """Points of the chart, and the totals its cards compare: the time side of the query layer.
 
-Same rules as reports.queries (rollups without filters, facts with them,
+Same rules as reports/stats/queries.py (rollups without filters, facts with them,
 samples scaled up). A range's visitors are the sum of its days' visitors
 (hashes change daily), which lets `overview` answer the cards and the chart
 from one read of daily sums.
@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from reports.filters import visitors_counter
-from reports.queries import (
+from reports.stats.db import fetch_rows
+from reports.stats.filters import visitors_counter
+from reports.stats.queries import (
     Point,
     StatsQuery,
     Totals,
@@ -23,7 +24,7 @@ from reports.queries import (
     to_totals,
     totals,
 )
-from reports.sql import DAILY, HOURLY, SUMS, fetch_rows
+from reports.stats.sql import DAILY, HOURLY, SUMS
 from tracking.dimensions import COUNTERS, Dimension
 from tracking.rollups import next_month, week_of
 

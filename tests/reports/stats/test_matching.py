@@ -7,12 +7,9 @@ import pytest
 from django.db import connection
 from django.db.utils import ProgrammingError
 
-from reports.filters import Filter
-from reports.matching import MAX_GROWTH, matching_copy
-from reports.queries import StatsQuery, breakdown, facts_table, totals
-from reports.sampling import EXACT, Sample
-from reports.series import overview, timeseries
-from reports.sql import FACTS
+from reports.stats import EXACT, FACTS, Filter, Sample, overview, timeseries
+from reports.stats.matching import MAX_GROWTH, matching_copy
+from reports.stats.queries import StatsQuery, breakdown, facts_table, totals
 from tests.support.sample_traffic import ingest_crowd
 
 DAY = dt.date(2026, 3, 2)

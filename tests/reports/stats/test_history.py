@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from reports.history import first_data_day
+from reports.stats import first_data_day
 from tests.support.hits import queued_hit
 from tracking.ingest import ingest_batch
 

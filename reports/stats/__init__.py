@@ -1,0 +1,78 @@
+"""The query layer: the one public entry for every figure a page, an export or the API shows.
+
+Code outside this package imports from here only, never from its modules
+(tests/reports/stats/test_boundaries.py checks it), so the modules inside
+can change freely. Inside, only reports/stats/db.py talks to the database.
+
+- `StatsQuery` is the question (a site, a range in its time zone, filters,
+  the sample of visitors read); `view_query` builds one with the sample a
+  page should read.
+- `totals`, `breakdown`, `timeseries` and `overview` answer it, from the
+  rollups without filters and from the facts with them.
+- `matching_copy` opens a temporary copy of a filtered view's facts that every
+  question of the same view then reads (open it once per page).
+- `live_visitors`, `first_data_day`: questions about the site, not a range.
+- `Filter` and the pattern checks: what a filter may be, and the database's
+  verdict on a `matches` pattern (`pattern_problem`, `is_regexp_error`).
+
+The table names and `DISTINCT_VISITORS` are for tools that read the SQL the
+layer sends (bench/dashboard_http_profile.py), not for building queries.
+"""
+
+from reports.stats.db import is_regexp_error
+from reports.stats.filters import MAX_FILTERS, Filter, InvalidFilter, pattern_problem
+from reports.stats.goals import base_query, event_filtered
+from reports.stats.history import first_data_day
+from reports.stats.matching import matching_copy
+from reports.stats.queries import (
+    DISTINCT_VISITORS,
+    BreakdownRow,
+    Point,
+    StatsQuery,
+    Totals,
+    breakdown,
+    live_visitors,
+    totals,
+    view_query,
+)
+from reports.stats.sampling import EXACT, Sample, sample_for
+from reports.stats.series import INTERVALS, overview, timeseries
+from reports.stats.sql import DAILY, FACTS, HOURLY, MONTHLY, WEEKLY
+
+__all__ = [
+    # the question and its answers
+    "StatsQuery",
+    "view_query",
+    "Totals",
+    "BreakdownRow",
+    "Point",
+    "totals",
+    "breakdown",
+    "timeseries",
+    "overview",
+    "INTERVALS",
+    # one read of a filtered view's facts
+    "matching_copy",
+    # about the site
+    "live_visitors",
+    "first_data_day",
+    # samples of visitors
+    "Sample",
+    "EXACT",
+    "sample_for",
+    # filters, goals and patterns
+    "Filter",
+    "InvalidFilter",
+    "MAX_FILTERS",
+    "event_filtered",
+    "base_query",
+    "pattern_problem",
+    "is_regexp_error",
+    # for tools reading the SQL sent (bench's profiler)
+    "DISTINCT_VISITORS",
+    "FACTS",
+    "DAILY",
+    "WEEKLY",
+    "MONTHLY",
+    "HOURLY",
+]
