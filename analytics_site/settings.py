@@ -72,9 +72,21 @@ TEMPLATES = [
 # One MySQL-compatible database for everything. Connections are persistent
 # (CONN_MAX_AGE) and health-checked, in web and worker processes alike: one
 # connection per thread, reused, never one per hit.
+# DB_ENGINE=singlestore: the MySQL backend with SingleStore's needs
+# (analytics_site/singlestore/base.py says which and why); its clusters keep
+# their own time zone, so the session time zone is left alone (run them in UTC).
+DB_ENGINE = env_str("DB_ENGINE", "mysql")
+if DB_ENGINE not in ("mysql", "singlestore"):
+    raise ImproperlyConfigured(f"DB_ENGINE must be mysql or singlestore, got {DB_ENGINE!r}")
+_DB_INIT = "SET sql_mode='STRICT_TRANS_TABLES'"
+if DB_ENGINE == "mysql":
+    _DB_INIT += ", time_zone='+00:00'"
 DATABASES = {
     "default": {
-        "ENGINE": "django.db.backends.mysql",
+        "ENGINE": {
+            "mysql": "django.db.backends.mysql",
+            "singlestore": "analytics_site.singlestore",
+        }[DB_ENGINE],
         "NAME": env_str("DB_NAME", "analytics"),
         "USER": env_str("DB_USER", "root"),
         "PASSWORD": env_str("DB_PASSWORD", ""),
@@ -85,7 +97,7 @@ DATABASES = {
         "OPTIONS": {
             "charset": "utf8mb4",
             "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5),
-            "init_command": "SET sql_mode='STRICT_TRANS_TABLES', time_zone='+00:00'",
+            "init_command": _DB_INIT,
             "isolation_level": "read committed",
         },
         "TEST": {"NAME": env_str("DB_TEST_NAME", "test_analytics"), "CHARSET": "utf8mb4"},
