@@ -60,11 +60,9 @@ HIT_PATH_MODULES = (
 # Statements the product sends that sqlglot's dialect cannot read although
 # SingleStore runs them, each with the reason. Matched on the statement's start.
 EXEMPT_PREFIXES = {
-    # reports/matching.py copies a filtered view's facts into a temporary table.
-    # SingleStore has CREATE TEMPORARY TABLE ... AS SELECT and DROP TEMPORARY
-    # TABLE; sqlglot reads the CREATE, and falls back on the DROP form.
-    "DROP TEMPORARY TABLE": "temporary copy of matching facts (reports/matching.py)",
-    # Django's own transaction control, sent as opaque commands by the dialect.
+    # Django's transaction control: the dialect reads SAVEPOINT and RELEASE SAVEPOINT
+    # only as opaque commands. SingleStore has no savepoints at all (its backend
+    # here makes none); in tests they come from pytest-django's test transaction.
     "SAVEPOINT": "checked by its own rule: never on the hit path",
     "RELEASE SAVEPOINT": "checked by its own rule: never on the hit path",
     "ROLLBACK TO SAVEPOINT": "checked by its own rule: never on the hit path",
