@@ -6,6 +6,8 @@ variable and docs/settings.md explains them.
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from analytics_site.env import (
     env_bool,
     env_float,
@@ -70,9 +72,21 @@ TEMPLATES = [
 # One MySQL-compatible database for everything. Connections are persistent
 # (CONN_MAX_AGE) and health-checked, in web and worker processes alike: one
 # connection per thread, reused, never one per hit.
+# DB_ENGINE=singlestore: the MySQL backend with SingleStore's needs
+# (analytics_site/singlestore/base.py says which and why); its clusters keep
+# their own time zone, so the session time zone is left alone (run them in UTC).
+DB_ENGINE = env_str("DB_ENGINE", "mysql")
+if DB_ENGINE not in ("mysql", "singlestore"):
+    raise ImproperlyConfigured(f"DB_ENGINE must be mysql or singlestore, got {DB_ENGINE!r}")
+_DB_INIT = "SET sql_mode='STRICT_TRANS_TABLES'"
+if DB_ENGINE == "mysql":
+    _DB_INIT += ", time_zone='+00:00'"
 DATABASES = {
     "default": {
-        "ENGINE": "django.db.backends.mysql",
+        "ENGINE": {
+            "mysql": "django.db.backends.mysql",
+            "singlestore": "analytics_site.singlestore",
+        }[DB_ENGINE],
         "NAME": env_str("DB_NAME", "analytics"),
         "USER": env_str("DB_USER", "root"),
         "PASSWORD": env_str("DB_PASSWORD", ""),
@@ -83,7 +97,7 @@ DATABASES = {
         "OPTIONS": {
             "charset": "utf8mb4",
             "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5),
-            "init_command": "SET sql_mode='STRICT_TRANS_TABLES', time_zone='+00:00'",
+            "init_command": _DB_INIT,
             "isolation_level": "read committed",
         },
         "TEST": {"NAME": env_str("DB_TEST_NAME", "test_analytics"), "CHARSET": "utf8mb4"},
@@ -244,3 +258,47 @@ BILLING_CURRENCY = env_str("BILLING_CURRENCY", "usd")
 BILLING_TRIAL_DAYS = env_int("BILLING_TRIAL_DAYS", 30)
 # Days over the plan's limit before members are asked to upgrade.
 BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
+
+# --- Single sign-on (OpenID Connect, docs/settings.md) -------------------------
+# mozilla-django-oidc reads the OIDC_* names below. Endpoints are given
+# explicitly (the provider's /.well-known/openid-configuration lists them).
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+PASSWORD_LOGIN_ENABLED = env_bool("PASSWORD_LOGIN_ENABLED", True)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "single sign-on")
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_S", 10)
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", False)
+OIDC_CREATE_USER = OIDC_CREATE_USERS  # mozilla-django-oidc's name
+OIDC_DEFAULT_ACCOUNT = env_int("OIDC_DEFAULT_ACCOUNT", 0) or None
+OIDC_DEFAULT_ROLE = env_str("OIDC_DEFAULT_ROLE", "viewer")
+OIDC_CALLBACK_CLASS = "accounts.views.sso.CallbackView"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.sso.SsoBackend")
+    _missing = [
+        name
+        for name in (
+            "OIDC_OP_ISSUER", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT", "OIDC_RP_CLIENT_ID",
+            "OIDC_RP_CLIENT_SECRET",
+        )
+        if not globals()[name]
+    ]  # fmt: skip
+    if _missing:
+        raise ImproperlyConfigured(f"OIDC_ENABLED needs {', '.join(_missing)}")
+if not PASSWORD_LOGIN_ENABLED and not OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "PASSWORD_LOGIN_ENABLED=false needs OIDC_ENABLED: nobody could log in"
+    )
+if OIDC_DEFAULT_ROLE not in ("admin", "viewer"):
+    raise ImproperlyConfigured(
+        f"OIDC_DEFAULT_ROLE must be admin or viewer, got {OIDC_DEFAULT_ROLE!r}"
+    )

@@ -1,12 +1,34 @@
 from pathlib import Path
 
 import pytest
+from django.db import connections
+from django.db.backends.signals import connection_created
 
 from accounts.models import Membership
 from tests.support.factories import SiteFactory, UserFactory, member_of
 from tests.support.personas import Personas
 
 E2E = Path(__file__).parent / "e2e"
+
+
+def _log_statements(sender, connection, **kwargs) -> None:
+    """Every connection of the test run reports its statements to the SingleStore check."""
+    from tests.test_singlestore import STATEMENT_LOG
+
+    STATEMENT_LOG.install(connection)
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "singlestore_last: runs after every other test")
+    connection_created.connect(_log_statements, dispatch_uid="singlestore-statement-log")
+    for connection in connections.all(initialized_only=True):
+        _log_statements(None, connection)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """The check of every statement sent runs after the tests that sent them."""
+    last = [item for item in items if item.get_closest_marker("singlestore_last")]
+    items[:] = [item for item in items if item not in last] + last
 
 
 @pytest.fixture(autouse=True)

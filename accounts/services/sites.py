@@ -71,8 +71,8 @@ def delete_site(*, site: Site) -> SiteDeletion:
     return tombstone
 
 
-def create_user(*, email: str, password: str, is_active: bool = True) -> AbstractBaseUser:
-    """A user whose username is the (lower-cased) email address."""
+def create_user(*, email: str, password: str | None, is_active: bool = True) -> AbstractBaseUser:
+    """A user whose username is the (lower-cased) email address (no password: unusable)."""
     email = email.strip().lower()
     user = get_user_model().objects.create_user(username=email, email=email, password=password)
     if not is_active:

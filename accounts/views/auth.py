@@ -7,6 +7,7 @@ inbox with reset emails.
 
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login
 from django.contrib.auth import views as auth_views
@@ -22,6 +23,7 @@ from accounts import throttle
 from accounts.forms import CodeForm, LoginForm, SignUpForm
 from accounts.services.auth import check_second_factor, has_two_factor, sign_up, verify_email
 
+LOGIN_OFF_MESSAGE = "Password login is turned off here: log in with single sign-on."
 PENDING_KEY = "pending_2fa"
 PENDING_SECONDS = 300
 
@@ -36,6 +38,8 @@ def _safe_next(request: HttpRequest, url: str, default: str) -> str:
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    if refused := password_login_off(request):
+        return refused
     form = SignUpForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -77,7 +81,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next", "")
     form = LoginForm(request.POST or None)
     status, error = 200, ""
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not settings.PASSWORD_LOGIN_ENABLED:
+        status, error = 403, LOGIN_OFF_MESSAGE
+    elif request.method == "POST" and form.is_valid():
         email = form.cleaned_data["username"].strip().lower()
         subject = throttle.email_subject(email)
         if throttle.LOGIN.is_throttled(request, subject):
@@ -98,8 +104,24 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 )
     elif request.method == "POST":
         status = 400
-    context = {"form": form, "error": error, "next": next_url}
+    context = {"form": form, "error": error, "next": next_url, **login_options()}
     return render(request, "registration/login.html", context, status=status)
+
+
+def login_options() -> dict:
+    return {
+        "password_login": settings.PASSWORD_LOGIN_ENABLED,
+        "sso": settings.OIDC_ENABLED,
+        "sso_name": settings.OIDC_PROVIDER_NAME,
+    }
+
+
+def password_login_off(request: HttpRequest) -> HttpResponse | None:
+    """With password login off, sign-up and password resets are refused too."""
+    if settings.PASSWORD_LOGIN_ENABLED:
+        return None
+    context = {"form": LoginForm(), "error": LOGIN_OFF_MESSAGE, "next": "", **login_options()}
+    return render(request, "registration/login.html", context, status=403)
 
 
 def _failure_message(email: str, password: str) -> str:
@@ -145,6 +167,9 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
     answer at the limit is the same for both: the limit tells nobody which
     addresses exist.
     """
+
+    def dispatch(self, request, *args, **kwargs) -> HttpResponse:
+        return password_login_off(request) or super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form) -> HttpResponse:
         subject = throttle.email_subject(form.cleaned_data["email"])

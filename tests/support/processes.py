@@ -137,3 +137,68 @@ class Stack:
             f"--- {path.name}\n{path.read_text(errors='replace')}"
             for path in sorted(self.log_dir.glob("*.log"))
         )
+
+
+class OidcProvider:
+    """The test OpenID provider (tests/support/oidc_provider), a real process on 127.0.0.1."""
+
+    CLIENT_ID = "analytics-test-client"
+    CLIENT_SECRET = "analytics-test-secret-0123456789"  # noqa: S105  (the test provider's)
+
+    def __init__(self, *, log_dir: Path, redirect_uri: str, users: dict[str, str]) -> None:
+        import secrets
+
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "OIDC_PROVIDER_SECRET_KEY": secrets.token_urlsafe(40),
+            "OIDC_PROVIDER_DB": str(log_dir / f"oidc-provider-{self.port}.sqlite3"),
+            "OIDC_PROVIDER_USERS": ",".join(f"{e}:{p}" for e, p in users.items()),
+            "OIDC_PROVIDER_CLIENT_ID": self.CLIENT_ID,
+            "OIDC_PROVIDER_CLIENT_SECRET": self.CLIENT_SECRET,
+            "OIDC_PROVIDER_REDIRECT_URI": redirect_uri,
+        }
+        self.process = Process(
+            f"oidc-provider-{self.port}",
+            [sys.executable, "-m", "tests.support.oidc_provider.serve", str(self.port)],
+            env,
+            log_dir,
+        )
+
+    def start(self) -> "OidcProvider":
+        self.process.start()
+        wait_until(
+            lambda: port_open(self.port) or not self.process.alive(),
+            timeout=60,
+            message="the OpenID provider",
+        )
+        assert self.process.alive(), self.process.output()
+        return self
+
+    def stop(self) -> None:
+        self.process.stop(timeout=STOP_TIMEOUT_S)
+
+    def discovery(self) -> dict:
+        import json
+        import urllib.request
+
+        url = self.base_url + "/o/.well-known/openid-configuration"
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310  (loopback)
+            return json.load(response)
+
+    def product_settings(self, **overrides: str) -> dict[str, str]:
+        """The product's OIDC_* settings for this provider, from its discovery document."""
+        found = self.discovery()
+        return {
+            "OIDC_ENABLED": "1",
+            "OIDC_OP_ISSUER": found["issuer"],
+            "OIDC_OP_AUTHORIZATION_ENDPOINT": found["authorization_endpoint"],
+            "OIDC_OP_TOKEN_ENDPOINT": found["token_endpoint"],
+            "OIDC_OP_USER_ENDPOINT": found["userinfo_endpoint"],
+            "OIDC_OP_JWKS_ENDPOINT": found["jwks_uri"],
+            "OIDC_RP_CLIENT_ID": self.CLIENT_ID,
+            "OIDC_RP_CLIENT_SECRET": self.CLIENT_SECRET,
+            "OIDC_PROVIDER_NAME": "Test provider",
+            **overrides,
+        }
