@@ -188,11 +188,15 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
-# A header set by our own load balancer that holds the client address
-# (e.g. X-Forwarded-For). Empty: use the socket's address. Never set it when
-# clients reach gunicorn directly, or they could choose their own address.
-# (Read from COLLECTOR_CLIENT_IP_HEADER too, its name before the throttles used it.)
+# A header set by our own proxies that holds the client address (X-Real-IP,
+# or X-Forwarded-For, appended to by each proxy). Empty: use the socket's
+# address. Never set it when clients reach gunicorn directly, or they could
+# choose their own address. (Read from COLLECTOR_CLIENT_IP_HEADER too, its
+# name before the throttles used it.)
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", env_str("COLLECTOR_CLIENT_IP_HEADER", ""))
+# How many proxies of ours append to that header (a CDN and a load balancer:
+# 2): the entry that many places from the right is the client (common/http.py).
+CLIENT_IP_TRUSTED_HOPS = env_int("CLIENT_IP_TRUSTED_HOPS", 1, minimum=1)
 
 # --- Worker -------------------------------------------------------------------
 # Each worker thread holds one persistent database connection.

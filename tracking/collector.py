@@ -15,7 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from common.http import client_ip
+from common.http import request_client_ip
 from tracking.bots import is_bot_user_agent, is_prefetch
 from tracking.directory import DirectoryUnavailable, directory
 from tracking.hits import HitRejected, HitRequest, is_storable, parse_body, parse_hit
@@ -91,7 +91,7 @@ def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
         raise HitRejected("hostname not allowed for this site", 403)
 
     now = time.time()
-    ip = client_ip(request.META, settings.CLIENT_IP_HEADER)
+    ip = request_client_ip(request)
     salt = directory.salt(dt.datetime.fromtimestamp(now, dt.UTC).date())
     hit = QueuedHit(
         id=secrets.token_hex(16),
