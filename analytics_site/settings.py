@@ -13,6 +13,7 @@ from analytics_site.env import (
     env_list,
     env_secret_key,
     env_str,
+    proxy_ssl_header,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -126,6 +127,19 @@ if DEBUG:
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS (docs/deployment.md, "Production settings"). Off by default so that
+# development on http://127.0.0.1 works; `manage.py check --deploy` is silent
+# with the production values documented there (tests/analytics_site/test_deploy_check.py).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Probes over plain HTTP from inside the host (the image's HEALTHCHECK, a
+# balancer's health check, a Prometheus scrape on an internal bind) are not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The header a TLS-terminating proxy of ours sets to "https" (e.g.
+# X-Forwarded-Proto); empty: rely on gunicorn's FORWARDED_ALLOW_IPS or a direct TLS socket.
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
