@@ -46,6 +46,8 @@ def run_due_jobs(*, now: dt.datetime) -> dict[str, dict]:
     ran = {}
     day = now.astimezone(dt.UTC).date()
     for name, job in JOBS.items():
+        if name == "billing_cycle" and not settings.BILLING_ENABLED:
+            continue  # billing is off: no trials, invoices, payments or usage emails
         key = f"daily-job:{name}:{day}"
         if not cache.add(key, "running", timeout=RUNNING_S):
             continue

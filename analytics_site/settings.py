@@ -256,6 +256,10 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600 * 24)
 SITE_DELETION_SWEEP_DAYS = env_int("SITE_DELETION_SWEEP_DAYS", 3)
 
 # --- Billing (docs/billing.md) -------------------------------------------------
+# False for a self-hosted install: no trials, plan prompts, billing pages or
+# links, usage emails or Stripe calls; usage is still shown. Turning it on
+# later starts a trial for every account without one (billing/services.py).
+BILLING_ENABLED = env_bool("BILLING_ENABLED", True)
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 BILLING_CURRENCY = env_str("BILLING_CURRENCY", "usd")
