@@ -6,6 +6,8 @@ variable and docs/settings.md explains them.
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from analytics_site.env import (
     env_bool,
     env_float,
@@ -219,6 +221,17 @@ WORKER_THREADS = env_int("WORKER_THREADS", 4)
 # Workers run the daily jobs (billing, data retention) themselves, once a day
 # across all of them (analytics_site/daily_jobs.py). False: run them from cron.
 DAILY_JOBS_IN_WORKER = env_bool("DAILY_JOBS_IN_WORKER", True)
+
+# --- Metrics (docs/deployment.md, "Metrics") ----------------------------------
+# /metrics on the web answers only `Authorization: Bearer <METRICS_TOKEN>`;
+# empty: 404. The worker serves its own on WORKER_METRICS_BIND (an internal
+# address such as 127.0.0.1:9191, no token); empty: not served.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+WORKER_METRICS_BIND = env_str("WORKER_METRICS_BIND", "")
+if WORKER_METRICS_BIND and not WORKER_METRICS_BIND.rpartition(":")[2].isdigit():
+    raise ImproperlyConfigured(
+        f"WORKER_METRICS_BIND must be host:port such as 127.0.0.1:9191, got {WORKER_METRICS_BIND!r}"
+    )
 
 # --- Dashboards ---------------------------------------------------------------
 # Filtered views of ranges holding more pageviews and events than this read a
