@@ -6,6 +6,7 @@ apps (billing: "Plan and usage", "Invoices") register theirs in their
 AppConfig.ready(), so accounts never names their URLs.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -19,14 +20,20 @@ class AccountLink:
     label: str
     url_name: str  # reversed with the account's id
     action: Action  # what the member's role must allow
+    shown: Callable[[], bool] | None = None  # asked at each rendering (a setting may turn it off)
 
 
 _links: list[AccountLink] = []
 
 
-def register_account_link(*, label: str, url_name: str, action: Action) -> None:
-    """Add a link (in the order of registration); registering it again changes nothing."""
-    link = AccountLink(label=label, url_name=url_name, action=action)
+def register_account_link(
+    *, label: str, url_name: str, action: Action, shown: Callable[[], bool] | None = None
+) -> None:
+    """Add a link (in the order of registration); registering it again changes nothing.
+
+    `shown`, if given, is called whenever the links are listed: False hides the link.
+    """
+    link = AccountLink(label=label, url_name=url_name, action=action, shown=shown)
     if link not in _links:
         _links.append(link)
 
@@ -36,5 +43,5 @@ def account_links(*, account: Account, role: str) -> list[tuple[str, str]]:
     return [
         (link.label, reverse(link.url_name, args=[account.pk]))
         for link in _links
-        if role_allows(role, link.action)
+        if role_allows(role, link.action) and (link.shown is None or link.shown())
     ]

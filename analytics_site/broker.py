@@ -33,6 +33,7 @@ from dramatiq.broker import MessageProxy
 from dramatiq.middleware import (
     AgeLimit,
     Callbacks,
+    CurrentMessage,
     Pipelines,
     Retries,
     ShutdownNotifications,
@@ -93,6 +94,7 @@ def build_broker() -> SQSBroker:
         AgeLimit(),
         TimeLimit(time_limit=settings.SQS_VISIBILITY_TIMEOUT * 1000 // 2),
         ShutdownNotifications(),
+        CurrentMessage(),  # the actor reads the message's age (analytics_queue_wait_seconds)
         Callbacks(),
         Pipelines(),
         Retries(

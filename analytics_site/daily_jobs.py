@@ -16,6 +16,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 
+from common import metrics
+
 logger = logging.getLogger(__name__)
 RUNNING_S = 3600
 DONE_S = 2 * 24 * 3600
@@ -46,15 +48,19 @@ def run_due_jobs(*, now: dt.datetime) -> dict[str, dict]:
     ran = {}
     day = now.astimezone(dt.UTC).date()
     for name, job in JOBS.items():
+        if name == "billing_cycle" and not settings.BILLING_ENABLED:
+            continue  # billing is off: no trials, invoices, payments or usage emails
         key = f"daily-job:{name}:{day}"
         if not cache.add(key, "running", timeout=RUNNING_S):
             continue
         try:
             ran[name] = job(now)
         except Exception:
+            metrics.DAILY_JOB_RUNS.labels(name, "failed").inc()
             cache.delete(key)
             logger.exception("daily job %s failed; another check will run it again", name)
             continue
+        metrics.DAILY_JOB_RUNS.labels(name, "ok").inc()
         cache.set(key, "done", timeout=DONE_S)
         logger.info("daily job %s: %s", name, ran[name])
     return ran

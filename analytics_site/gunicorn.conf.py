@@ -5,9 +5,11 @@ batch to reach SQS, so one process serves many of them at once and gathers
 their hits into one message. Tuned by environment variables.
 """
 
+import glob
 import logging
 import os
 import re
+import tempfile
 
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_WORKERS", "2"))
@@ -24,6 +26,27 @@ accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Metrics in multiprocess mode (analytics_site/metrics.py): every gunicorn
+# worker writes its values to files in this directory, /metrics adds them up.
+# Set before any worker imports prometheus_client; a fresh directory per start
+# unless PROMETHEUS_MULTIPROC_DIR is given (then it is emptied at start: one
+# directory per gunicorn, never shared with another server or the worker).
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="analytics-web-metrics-")
+
+
+def on_starting(server) -> None:
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(directory, exist_ok=True)
+    for path in glob.glob(os.path.join(directory, "*.db")):
+        os.remove(path)  # values of an earlier run would be added to this one's
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 class HideClientAddress(logging.Filter):

@@ -15,6 +15,7 @@ from analytics_site.env import (
     env_list,
     env_secret_key,
     env_str,
+    proxy_ssl_header,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -140,6 +141,19 @@ if DEBUG:
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS (docs/deployment.md, "Production settings"). Off by default so that
+# development on http://127.0.0.1 works; `manage.py check --deploy` is silent
+# with the production values documented there (tests/analytics_site/test_deploy_check.py).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Probes over plain HTTP from inside the host (the image's HEALTHCHECK, a
+# balancer's health check, a Prometheus scrape on an internal bind) are not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The header a TLS-terminating proxy of ours sets to "https" (e.g.
+# X-Forwarded-Proto); empty: rely on gunicorn's FORWARDED_ALLOW_IPS or a direct TLS socket.
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -202,11 +216,15 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
-# A header set by our own load balancer that holds the client address
-# (e.g. X-Forwarded-For). Empty: use the socket's address. Never set it when
-# clients reach gunicorn directly, or they could choose their own address.
-# (Read from COLLECTOR_CLIENT_IP_HEADER too, its name before the throttles used it.)
+# A header set by our own proxies that holds the client address (X-Real-IP,
+# or X-Forwarded-For, appended to by each proxy). Empty: use the socket's
+# address. Never set it when clients reach gunicorn directly, or they could
+# choose their own address. (Read from COLLECTOR_CLIENT_IP_HEADER too, its
+# name before the throttles used it.)
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", env_str("COLLECTOR_CLIENT_IP_HEADER", ""))
+# How many proxies of ours append to that header (a CDN and a load balancer:
+# 2): the entry that many places from the right is the client (common/http.py).
+CLIENT_IP_TRUSTED_HOPS = env_int("CLIENT_IP_TRUSTED_HOPS", 1, minimum=1)
 
 # --- Worker -------------------------------------------------------------------
 # Each worker thread holds one persistent database connection.
@@ -215,6 +233,17 @@ WORKER_THREADS = env_int("WORKER_THREADS", 4)
 # Workers run the daily jobs (billing, data retention) themselves, once a day
 # across all of them (analytics_site/daily_jobs.py). False: run them from cron.
 DAILY_JOBS_IN_WORKER = env_bool("DAILY_JOBS_IN_WORKER", True)
+
+# --- Metrics (docs/deployment.md, "Metrics") ----------------------------------
+# /metrics on the web answers only `Authorization: Bearer <METRICS_TOKEN>`;
+# empty: 404. The worker serves its own on WORKER_METRICS_BIND (an internal
+# address such as 127.0.0.1:9191, no token); empty: not served.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+WORKER_METRICS_BIND = env_str("WORKER_METRICS_BIND", "")
+if WORKER_METRICS_BIND and not WORKER_METRICS_BIND.rpartition(":")[2].isdigit():
+    raise ImproperlyConfigured(
+        f"WORKER_METRICS_BIND must be host:port such as 127.0.0.1:9191, got {WORKER_METRICS_BIND!r}"
+    )
 
 # --- Dashboards ---------------------------------------------------------------
 # Filtered views of ranges holding more pageviews and events than this read a
@@ -252,6 +281,10 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600 * 24)
 SITE_DELETION_SWEEP_DAYS = env_int("SITE_DELETION_SWEEP_DAYS", 3)
 
 # --- Billing (docs/billing.md) -------------------------------------------------
+# False for a self-hosted install: no trials, plan prompts, billing pages or
+# links, usage emails or Stripe calls; usage is still shown. Turning it on
+# later starts a trial for every account without one (billing/services.py).
+BILLING_ENABLED = env_bool("BILLING_ENABLED", True)
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 BILLING_CURRENCY = env_str("BILLING_CURRENCY", "usd")

@@ -4,7 +4,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.views.auth import login_view
+from analytics_site.backoffice import queues_page
 from analytics_site.health import health
+from analytics_site.metrics import metrics_view
 from tracking.collector import collect
 from tracking.script import tracker_script
 
@@ -12,6 +14,8 @@ urlpatterns = [
     path("api/event", collect, name="collect"),
     path("script.js", tracker_script, name="tracker_script"),
     path("health", health, name="health"),
+    path("metrics", metrics_view, name="metrics"),
+    path("admin/queues/", admin.site.admin_view(queues_page), name="admin_queues"),
     path("admin/", admin.site.urls),
     path("login/", login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -14,6 +14,8 @@ from typing import Protocol
 import stripe
 from django.conf import settings
 
+from billing.switch import BillingDisabled
+
 
 @dataclass(frozen=True, slots=True)
 class Charge:
@@ -122,6 +124,8 @@ _override: PaymentGateway | None = None
 
 
 def get_gateway() -> PaymentGateway:
+    if not settings.BILLING_ENABLED:
+        raise BillingDisabled("billing is off (BILLING_ENABLED=false): no Stripe calls")
     if _override is not None:
         return _override
     return StripeGateway(settings.STRIPE_SECRET_KEY)

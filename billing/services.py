@@ -22,6 +22,7 @@ from billing.gateway import get_gateway
 from billing.models import Invoice, InvoiceLine, Plan, Subscription, UsageNotice
 from billing.periods import Period, billing_period, prorate
 from billing.plans import ensure_standard_plans
+from billing.switch import BillingDisabled, billing_enabled
 from billing.usage import current_usage
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,37 @@ def start_trial(*, account: Account, today: dt.date | None = None) -> Subscripti
         account=account, plan=trial_plan(), status=Status.TRIALING, trial_ends=ends,
         anchor=today, period_start=today, period_end=ends,
     )  # fmt: skip
+
+
+def start_missing_trials(*, today: dt.date | None = None) -> int:
+    """Start a trial for every account without a subscription; return how many.
+
+    Accounts opened while billing was off (BILLING_ENABLED=false) have none:
+    turned on, billing starts their trials from `today`, their data untouched.
+    """
+    today = today or utc_today()
+    started = 0
+    for account in Account.objects.filter(subscription__isnull=True).order_by("pk"):
+        try:
+            with transaction.atomic():
+                start_trial(account=account, today=today)
+        except IntegrityError:  # started meanwhile (a page view, another worker)
+            continue
+        started += 1
+    return started
+
+
+def ensure_subscription(*, account: Account) -> Subscription:
+    """The account's subscription, its trial started now if billing was off when it opened."""
+    try:
+        return Subscription.objects.select_related("plan").get(account=account)
+    except Subscription.DoesNotExist:
+        try:
+            with transaction.atomic():
+                start_trial(account=account)
+        except IntegrityError:
+            pass
+        return Subscription.objects.select_related("plan").get(account=account)
 
 
 def extend_trial(*, subscription: Subscription, days: int) -> Subscription:
@@ -313,6 +345,8 @@ def check_usage(*, account: Account, today: dt.date) -> list[int]:
     Hits over the limit are still collected: nothing is dropped, the account
     is only asked to upgrade once BILLING_GRACE_DAYS have passed.
     """
+    if not billing_enabled():
+        return []
     usage = current_usage(account=account, today=today)
     subscription = account.subscription
     if usage.used >= usage.limit and subscription.over_limit_since is None:
@@ -347,9 +381,15 @@ def check_usage(*, account: Account, today: dt.date) -> list[int]:
 
 
 def run_billing_cycle(*, today: dt.date | None = None) -> dict[str, int]:
-    """The daily job: end trials, renew periods, take payments, send usage notices."""
+    """The daily job: start missing trials, end trials, renew periods, take payments, notices.
+
+    Refuses (BillingDisabled) while billing is off: nothing is charged or sent.
+    """
+    if not billing_enabled():
+        raise BillingDisabled("billing is off (BILLING_ENABLED=false): no billing cycle")
     today = today or utc_today()
-    counts = {"trials_ended": 0, "invoices": 0, "notices": 0}
+    counts = {"trials_started": start_missing_trials(today=today), "trials_ended": 0,
+              "invoices": 0, "notices": 0}  # fmt: skip
     for subscription in Subscription.objects.select_related("account", "plan").order_by("pk"):
         try:
             invoices = []

@@ -48,3 +48,18 @@ def current_usage(*, account: Account, today: dt.date) -> Usage:
         used=usage_in(account=account, period=period),
         limit=subscription.plan.monthly_pageviews,
     )
+
+
+def monthly_usage(*, account: Account, today: dt.date, months: int = 6) -> list[tuple[Period, int]]:
+    """(calendar month, pageviews + events): this month and `months - 1` before, newest first.
+
+    Needs no subscription: the usage page shows it while billing is off.
+    """
+    result = []
+    start = today.replace(day=1)
+    for _ in range(months):
+        end = (start + dt.timedelta(days=32)).replace(day=1)
+        period = Period(start, end)
+        result.append((period, usage_in(account=account, period=period)))
+        start = (start - dt.timedelta(days=1)).replace(day=1)
+    return result

@@ -24,10 +24,10 @@ from billing.selectors import (
     get_invoice,
     invoices_of,
     public_plans,
-    subscription_of,
 )
-from billing.services import choose_plan, collect_payment, utc_today
-from billing.usage import current_usage
+from billing.services import choose_plan, collect_payment, ensure_subscription, utc_today
+from billing.switch import billing_enabled, billing_page
+from billing.usage import current_usage, monthly_usage
 
 
 def _owned(request: HttpRequest, account_id: int) -> Account:
@@ -41,11 +41,12 @@ def _billing_url(account: Account) -> str:
     return reverse("billing:billing", args=[account.pk])
 
 
+@billing_page
 @login_required
 @require_GET
 def billing(request: HttpRequest, account_id: int) -> HttpResponse:
     account = _owned(request, account_id)
-    subscription = subscription_of(account=account)
+    subscription = ensure_subscription(account=account)
     today = utc_today()
     context = {
         "account": account,
@@ -65,13 +66,14 @@ def billing(request: HttpRequest, account_id: int) -> HttpResponse:
     return render(request, "billing/billing.html", context)
 
 
+@billing_page
 @login_required
 @require_POST
 def choose(request: HttpRequest, account_id: int) -> HttpResponse:
     """Pick a plan: without a card on file, off to Stripe Checkout first."""
     account = _owned(request, account_id)
     offered = list(public_plans())
-    subscription = subscription_of(account=account)
+    subscription = ensure_subscription(account=account)
     if subscription.plan.is_custom:
         offered.append(subscription.plan)
     form = PlanForm(request.POST, plans=offered)
@@ -103,12 +105,13 @@ def choose(request: HttpRequest, account_id: int) -> HttpResponse:
     return HttpResponseRedirect(_billing_url(account))
 
 
+@billing_page
 @login_required
 @require_POST
 def portal(request: HttpRequest, account_id: int) -> HttpResponse:
     """Stripe's customer portal: cards and payment history."""
     account = _owned(request, account_id)
-    subscription = subscription_of(account=account)
+    subscription = ensure_subscription(account=account)
     if not subscription.stripe_customer_id:
         messages.error(request, "Add a card by choosing a plan first.")
         return HttpResponseRedirect(_billing_url(account))
@@ -119,6 +122,7 @@ def portal(request: HttpRequest, account_id: int) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
+@billing_page
 @login_required
 @require_GET
 def invoice_list(request: HttpRequest, account_id: int) -> HttpResponse:
@@ -127,6 +131,7 @@ def invoice_list(request: HttpRequest, account_id: int) -> HttpResponse:
                   {"account": account, "invoices": invoices_of(account=account)})  # fmt: skip
 
 
+@billing_page
 @login_required
 @require_GET
 def invoice_detail(request: HttpRequest, account_id: int, number: str) -> HttpResponse:
@@ -139,6 +144,7 @@ def invoice_detail(request: HttpRequest, account_id: int, number: str) -> HttpRe
     return render(request, "billing/invoice.html", context)
 
 
+@billing_page
 @login_required
 @require_GET
 def invoice_csv(request: HttpRequest, account_id: int, number: str) -> HttpResponse:
@@ -160,6 +166,7 @@ def invoice_csv(request: HttpRequest, account_id: int, number: str) -> HttpRespo
 
 
 @csrf_exempt
+@billing_page
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
     """Stripe's events: 400 unless correctly signed; 200 for handled and for replays."""
@@ -171,3 +178,18 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("invalid signature")
     handled = webhooks.handle_event(event)
     return HttpResponse("ok" if handled else "already handled", content_type="text/plain")
+
+
+@login_required
+@require_GET
+def usage(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Pageviews and events per calendar month, over the account's sites: billing on or off.
+
+    With billing on, the plan page shows usage against the plan; this page
+    has no plan, no limit and no prompt.
+    """
+    account = _owned(request, account_id)
+    if billing_enabled():
+        return HttpResponseRedirect(_billing_url(account))
+    months = monthly_usage(account=account, today=utc_today())
+    return render(request, "billing/usage.html", {"account": account, "months": months})

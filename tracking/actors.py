@@ -6,10 +6,13 @@ at import: importing tracking never builds a broker or reaches SQS.
 """
 
 import logging
+import time
 
 import dramatiq
 from django.conf import settings
+from dramatiq.middleware import CurrentMessage
 
+from common import metrics
 from tracking.triage import ingest_message
 
 logger = logging.getLogger(__name__)
@@ -21,7 +24,13 @@ _declared: dict[str, dramatiq.Actor] = {}
 
 def ingest_hits(hits: list[dict]) -> None:
     """Write one message's hits as one batch; a hit that cannot be written is set aside alone."""
-    outcome = ingest_message(hits, set_aside=set_aside)
+    message = CurrentMessage.get_current_message()
+    if message is not None and message.message_timestamp:
+        metrics.QUEUE_WAIT.observe(max(time.time() - message.message_timestamp / 1000, 0))
+    with metrics.BATCH_DURATION.time():
+        outcome = ingest_message(hits, set_aside=set_aside)
+    metrics.HITS_WRITTEN.inc(outcome.written)
+    metrics.HITS_SET_ASIDE.inc(outcome.set_aside)
     logger.debug("wrote %d hits, set %d aside", outcome.written, outcome.set_aside)
 
 

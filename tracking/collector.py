@@ -15,7 +15,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from common.http import client_ip
+from common import metrics
+from common.http import request_client_ip
 from tracking.bots import is_bot_user_agent, is_prefetch
 from tracking.directory import DirectoryUnavailable, directory
 from tracking.hits import HitRejected, HitRequest, is_storable, parse_body, parse_hit
@@ -34,11 +35,28 @@ PIXEL_GIF = (
 ACCEPTED_CONTENT_TYPES = ("application/json", "text/plain", "")
 
 
+# Why a hit was not queued, as the rejected-hits metric counts it (a few fixed values).
+REJECTION_REASONS = {
+    400: "invalid",
+    403: "hostname_not_allowed",
+    404: "unknown_site",
+    405: "method",
+    413: "too_large",
+    415: "content_type",
+}
+
+
 @csrf_exempt
 def collect(request: HttpRequest) -> HttpResponse:
     if request.method == "OPTIONS":
         return _cors(HttpResponse(status=204))
+    with metrics.COLLECTOR_LATENCY.time():
+        return _collect(request)
+
+
+def _collect(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "POST"):
+        metrics.HITS_REJECTED.labels("method").inc()
         response = _error("method not allowed; use POST or GET", 405)
         response["Allow"] = "GET, POST, OPTIONS"
         return response
@@ -46,11 +64,18 @@ def collect(request: HttpRequest) -> HttpResponse:
         hit_request = _read(request)
         outcome = _accept(request, hit_request)
     except HitRejected as rejected:
+        metrics.HITS_REJECTED.labels(REJECTION_REASONS.get(rejected.status, "invalid")).inc()
         return _error(rejected.message, rejected.status)
     except DirectoryUnavailable:
+        metrics.HITS_REJECTED.labels("directory_unavailable").inc()
         return _error("temporarily unavailable; try again", 503)
     except QueueUnavailable:
+        metrics.HITS_REJECTED.labels("queue_unavailable").inc()
         return _error("queue unavailable; the hit was not recorded", 503)
+    if outcome == "queued":
+        metrics.HITS_ACCEPTED.inc()
+    else:
+        metrics.HITS_REJECTED.labels("automated").inc()
     if request.method == "GET":
         return _cors(HttpResponse(PIXEL_GIF, content_type="image/gif"))
     return _cors(JsonResponse({"status": outcome}, status=202))
@@ -91,7 +116,7 @@ def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
         raise HitRejected("hostname not allowed for this site", 403)
 
     now = time.time()
-    ip = client_ip(request.META, settings.CLIENT_IP_HEADER)
+    ip = request_client_ip(request)
     salt = directory.salt(dt.datetime.fromtimestamp(now, dt.UTC).date())
     hit = QueuedHit(
         id=secrets.token_hex(16),

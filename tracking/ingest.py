@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 
+from common import metrics
 from tracking import fact_writes
 from tracking.counting import CountedHit, Row, count_hit
 from tracking.enrich import parse_client, parse_page, parse_referrer
@@ -82,6 +83,8 @@ def write_batch(counted: list[CountedHit]) -> int:
         fact_writes.insert_facts(cursor, site_rows)
         fact_writes.save_visitors(cursor, states, expires=expires)
         write_rollups(site_rows)
+    if new_hits:
+        metrics.NEWEST_HIT.set(max(hit.ts for hit in new_hits).timestamp())
     return len(new_hits)
 
 

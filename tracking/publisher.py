@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from common import metrics
+
 logger = logging.getLogger(__name__)
 
 # A hit is at most a few KB; stay far below SQS's message size limit
@@ -106,6 +108,7 @@ class HitPublisher:
             try:
                 self._send([item.hit for item in batch])
             except Exception as exc:  # every failure means: not accepted
+                metrics.SQS_SEND_FAILURES.inc()
                 logger.warning("queue send failed for %d hits: %s", len(batch), type(exc).__name__)
                 error = exc
             for item in batch:

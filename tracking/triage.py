@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 
+from common import metrics
 from tracking.counting import CountedHit
 from tracking.ingest import enrich, write_batch
 from tracking.queued_hit import MalformedHit, PoisonMessage, QueuedHit
@@ -143,7 +144,9 @@ def _write_or_split(counted: list[tuple[object, CountedHit]], triage: _Triage) -
         return
     except Exception as exc:
         if is_transient(exc):
+            metrics.DATABASE_ERRORS.labels("transient").inc()
             raise
+        metrics.DATABASE_ERRORS.labels("refused_hit").inc()
         if len(counted) == 1:
             triage.reject(counted[0][0], exc)
             return

@@ -143,6 +143,21 @@ def test_no_forwarded_ip_address_reaches_the_queue(collector, site, queue, setti
     assert "198.51.100.23" not in decoded and "10.1.2.3" not in decoded
 
 
+def test_behind_a_cdn_and_a_load_balancer_visitors_keep_their_own_hash_and_country(
+    collector, site, queue, settings
+):
+    settings.CLIENT_IP_HEADER, settings.CLIENT_IP_TRUSTED_HOPS = "X-Forwarded-For", 2
+    edge = "203.0.113.50"  # the CDN edge both visitors came through
+    for visitor in ("[::ffff:81.2.69.142]:443", "81.2.69.142:5555", "8.8.8.8"):
+        post(collector, {"site": site.public_id, "url": PAGE},
+             HTTP_X_FORWARDED_FOR=f"6.6.6.6, {visitor}, {edge}")  # fmt: skip
+    by_country: dict[str, set[str]] = {}
+    for hit in queue.take_hits():
+        by_country.setdefault(hit["country"], set()).add(hit["visitor"])
+    assert {country: len(hashes) for country, hashes in by_country.items()} == {"GB": 1, "US": 1}
+    assert by_country["GB"] != by_country["US"]
+
+
 def test_an_event_is_queued_with_its_name_and_value(collector, site, queue):
     post(
         collector,

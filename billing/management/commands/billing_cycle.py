@@ -11,14 +11,18 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 
 from billing.services import run_billing_cycle
+from billing.switch import billing_enabled
 
 
 class Command(BaseCommand):
-    help = "End trials, invoice new periods, take payments and send usage notices."
+    help = "Start missing trials, end trials, invoice, take payments and send usage notices."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
 
     def handle(self, *args, **options) -> None:
+        if not billing_enabled():
+            self.stdout.write("billing is off (BILLING_ENABLED=false): nothing to do")
+            return
         result = run_billing_cycle(today=options["today"])
         self.stdout.write(" ".join(f"{k}={v}" for k, v in result.items()))

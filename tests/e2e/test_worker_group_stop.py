@@ -1,0 +1,78 @@
+"""A worker whose whole process group gets SIGTERM at once stops as cleanly as when only its main
+process is signalled (systemd's default KillMode, `docker stop` with an init, `kill -- -PGID`).
+
+Dramatiq's main process forwards SIGTERM to its worker processes, and a worker process that
+gets a second SIGTERM exits at once ("Killing worker process"): with the whole group signalled
+each worker process got two within a millisecond, and the messages it had prefetched stayed
+invisible for the whole visibility timeout instead of being handed back.
+"""
+
+import datetime as dt
+import signal
+
+from django.utils import timezone
+
+from tests.e2e.conftest import pageview_count
+from tests.support.hits import queued_hit
+from tests.support.messages import dramatiq_body
+from tests.support.processes import wait_until
+from tests.support.tcp_proxy import TcpProxy
+
+MESSAGES = 120
+ROUNDS = 3
+HITS_PER_MESSAGE = 5
+
+
+def _in_flight(stack) -> int:
+    attrs = stack.sqs.client().get_queue_attributes(
+        QueueUrl=stack.queue_url(), AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
+    return int(attrs["ApproximateNumberOfMessagesNotVisible"])
+
+
+def test_sigterm_to_the_whole_group_finishes_or_hands_back_every_message(make_stack, e2e_site):
+    # A long visibility timeout: a message a worker keeps (killed) stays invisible for two
+    # minutes, so "nothing in flight right after the stop" means everything was handed back.
+    stack = make_stack(SQS_VISIBILITY_TIMEOUT="120")
+    client, url = stack.sqs.client(), stack.queue_url()
+    now = timezone.now()
+    for m in range(MESSAGES):
+        hits = [
+            queued_hit(
+                e2e_site, at=now - dt.timedelta(seconds=m), url=f"https://shop.example.com/{m}/{h}"
+            )
+            for h in range(HITS_PER_MESSAGE)
+        ]
+        client.send_message(QueueUrl=url, MessageBody=dramatiq_body(hits))
+    proxy = TcpProxy("127.0.0.1", 3306).start()
+    try:
+        proxy.latency_s = 0.03  # slow batches: the worker holds prefetched messages
+        # Which of the two signals a worker process sees first is a race: several rounds.
+        for _ in range(ROUNDS):
+            counted = pageview_count(e2e_site.pk)
+            worker = stack.start_worker(
+                DB_HOST="127.0.0.1", DB_PORT=str(proxy.port), WORKER_PROCESSES="2"
+            )
+            wait_until(
+                lambda c=counted: pageview_count(e2e_site.pk) > c, timeout=90, message="writes"
+            )
+            wait_until(lambda: _in_flight(stack) > 0, timeout=30, message="prefetched messages")
+            worker.signal(signal.SIGTERM)  # every process of the group, as systemd does
+            worker.popen.wait(timeout=60)
+            log = worker.output()
+            assert "Stopping worker process" in log, log
+            assert "Killing worker process" not in log, log
+            assert worker.popen.returncode == 0, log
+            assert _in_flight(stack) == 0, "messages kept invisible: not handed back at the stop"
+    finally:
+        proxy.close()
+
+    # What the stopped workers did not write, another one does; nothing is counted twice.
+    stack.start_worker()
+    wait_until(
+        lambda: pageview_count(e2e_site.pk) == MESSAGES * HITS_PER_MESSAGE,
+        timeout=120,
+        message="every hit once",
+    )
+    wait_until(lambda: stack.queue_depth() == 0, timeout=60, message="the queue to drain")
+    assert pageview_count(e2e_site.pk) == MESSAGES * HITS_PER_MESSAGE
