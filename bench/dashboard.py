@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:
 
 # Each part of the run comes from a module of its own; this file reads the
 # options and puts the JSON document together.
+from bench.common import buffer_pool_resized, scalar  # noqa: E402
 from bench.dashboard_sites import (  # noqa: E402
     LAST_DAY,
     TIME_ZONE,
@@ -49,7 +50,6 @@ from bench.dashboard_views import (  # noqa: E402
     time_views_from_facts,
     view_queries,
 )
-from bench.database import buffer_pool_resized, scalar  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -130,7 +130,7 @@ def main() -> None:
     from django.db import connection
 
     from bench.dashboard_seed import GENERATOR_VERSION
-    from bench.dashboard_seed_traffic import check_catalog
+    from harness.seed_traffic import check_catalog
 
     for key in args.ranges:
         date_range(key)  # unknown presets fail before any work

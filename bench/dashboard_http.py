@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:
 
 # Each part of the run comes from a module of its own; this file reads the
 # options, times the pages and puts the JSON document together.
-from bench import stack  # noqa: E402
+from bench.common import buffer_pool_resized, scalar  # noqa: E402
 from bench.dashboard_http_checks import check_all  # noqa: E402
 from bench.dashboard_http_pages import Browser, case_path, page_figures  # noqa: E402
 from bench.dashboard_http_profile import profile_page  # noqa: E402
@@ -48,7 +48,7 @@ from bench.dashboard_http_setup import (  # noqa: E402
     log,
 )
 from bench.dashboard_sites import date_range, setup_django  # noqa: E402
-from bench.database import buffer_pool_resized, scalar  # noqa: E402
+from harness import processes  # noqa: E402
 
 DEFAULT_FILTERS = "source:is:Google,country:is:US"
 # Aims for large / small: rollups make unfiltered pages nearly flat in size;
@@ -146,7 +146,9 @@ def main() -> None:
             result["filter_value_visits"] = check_filter_values(site_ids, args.filters, args.ranges)
             env = gunicorn_env(args.db_name)
             result["collectstatic_seconds"] = collectstatic(env)
-            gunicorn, port = stack.start_gunicorn("gunicorn", "analytics_site.wsgi", env, log_dir)
+            gunicorn, port = processes.start_gunicorn(
+                "gunicorn", "analytics_site.wsgi", env, log_dir
+            )
             log(f"gunicorn on 127.0.0.1:{port}, logs in {log_dir}")
             browser = Browser(port, args.request_timeout)
             browser.login(email, password)

@@ -11,8 +11,8 @@ import argparse
 import datetime as dt
 import time
 
+from bench.common import progress_log
 from bench.dashboard_sites import TIME_ZONE, date_range
-from bench.progress import progress_log
 
 CHECKED_METRICS = ("visitors", "visits", "pageviews", "completions")
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 
+from bench.common import progress_log, scalar
 from bench.dashboard_sites import (
     TIME_ZONE,
     date_range,
@@ -21,9 +22,7 @@ from bench.dashboard_sites import (
     ensure_site,
     facts_lack_visitors,
 )
-from bench.database import scalar
-from bench.progress import progress_log
-from bench.stack import ROOT
+from harness.processes import ROOT
 
 BENCH_EMAIL = "bench-dashboard@example.com"
 ACCOUNT_NAME = "Bench dashboard"

@@ -1,19 +1,23 @@
 """Seeding for the dashboard benchmark: a year of made-up traffic counted and loaded fast.
 
-The traffic comes from bench/dashboard_seed_traffic.py. Every hit goes
-through the real counting rules (tracking.counting.count_hit), so the facts
-hold the same rows, corrections included, that the worker would write. Speed
-comes from how they are written, not from skipping rules:
+The traffic comes from harness/seed_traffic.py. Every hit goes through the
+real counting rules (tracking.counting.count_hit), so the facts hold the same
+rows, corrections included, that the worker would write, and the rollups are
+made from those facts by the product's own set-based rebuild
+(tracking.rollups), never by a second implementation. Speed comes from how
+rows are written, not from skipping rules:
 
-- worker processes each generate a chunk of days and write it as a TSV file;
+- worker processes each generate a chunk of days and write its facts as a TSV file;
 - rows come in time order and hit ids grow with it (day, then time), so the
-  primary key (site_id, ts, ...) and the unique key (site_id, hit_id, seq)
-  are appended to, never split at random places;
+  primary key (site_id, sample, ts, ...) and the unique key (site_id, hit_id,
+  seq) are appended to, never split at random places;
 - the parent loads each file with one `LOAD DATA LOCAL INFILE`, with
   `unique_checks=0` (ids are unique by construction);
-- daily rollups and hourly totals are summed while the rows are made and
-  loaded the same way (bench/dashboard_seed_rollups.py, which also checks
-  them against tracking.rollups.rebuild_rollups and derives the monthly ones).
+- once a chunk is loaded, the days no later chunk adds to are settled: the
+  parent rebuilds their daily rollups and hourly totals
+  (`rebuild_day_rollups`, one GROUP BY per dimension over those days only)
+  while the workers generate the next chunks; the weekly and monthly rollups
+  are summed from the daily ones at the end (`rebuild_derived_rollups`).
 
 Visitors never span two chunks (a visitor id is drawn per visit, the return
 visit stays on the same day), so chunks are independent and deterministic:
@@ -28,31 +32,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing import get_context
 
-from bench.dashboard_seed_rollups import RollupSums, derive_rollups, tsv_field
-from bench.dashboard_seed_traffic import Catalog, SeedSpec, day_hits, visits_per_day
+from harness.seed_traffic import Catalog, SeedSpec, day_hits, visits_per_day
 from tracking.counting import count_hit
-from tracking.dimensions import COUNTERS
 from tracking.ingest import FACT_COLUMNS, fact_params
 
-# Bump when anything in seeding (this module, dashboard_seed_traffic.py,
-# dashboard_seed_rollups.py) changes the rows generated: cached sites are then rebuilt.
+# Bump when anything in seeding (this module, harness/seed_traffic.py) changes
+# the rows generated: cached sites are then rebuilt.
 GENERATOR_VERSION = "dashboard-seed-2"
 
 
 @dataclass
 class Chunk:
-    """What a worker process made of a chunk of days: files for LOAD DATA and counts.
-
-    The sums of dates a neighbouring chunk may add to stay out of the files
-    (`edges`): the parent merges them before loading them.
-    """
+    """What a worker process made of a chunk of days: a file for LOAD DATA, and counts."""
 
     days: tuple[int, int]
     facts_path: str
-    daily_path: str
-    hourly_path: str
-    edges: RollupSums  # sums of dates a neighbouring chunk may add to
-    daily_rows: int
     hits: int
     pageviews: int
     rows: int
@@ -75,45 +69,44 @@ def settled_before(spec: SeedSpec, next_first: int) -> dt.date:
     return day_date(spec, next_first - 2)
 
 
+def tsv_field(value: object) -> str:
+    """`value` as one field of a file for LOAD DATA (backslash, tab and newline escaped)."""
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+    return text
+
+
+def counted_days(spec: SeedSpec, first: int, last: int, base: float) -> Iterator[tuple]:
+    """(hit, its fact rows) for days [first, last), counted with in-memory visitor state."""
+    cat = Catalog(spec)
+    for day_index in range(first, last):
+        states: dict[str, dict] = {}
+        for hit in day_hits(spec, cat, day_index, base):
+            rows, states[hit.visitor] = count_hit(hit, states.get(hit.visitor, {}))
+            yield hit, rows
+
+
 def generate_chunk(args: tuple[SeedSpec, int, int, float, str]) -> Chunk:
-    """Count the hits of days [first, last); write their facts and settled rollups as TSV."""
+    """Count the hits of days [first, last) and write their facts as TSV."""
     spec, first, last, base, directory = args
     started = time.perf_counter()
-    cat = Catalog(spec)
-    sums = RollupSums()
     hits = pageviews = rows = 0
-    prefix = f"{spec.site_id}-{first:04d}-"
-    fd, facts_path = tempfile.mkstemp(suffix=".facts.tsv", prefix=prefix, dir=directory)
+    fd, facts_path = tempfile.mkstemp(
+        suffix=".facts.tsv", prefix=f"{spec.site_id}-{first:04d}-", dir=directory
+    )
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-        for day_index in range(first, last):
-            states: dict[str, dict] = {}
-            lines = []
-            for hit in day_hits(spec, cat, day_index, base):
-                new_rows, states[hit.visitor] = count_hit(hit, states.get(hit.visitor, {}))
-                hits += 1
-                pageviews += hit.type == "pageview"
-                for row in new_rows:
-                    params = fact_params(spec.site_id, row)
-                    sums.add(params)
-                    line = "\t".join(map(str, params))
-                    if "\\" in line or "\n" in line or line.count("\t") != len(params) - 1:
-                        line = "\t".join(map(tsv_field, params))
-                    lines.append(line)
-            rows += len(lines)
-            if lines:
-                out.write("\n".join(lines))
-                out.write("\n")
-    # Dates the neighbouring chunks may also add to go back to the parent to be merged.
-    # Earlier chunks add to dates up to first + 1, later ones from last - 1 on.
-    low, high = day_date(spec, first + 2), settled_before(spec, last)
-    sums.spread()
-    edges = sums.split(lambda day: low <= day < high)
-    daily_path, hourly_path = facts_path[:-10] + ".daily.tsv", facts_path[:-10] + ".hourly.tsv"
-    daily_rows = sums.write(spec.site_id, daily_path, hourly_path)
-    return Chunk(
-        (first, last), facts_path, daily_path, hourly_path, edges, daily_rows, hits, pageviews,
-        rows, time.perf_counter() - started,
-    )  # fmt: skip
+        for hit, new_rows in counted_days(spec, first, last, base):
+            hits += 1
+            pageviews += hit.type == "pageview"
+            rows += len(new_rows)
+            for row in new_rows:
+                params = fact_params(spec.site_id, row)
+                line = "\t".join(map(str, params))
+                if "\\" in line or "\n" in line or line.count("\t") != len(params) - 1:
+                    line = "\t".join(map(tsv_field, params))
+                out.write(line + "\n")
+    return Chunk((first, last), facts_path, hits, pageviews, rows, time.perf_counter() - started)
 
 
 def generate(spec: SeedSpec, *, processes: int, chunk_days: int, directory: str) -> Iterator[Chunk]:
@@ -131,83 +124,63 @@ def generate(spec: SeedSpec, *, processes: int, chunk_days: int, directory: str)
         yield from pool.imap(generate_chunk, tasks)
 
 
-def _load_sql(table: str, columns: list[str] | tuple[str, ...]) -> str:
-    return (
-        f"LOAD DATA LOCAL INFILE %s INTO TABLE {table} CHARACTER SET utf8mb4 "
-        "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
-        f"({', '.join(columns)})"
-    )
-
-
-def _loader() -> Callable[[str, str], None]:
-    """load(kind, path): LOAD DATA of one TSV file of facts, daily or hourly rows, then delete it.
+def load_facts(path: str) -> None:
+    """LOAD DATA of one TSV file of facts, then delete it.
 
     `unique_checks=0` because the ids are unique by construction; any warning
     (a truncated or mistyped field) fails the seeding rather than caching bad rows.
     """
     from django.db import connection
 
-    from tracking.models import DailyRollup, Fact, HourlyTotal
+    from tracking.models import Fact
 
-    sql = {
-        "facts": _load_sql(Fact._meta.db_table, FACT_COLUMNS),
-        "daily": _load_sql(
-            DailyRollup._meta.db_table, ("site_id", "dimension", "day", "dim_value", *COUNTERS)
-        ),
-        "hourly": _load_sql(HourlyTotal._meta.db_table, ("site_id", "hour", *COUNTERS)),
-    }
-
-    def load(kind: str, path: str) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SET SESSION unique_checks = 0")
-            try:
-                cursor.execute(sql[kind], [path])
-                warnings = cursor.connection.warning_count()
-            finally:
-                cursor.execute("SET SESSION unique_checks = 1")
-        if warnings:
-            raise RuntimeError(f"LOAD DATA of {kind} rows gave {warnings} warnings")
-        os.unlink(path)
-
-    return load
+    sql = (
+        f"LOAD DATA LOCAL INFILE %s INTO TABLE {Fact._meta.db_table} CHARACTER SET utf8mb4 "
+        "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
+        f"({', '.join(FACT_COLUMNS)})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET SESSION unique_checks = 0")
+        try:
+            cursor.execute(sql, [path])
+            warnings = cursor.connection.warning_count()
+        finally:
+            cursor.execute("SET SESSION unique_checks = 1")
+    if warnings:
+        raise RuntimeError(f"LOAD DATA of facts gave {warnings} warnings")
+    os.unlink(path)
 
 
 def seed_site(
-    spec: SeedSpec,
-    *,
-    processes: int,
-    chunk_days: int = 10,
-    log: Callable[[str], None] = print,
+    spec: SeedSpec, *, processes: int, chunk_days: int = 10, log: Callable[[str], None] = print
 ) -> dict:
-    """Generate and load one site's facts, daily rollups and hourly totals; return timings."""
+    """Generate and load one site's facts and build its rollups; return counts and timings.
+
+    `load_seconds` is the parent's time in the database: loading facts and
+    rebuilding the settled days' rollups (overlapping the workers' generating).
+    """
     from django.db import connections
 
+    from tracking.models import DailyRollup
+    from tracking.rollups import rebuild_day_rollups, rebuild_derived_rollups
+
     connections.close_all()  # never share a socket with forked workers
-    load = _loader()
     started = time.perf_counter()
-    totals = {"hits": 0, "pageviews": 0, "fact_rows": 0, "daily_rollup_rows": 0}
+    totals = {"hits": 0, "pageviews": 0, "fact_rows": 0}
     generate_s = load_s = 0.0
     next_log = 0.0
-    edges = RollupSums()
+    rolled_up = day_date(spec, -2)  # the first local date a visit of day 0 may have
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as directory:
         chunks = generate(spec, processes=processes, chunk_days=chunk_days, directory=directory)
         for chunk in chunks:
             t0 = time.perf_counter()
-            load("facts", chunk.facts_path)
-            load("daily", chunk.daily_path)
-            load("hourly", chunk.hourly_path)
-            edges.merge(chunk.edges)
-            settled = settled_before(spec, chunk.days[1])
-            done = edges.split(lambda day, settled=settled: day >= settled)
-            if chunk.days[1] == spec.days:
-                done.merge(edges)
-            daily, hourly = (os.path.join(directory, f"edges.{k}.tsv") for k in ("daily", "hourly"))
-            totals["daily_rollup_rows"] += done.write(spec.site_id, daily, hourly)
-            load("daily", daily)
-            load("hourly", hourly)
+            load_facts(chunk.facts_path)
+            done = chunk.days[1] == spec.days
+            settled = day_date(spec, spec.days + 2) if done else settled_before(spec, chunk.days[1])
+            rebuild_day_rollups(site_id=spec.site_id, first_day=rolled_up, end_day=settled)
+            rolled_up = settled
             load_s += time.perf_counter() - t0
             generate_s += chunk.seconds
-            totals["daily_rollup_rows"] += chunk.daily_rows
             totals["hits"] += chunk.hits
             totals["pageviews"] += chunk.pageviews
             totals["fact_rows"] += chunk.rows
@@ -220,12 +193,14 @@ def seed_site(
                     f"rows, {elapsed:.0f} s (eta {elapsed / share - elapsed:.0f} s)"
                 )
     t0 = time.perf_counter()
-    derived = derive_rollups(spec.site_id)
+    rebuild_derived_rollups(site_id=spec.site_id)
     derive_s = time.perf_counter() - t0
     seconds = time.perf_counter() - started
+    daily_rows = DailyRollup.objects.filter(site_id=spec.site_id).count()
     return {
         **totals,
-        "derived_rollups": derived,
+        "daily_rollup_rows": daily_rows,
+        "derived_rollups": True,
         "derive_seconds": round(derive_s, 1),
         "seed_seconds": round(seconds, 1),
         "generate_cpu_seconds": round(generate_s, 1),

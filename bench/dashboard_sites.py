@@ -13,18 +13,15 @@ if missing and never dropped.
 import contextlib
 import datetime as dt
 import json
-import os
-import secrets
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from bench.database import create_database, scalar
-from bench.progress import progress_log
+from bench import common
+from bench.common import create_database, progress_log, scalar
 
 if TYPE_CHECKING:  # Django's apps load only after django.setup()
-    from django.db.models import Model
-
+    from harness.seed_traffic import SeedSpec
     from reports.ranges import DateRange
 
 # The last day of generated traffic is fixed, so cached data stays valid.
@@ -39,34 +36,9 @@ log = progress_log("dashboard")
 
 
 def setup_django(db_name: str) -> dict:
-    """Create the database if missing, set up Django, apply migrations; time them.
-
-    A pending migration can take minutes on a big facts table (the 0005 primary
-    key change rebuilt it), so what was applied and how long it took are reported.
-    """
+    """Create the database if missing, set up Django, apply migrations; time them."""
     create_database(db_name)
-    os.environ["DB_NAME"] = db_name
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "analytics_site.settings")
-    # The product runs as in production (DEBUG off), which needs a real signing key.
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    import django
-    from django.conf import settings
-
-    django.setup()
-    # LOAD DATA LOCAL INFILE (seeding) needs the client to allow it too.
-    settings.DATABASES["default"]["OPTIONS"]["local_infile"] = True
-    from django.core.management import call_command
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    names = [f"{m.app_label}.{m.name}" for m, _ in pending]
-    started = time.perf_counter()
-    if names:
-        log(f"applying {len(names)} migrations (minutes on a big facts table): {names}")
-    call_command("migrate", interactive=False, verbosity=0)
-    return {"applied": names, "seconds": round(time.perf_counter() - started, 1)}
+    return common.setup_django({"DB_NAME": db_name})
 
 
 def date_range(key: str) -> "DateRange":
@@ -192,13 +164,12 @@ def _ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None
     from django.db import connection
 
     from bench.dashboard_seed import GENERATOR_VERSION, seed_site
-    from bench.dashboard_seed_rollups import derive_rollups, has_derived_rollups
-    from bench.dashboard_seed_traffic import SeedSpec
     from tracking.ingest import FACT_COLUMNS
     from tracking.models import Fact
+    from tracking.rollups import rebuild_derived_rollups
 
     site_id = site_id or size  # one site per size; the id says which
-    spec = SeedSpec(site_id=site_id, pageviews=size, end=END, time_zone=TIME_ZONE)
+    spec = _spec(site_id, size)
     schema = rollup_schema()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -218,12 +189,12 @@ def _ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None
     if usable and cached[1] == schema:
         log(f"site {site_id}: reusing {facts:,} cached fact rows")
         return {**json.loads(cached[3]), "seeded_now": False}
-    if usable and has_derived_rollups():
-        # A new migration: rollups derived from the daily ones (monthly) are rebuilt from them.
+    if usable:
+        # A new migration: rollups derived from the daily ones (weekly, monthly) are rebuilt.
         log(f"site {site_id}: rollup schema {cached[1]} -> {schema}; deriving rollups")
         info = json.loads(cached[3])
         started = time.perf_counter()
-        derive_rollups(site_id)
+        rebuild_derived_rollups(site_id=site_id)
         info.update(rollup_schema=schema, derive_seconds=round(time.perf_counter() - started, 1))
         _save_seed(site_id, size, schema, facts, info)
         return {**info, "seeded_now": False, "derived_now": True}
@@ -246,18 +217,64 @@ def _ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None
 
 
 def verify_seeding(processes: int) -> dict:
-    """Seed a small site the fast way, then check rebuild_rollups gives the same rollups."""
-    from bench.dashboard_seed_rollups import verify_rollups
-
+    """Seed a small site the fast way, then check its rollups row by row against the sums
+    the worker's own code (tracking.rollups.sum_rollups) makes of the same hits."""
     site_id, size = VERIFY_SITE
     delete_site(site_id)
     info = ensure_site(size, reseed=False, processes=processes, site_id=site_id)
-    log(f"verifying summed rollups against rebuild_rollups on site {site_id}")
-    result = {"site_id": site_id, "pageviews": info["pageviews"], **verify_rollups(site_id)}
+    log(f"verifying the seeded rollups against the worker's sums on site {site_id}")
+    spec = _spec(site_id, size)
+    result = {"site_id": site_id, "pageviews": info["pageviews"], **verify_rollups(spec)}
     delete_site(site_id)
     if not result["match"]:
         log(f"ROLLUPS DIFFER: {result}")
     return result
+
+
+def verify_rollups(spec: "SeedSpec") -> dict:
+    """The site's rollup rows against `sum_rollups` of its hits counted again in process.
+
+    Per table (daily, hourly, monthly): rows held, rows only the database has
+    (`only_seeded`) and rows only the sums have (`only_rebuilt`), a row with
+    other counters counting on both sides; `rebuild_seconds` is the time the
+    sums took.
+    """
+    from bench.dashboard_seed import counted_days
+    from harness.seed_traffic import visits_per_day
+    from tracking.dimensions import COUNTERS
+    from tracking.models import DailyRollup, HourlyTotal, MonthlyRollup
+    from tracking.rollups import UPSERT_DAILY, UPSERT_HOURLY, UPSERT_MONTHLY, sum_rollups
+
+    started = time.perf_counter()
+    days = counted_days(spec, 0, spec.days, visits_per_day(spec))
+    sums = sum_rollups((spec.site_id, row) for _, rows in days for row in rows)
+    result: dict = {"rebuild_seconds": round(time.perf_counter() - started, 1)}
+    tables = ((DailyRollup, "dimension, day, dim_value", UPSERT_DAILY),
+              (HourlyTotal, "hour", UPSERT_HOURLY),
+              (MonthlyRollup, "dimension, month, dim_value", UPSERT_MONTHLY))  # fmt: skip
+    from django.db import connection
+
+    for model, key, upsert in tables:
+        expected = {(*k, *v) for k, v in sums[upsert].items() if any(v)}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT site_id, {key}, {', '.join(COUNTERS)} "  # noqa: S608
+                f"FROM {model._meta.db_table} WHERE site_id = %s",
+                [spec.site_id],
+            )
+            seeded = set(cursor.fetchall())
+        result[model._meta.db_table] = {"rows": len(seeded), "only_seeded": len(seeded - expected),
+                                        "only_rebuilt": len(expected - seeded)}  # fmt: skip
+    result["match"] = all(
+        v["only_seeded"] == 0 == v["only_rebuilt"] for v in result.values() if isinstance(v, dict)
+    )
+    return result
+
+
+def _spec(site_id: int, size: int) -> "SeedSpec":
+    from harness.seed_traffic import SeedSpec
+
+    return SeedSpec(site_id=site_id, pageviews=size, end=END, time_zone=TIME_ZONE)
 
 
 def _save_seed(site_id: int, size: int, schema: str, facts: int, info: dict) -> None:
@@ -282,7 +299,7 @@ def site_figures(site_id: int) -> dict:
     from django.db import connection
 
     from tracking.dimensions import DIMENSIONS
-    from tracking.models import DailyRollup, HourlyTotal
+    from tracking.models import DailyRollup, HourlyTotal, MonthlyRollup, WeeklyRollup
 
     figures: dict = {}
     with connection.cursor() as cursor:
@@ -295,7 +312,7 @@ def site_figures(site_id: int) -> dict:
         by_dim = {names.get(d, "total"): {"rows": n, "values": v} for d, n, v in cursor.fetchall()}
         figures["daily_rollup_rows"] = sum(v["rows"] for v in by_dim.values())
         figures["daily_rollup_by_dimension"] = by_dim
-        for model in _extra_rollup_models():
+        for model in (MonthlyRollup, WeeklyRollup):
             cursor.execute(
                 f"SELECT COUNT(*) FROM {model._meta.db_table} WHERE site_id = %s",  # noqa: S608
                 [site_id],
@@ -307,18 +324,6 @@ def site_figures(site_id: int) -> dict:
         )
         figures["hourly_total_rows"] = cursor.fetchone()[0]
     return figures
-
-
-def _extra_rollup_models() -> list[type["Model"]]:
-    """Rollup tables beyond daily and hourly, if the schema has any (e.g. monthly)."""
-    from django.apps import apps
-
-    known = {"dailyrollup", "hourlytotal"}
-    return [
-        m
-        for m in apps.get_app_config("tracking").get_models()
-        if m._meta.model_name.endswith(("rollup", "total")) and m._meta.model_name not in known
-    ]
 
 
 def table_sizes() -> dict:

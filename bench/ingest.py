@@ -29,11 +29,9 @@ if str(ROOT) not in sys.path:
 
 # The figures are made by the parts below, one module a section of the output;
 # this file runs them in order and adds the `machine` section.
-from bench import stack  # noqa: E402
-from bench.database import recreate_database  # noqa: E402
+from bench.common import recreate_database  # noqa: E402
 from bench.ingest_collector import bench_collector  # noqa: E402
-from bench.ingest_conn_max_age import compare_conn_max_age  # noqa: E402
-from bench.ingest_drain import run_drains, summarize_drains  # noqa: E402
+from bench.ingest_drain import compare_conn_max_age, run_drains, summarize_drains  # noqa: E402
 from bench.ingest_setup import (  # noqa: E402
     IngestRun,
     Sites,
@@ -42,6 +40,7 @@ from bench.ingest_setup import (  # noqa: E402
     setup_django,
     sqs_client,
 )
+from harness import processes  # noqa: E402
 
 SQS_NAMESPACE = "bench"
 
@@ -88,9 +87,9 @@ def machine_info() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT VERSION()")
         db_version = cursor.fetchone()[0]
-    gunicorn_conf = runpy.run_path(str(stack.ROOT / "analytics_site/gunicorn.conf.py"))
+    gunicorn_conf = runpy.run_path(str(processes.ROOT / "analytics_site/gunicorn.conf.py"))
     commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=stack.ROOT, capture_output=True, text=True
+        ["git", "rev-parse", "--short", "HEAD"], cwd=processes.ROOT, capture_output=True, text=True
     ).stdout.strip()
     return {
         "cpus": os.cpu_count(),
@@ -117,7 +116,7 @@ def main() -> int:
     log(f"logs in {log_dir}")
     # moto refuses a second purge within 60 s unless told otherwise (see QueueEmptier).
     sqs_env = {**os.environ, "MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR": "false"}
-    sqs_process, endpoint = stack.start_sqs_server(log_dir, sqs_env)
+    sqs_process, endpoint = processes.start_sqs_server(log_dir, sqs_env)
     try:
         env = {
             "DB_NAME": args.db_name,

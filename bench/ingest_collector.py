@@ -12,10 +12,10 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from bench import loadgen, stack
-from bench.ingest_counters import queue_depth
 from bench.ingest_setup import IngestRun, log
-from bench.ingest_traffic import CollectorRequest, collector_requests
+from harness import loadgen, processes
+from harness.ingest_traffic import CollectorRequest, collector_requests
+from harness.processes import queue_depth
 
 if TYPE_CHECKING:  # Django models load only after django.setup()
     from accounts.models import Site
@@ -81,15 +81,17 @@ def wait_for_collector(port: int, request: CollectorRequest) -> None:
         finally:
             conn.close()
 
-    stack.wait_until(accepted, timeout=60, interval=0.5, message="the collector to accept a hit")
+    processes.wait_until(
+        accepted, timeout=60, interval=0.5, message="the collector to accept a hit"
+    )
 
 
 def bench_collector(run: IngestRun, site: "Site") -> dict:
     """Warm both apps up, then `--rounds` rounds of load on each, alternating which goes first."""
     args = run.args
     requests = collector_requests(site.public_id)
-    web, web_port = stack.start_gunicorn("web", "analytics_site.wsgi", run.env, run.log_dir)
-    bare, bare_port = stack.start_gunicorn(
+    web, web_port = processes.start_gunicorn("web", "analytics_site.wsgi", run.env, run.log_dir)
+    bare, bare_port = processes.start_gunicorn(
         "bare", "bench.bare_wsgi:application", run.env, run.log_dir
     )
     emptier = QueueEmptier(run.sqs, run.hits_url).start()

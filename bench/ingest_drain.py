@@ -3,30 +3,36 @@
 A drain queues `--drain-hits` hits before `manage.py runworker` starts, then
 polls the pageviews written for that drain's site until all are there. Drains
 alternate between persistent database connections and CONN_MAX_AGE=0 (those
-runs are compared in bench/ingest_conn_max_age.py). Two references run in this
+runs are compared by `compare_conn_max_age`). Two references run in this
 process on the same hits: `ingest_batch` called directly (the worker minus SQS
 and Dramatiq) and the worker's fact rows inserted again with a bare
 executemany (writing the facts alone).
+
+With CONN_MAX_AGE=0 the worker opens a database connection for every message.
+On a busy machine the run-to-run noise of a drain can exceed that cost, so the
+ratio comes with what connecting alone can explain (the time to open one
+connection, measured here) and with the connections each drain opened.
 """
 
 import argparse
 import re
 import statistics
 import time
-from collections.abc import Callable
 from typing import Any
 
-from bench import stack
-from bench.ingest_counters import (
+from bench.common import StatementTimer
+from bench.ingest_setup import (
+    IngestRun,
+    Sites,
     facts_table,
-    mariadb_cpu,
+    log,
     pageviews,
-    queue_depth,
     server_connections,
     status_counters,
 )
-from bench.ingest_setup import IngestRun, Sites, log
-from bench.ingest_traffic import make_hits, messages_of
+from harness import processes
+from harness.ingest_traffic import make_hits, messages_of
+from harness.processes import mariadb_cpu, queue_depth
 
 # Each drain's name in the output, and the worker's DB_CONN_MAX_AGE (None: the default).
 DRAIN_MODES: tuple[tuple[str, int | None], ...] = (("persistent", None), ("conn_max_age_0", 0))
@@ -39,7 +45,7 @@ def enqueue(messages: list[list[dict]], client: Any, url: str) -> None:
     before = queue_depth(client, url)
     for message in messages:
         ingest_hits.send(message)
-    stack.wait_until(
+    processes.wait_until(
         lambda: queue_depth(client, url) >= before + len(messages),
         timeout=60,
         message="the queue to hold the bench messages",
@@ -66,7 +72,7 @@ def drain_once(run: IngestRun, *, label: str, conn_max_age: int | None) -> dict:
         worker_env["DB_CONN_MAX_AGE"] = str(conn_max_age)
     conn0, db_cpu0, sqs_cpu0 = server_connections(), mariadb_cpu(), run.sqs_process.cpu_seconds()
     status0 = status_counters()
-    worker = stack.start_worker(f"worker-{label}", worker_env, run.log_dir)
+    worker = processes.start_worker(f"worker-{label}", worker_env, run.log_dir)
     started = time.monotonic()
     first_at, first_count, count, worker_cpu, first_cpu = None, 0, 0, 0.0, 0.0
     deadline = started + args.drain_timeout
@@ -145,31 +151,19 @@ def mean_of(runs: list[dict], key: str, digits: int = 1) -> float:
     return round(statistics.fmean(run[key] for run in runs), digits)
 
 
-class StatementTimer:
-    """A Django execute wrapper: wall time spent in the database, by statement shape."""
-
-    def __init__(self) -> None:
-        self.totals: dict[str, list] = {}
-
-    def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
-        began = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            key = re.sub(r"\s+", " ", sql)[:70] + (" [many]" if many else "")
-            entry = self.totals.setdefault(key, [0, 0.0])
-            entry[0] += 1
-            entry[1] += time.perf_counter() - began
-
-    def top(self, hits: int, count: int = 8) -> list[dict]:
-        ranked = sorted(self.totals.items(), key=lambda kv: kv[1][1], reverse=True)[:count]
-        return [
-            {"sql": sql, "calls": calls, "ms_per_hit": round(seconds * 1000 / hits, 4)}
-            for sql, (calls, seconds) in ranked
-        ]
-
-    def total_s(self) -> float:
-        return sum(seconds for _, seconds in self.totals.values())
+def slowest(timer: StatementTimer, hits: int, count: int = 8) -> list[dict]:
+    """The statement shapes that took longest in all, per hit."""
+    totals: dict[str, list] = {}
+    for sql, _, many, seconds in timer.statements:
+        entry = totals.setdefault(re.sub(r"\s+", " ", sql)[:70] + (" [many]" if many else ""),
+                                  [0, 0.0])  # fmt: skip
+        entry[0] += 1
+        entry[1] += seconds
+    ranked = sorted(totals.items(), key=lambda kv: kv[1][1], reverse=True)[:count]
+    return [
+        {"sql": sql, "calls": calls, "ms_per_hit": round(seconds * 1000 / hits, 4)}
+        for sql, (calls, seconds) in ranked
+    ]
 
 
 class Stopwatch:
@@ -214,7 +208,7 @@ def bench_in_process(args: argparse.Namespace, sites: Sites) -> dict:
         "mariadb_cpu_s_all_clients": clock.mariadb_cpu_s,
         # Wall time inside cursor.execute/executemany (commits not included).
         "in_database_ms_per_hit": round(timer.total_s() * 1000 / args.drain_hits, 3),
-        "slowest_statements": timer.top(args.drain_hits),
+        "slowest_statements": slowest(timer, args.drain_hits),
     }
 
 
@@ -282,4 +276,56 @@ def summarize_drains(run: IngestRun, runs: dict[str, list[dict]]) -> dict:
         "in_process": in_process,
         "raw": raw,
         "runs": persistent,
+    }
+
+
+def connect_ms(samples: int = 30) -> float:
+    """Median time to open and close one database connection as Django does.
+
+    What CONN_MAX_AGE=0 adds to every message (the worker closes the
+    connection after each one), measured from this process.
+    """
+    from django.db import connection
+
+    times = []
+    for _ in range(samples):
+        began = time.perf_counter()
+        raw = connection.get_new_connection(connection.get_connection_params())
+        raw.close()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times) * 1000
+
+
+def compare_conn_max_age(runs: dict[str, list[dict]]) -> dict:
+    """Persistent against CONN_MAX_AGE=0 drains (from ingest_drain.run_drains)."""
+    persistent, zero_runs = runs["persistent"], runs["conn_max_age_0"]
+    worker = mean_of(persistent, "hits_per_s")
+    zero = mean_of(zero_runs, "hits_per_s")
+    first = persistent[0]
+    connect = connect_ms()
+    persistent_drain_s = statistics.fmean(run["drain_s"] for run in persistent)
+    return {
+        "persistent_hits_per_s": worker,
+        "conn_max_age_0_hits_per_s": zero,
+        "ratio": round(zero / worker, 3),
+        "connections_opened": {
+            "persistent": [run["connections_opened"] for run in persistent],
+            "conn_max_age_0": [run["connections_opened"] for run in zero_runs],
+        },
+        "background_connections_expected": {
+            "persistent": [run["background_connections_expected"] for run in persistent],
+            "conn_max_age_0": [run["background_connections_expected"] for run in zero_runs],
+        },
+        "messages_per_drain": first["messages"],
+        "connect_ms_median": round(connect, 2),
+        # The ratio if every message's connect sat on the critical path (the
+        # worker's threads overlap them): what connecting alone can explain.
+        "expected_ratio_from_connect_time": round(
+            persistent_drain_s / (persistent_drain_s + first["messages"] * connect / 1000), 3
+        ),
+        "worker_cpu_ms_per_hit": {
+            "persistent": mean_of(persistent, "worker_cpu_ms_per_hit", digits=3),
+            "conn_max_age_0": mean_of(zero_runs, "worker_cpu_ms_per_hit", digits=3),
+        },
+        "runs": zero_runs,
     }

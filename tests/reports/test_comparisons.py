@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from harness.hits import FIREFOX, queued_hit
 from reports.filters import Filter
 from reports.queries import StatsQuery, totals
 from reports.series import overview, timeseries
-from tests.support.hits import FIREFOX, queued_hit
 from tracking.ingest import ingest_batch
 
 UTC = dt.UTC

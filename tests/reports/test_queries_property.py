@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harness.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from reports.queries import StatsQuery, breakdown, totals
 from reports.series import overview, timeseries
 from tests.support.factories import SiteFactory
-from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tracking.dimensions import BY_NAME
 from tracking.ingest import ingest_batch
 

@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from harness.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from reports.queries import StatsQuery, breakdown
 from reports.rollup_reads import rollup_parts
 from reports.sql import DAILY, MONTHLY, WEEKLY
 from tests.support.factories import SiteFactory
-from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tracking.dimensions import BY_NAME, COUNTERS
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup, MonthlyRollup, WeeklyRollup

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from harness.hits import FIREFOX, IPHONE, queued_hit
 from reports.filters import Filter
 from reports.queries import StatsQuery, breakdown, totals
 from reports.series import timeseries
 from tests.support.factories import SiteFactory
-from tests.support.hits import FIREFOX, IPHONE, queued_hit
 from tracking.ingest import ingest_batch
 
 NY = ZoneInfo("America/New_York")

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from harness.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tests.support.factories import SiteFactory
-from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tracking.dimensions import COUNTERS
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup, HourlyTotal, MonthlyRollup, WeeklyRollup

@@ -11,8 +11,8 @@ from accounts.models import Account, Membership, Site, SiteDeletion
 from accounts.selectors import find_invitation
 from accounts.services import team
 from accounts.services.sites import delete_site
+from harness.hits import queued_hit
 from tests.support.factories import SiteFactory, UserFactory, member_of
-from tests.support.hits import queued_hit
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup, Fact, HourlyTotal, VisitorState
 

@@ -1,17 +1,61 @@
-"""The MariaDB server the benchmarks run on: their databases, one-value reads, the buffer pool.
+"""What every benchmark starts from: Django, its database, progress lines, statement timing.
 
 Each benchmark keeps its data in a database of its own on the product's
 server (the `DB_*` variables, read as the product reads them). The ingest
 benchmark starts every run from an empty one; the dashboard benchmarks keep
 theirs, a cache of sites that take minutes to seed, and never drop it.
+Progress goes to stderr: stdout holds only the JSON document.
 """
 
 import contextlib
 import os
 import re
+import secrets
+import sys
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
+
+
+def progress_log(name: str) -> Callable[[str], None]:
+    """A log function printing `[name HH:MM:SS] message` to stderr, flushed at once
+    (so a long step shows when it started even when stderr goes to a file)."""
+
+    def log(message: str) -> None:
+        print(f"[{name} {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    return log
+
+
+def setup_django(env: dict[str, str]) -> dict:
+    """Django with `env` over the environment in this process, the schema migrated.
+
+    The product runs as in production (DEBUG off), which needs a real signing
+    key: a random one unless SECRET_KEY is set. A pending migration can take
+    minutes on a big facts table, so what was applied and how long it took
+    are returned.
+    """
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "analytics_site.settings")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # LOAD DATA LOCAL INFILE (dashboard seeding) needs the client to allow it too.
+    settings.DATABASES["default"]["OPTIONS"]["local_infile"] = True
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    names = [f"{m.app_label}.{m.name}" for m, _ in pending]
+    started = time.perf_counter()
+    if names:
+        progress_log("bench")(f"applying {len(names)} migrations: {names}")
+    call_command("migrate", interactive=False, verbosity=0)
+    return {"applied": names, "seconds": round(time.perf_counter() - started, 1)}
 
 
 @contextlib.contextmanager
@@ -45,11 +89,15 @@ def recreate_database(name: str) -> None:
         cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
 
 
-def scalar(sql: str, params: list | None = None) -> Any:
-    """The first column of the first row of `sql` on Django's connection (None if no row)."""
+def _django_cursor() -> Any:
     from django.db import connection
 
-    with connection.cursor() as cursor:
+    return connection.cursor()
+
+
+def scalar(sql: str, params: list | None = None) -> Any:
+    """The first column of the first row of `sql` on Django's connection (None if no row)."""
+    with _django_cursor() as cursor:
         cursor.execute(sql, params or [])
         row = cursor.fetchone()
     return row[0] if row else None
@@ -65,9 +113,7 @@ def parse_bytes(text: str) -> int:
 
 def set_buffer_pool(size: int) -> int:
     """Resize the InnoDB buffer pool (dynamic in MariaDB 10.11); return the size in force."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
+    with _django_cursor() as cursor:
         cursor.execute("SET GLOBAL innodb_buffer_pool_size = %s", [size])
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -103,3 +149,29 @@ def buffer_pool_resized(setting: str, log: Callable[[str], None]) -> Iterator[di
             connection.close()  # a fresh connection, in case the old one broke
             restored = set_buffer_pool(before)
             log(f"innodb_buffer_pool_size restored to {restored >> 20} MB")
+
+
+class StatementTimer:
+    """A Django execute wrapper keeping every statement's SQL, parameters and seconds."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, tuple, bool, float]] = []
+
+    def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            seconds = time.perf_counter() - began
+            self.statements.append((sql, () if many else tuple(params or ()), many, seconds))
+
+    def total_s(self) -> float:
+        return sum(s[3] for s in self.statements)
+
+
+def explain(sql: str, params: tuple) -> list[dict]:
+    """MariaDB's EXPLAIN of one statement, a dict per row."""
+    with _django_cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
