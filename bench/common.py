@@ -59,7 +59,7 @@ def setup_django(env: dict[str, str]) -> dict:
 
 
 @contextlib.contextmanager
-def _server_cursor() -> Iterator[Any]:
+def server_cursor() -> Iterator[Any]:
     """A cursor on the server itself, no database chosen: Django cannot connect before
     its database exists."""
     import MySQLdb
@@ -78,13 +78,13 @@ def _server_cursor() -> Iterator[Any]:
 
 def create_database(name: str) -> None:
     """Create database `name` if missing; an existing one, and what it caches, is kept."""
-    with _server_cursor() as cursor:
+    with server_cursor() as cursor:
         cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4")
 
 
 def recreate_database(name: str) -> None:
     """Drop database `name` and create it empty, so a run never counts what an earlier one left."""
-    with _server_cursor() as cursor:
+    with server_cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
         cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
 

@@ -16,8 +16,6 @@ would run them; each view is run several times and the median is reported.
 import argparse
 import json
 import os
-import platform
-import re
 import sys
 import time
 from pathlib import Path
@@ -32,10 +30,13 @@ from bench.common import buffer_pool_resized, scalar  # noqa: E402
 from bench.dashboard_sites import (  # noqa: E402
     LAST_DAY,
     TIME_ZONE,
+    add_site_options,
+    comma_list,
     date_range,
     ensure_seed_table,
     ensure_site,
     log,
+    run_header,
     setup_django,
     site_figures,
     table_sizes,
@@ -55,69 +56,29 @@ from bench.dashboard_views import (  # noqa: E402
 def parse_args() -> argparse.Namespace:
     """The command line; --sizes and --ranges come back as lists."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument(
-        "--sizes",
-        default="1000000,10000000",
-        help="pageviews per year of each site, comma-separated (default %(default)s)",
-    )
-    p.add_argument(
-        "--ranges",
-        default="30d,12mo",
-        help=f"dashboard range presets (reports.ranges.PRESETS) on {LAST_DAY}, "
-        "comma-separated (default %(default)s)",
-    )
-    p.add_argument(
-        "--db-name",
-        default="bench_dashboard",
-        help="bench database, created if missing, never dropped",
-    )
-    p.add_argument("--reps", type=int, default=5, help="timed runs of each view (after a warm-up)")
-    p.add_argument(
-        "--facts-reps",
-        type=int,
-        default=1,
-        help="timed runs of the unfiltered view read from facts, at the largest size",
-    )
-    p.add_argument("--skip-facts", action="store_true", help="skip the from-facts comparison")
-    p.add_argument(
-        "--skip-filtered",
-        action="store_true",
-        help="time unfiltered views only (filtered ones read facts: minutes at 10M)",
-    )
-    p.add_argument(
-        "--slow-view-seconds",
-        type=float,
-        default=60,
-        help="a view whose warm-up takes longer is timed only --slow-reps times",
-    )
-    p.add_argument("--slow-reps", type=int, default=1)
-    p.add_argument(
-        "--buffer-pool",
-        default="8G",
-        help="innodb_buffer_pool_size during the run, restored at the end; "
-        "'keep' leaves it alone (default %(default)s)",
-    )
-    p.add_argument(
-        "--processes",
-        type=int,
-        default=os.cpu_count() or 1,
-        help="processes generating traffic when seeding",
-    )
-    p.add_argument("--reseed", action="store_true", help="seed again even if cached")
-    p.add_argument(
-        "--verify",
-        action="store_true",
-        help="check the seeding's rollups against rebuild_rollups even if nothing "
-        "was seeded (always done after seeding)",
-    )
-    p.add_argument(
-        "--explain", action="store_true", help="add EXPLAIN of every query of each view to the JSON"
-    )
+    add = p.add_argument
+    # fmt: off
+    add("--sizes", default="1000000,10000000",
+        help="pageviews per year of each site, comma-separated (default %(default)s)")
+    add("--ranges", default="30d,12mo", help=f"dashboard range presets (reports.ranges.PRESETS) "
+        f"on {LAST_DAY}, comma-separated (default %(default)s)")
+    add("--reps", type=int, default=5, help="timed runs of each view (after a warm-up)")
+    add("--facts-reps", type=int, default=1,
+        help="timed runs of the unfiltered view read from facts, at the largest size")
+    add("--skip-facts", action="store_true", help="skip the from-facts comparison")
+    add("--skip-filtered", action="store_true",
+        help="time unfiltered views only (filtered ones read facts: minutes at 10M)")
+    add("--slow-view-seconds", type=float, default=60,
+        help="a view whose warm-up takes longer is timed only --slow-reps times")
+    add("--slow-reps", type=int, default=1)
+    add("--verify", action="store_true", help="check the seeded rollups against the worker's "
+        "sums even if nothing was seeded (always done after seeding)")
+    add("--explain", action="store_true", help="add EXPLAIN of every query of each view")
+    add_site_options(p, reseed_help="seed again even if cached")
+    # fmt: on
     args = p.parse_args()
-    if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", args.db_name):
-        p.error("--db-name: letters, digits and _ only")
-    args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    args.ranges = [s.strip() for s in args.ranges.split(",") if s.strip()]
+    args.sizes = [int(s) for s in comma_list(args.sizes)]
+    args.ranges = comma_list(args.ranges)
     return args
 
 
@@ -136,28 +97,18 @@ def main() -> None:
         date_range(key)  # unknown presets fail before any work
     check_catalog()
     ensure_seed_table()
-    result: dict = {
-        "bench": "dashboard",
-        "generator_version": GENERATOR_VERSION,
-        "database": args.db_name,
-        "mariadb_version": scalar("SELECT VERSION()"),
-        "local_infile": scalar("SELECT @@local_infile"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "time_zone": TIME_ZONE,
-        "ranges": {
-            key: {
-                "first_day": str(r.first_day),
-                "last_day": str(r.last_day),
-                "days": r.days,
-                "chart": r.interval,
-            }
-            for key in args.ranges
-            for r in [date_range(key)]
-        },  # fmt: skip
-        "filter_sets": {k: [":".join(f) for f in v] for k, v in FILTER_SETS.items()},
-        "queries_per_view": len(view_queries(make_query(0, args.ranges[0], ()), "day")),
-        "reps": args.reps,
-    }
+    header = run_header(args.db_name, local_infile=True)
+    result: dict = {"bench": "dashboard", "generator_version": GENERATOR_VERSION, **header}
+    result["time_zone"] = TIME_ZONE
+    result["ranges"] = {
+        key: {"first_day": str(r.first_day), "last_day": str(r.last_day), "days": r.days,
+              "chart": r.interval}
+        for key in args.ranges
+        for r in [date_range(key)]
+    }  # fmt: skip
+    result["filter_sets"] = {k: [":".join(f) for f in v] for k, v in FILTER_SETS.items()}
+    result["queries_per_view"] = len(view_queries(make_query(0, args.ranges[0], ()), "day"))
+    result["reps"] = args.reps
     with buffer_pool_resized(args.buffer_pool, log) as pool_sizes:
         sites = {}
         for size in args.sizes:
@@ -176,10 +127,8 @@ def main() -> None:
             result["ratios"]["facts_over_rollups"] = ratios
         if args.explain:
             result["explain"] = explain_views(args)
-    result["innodb_buffer_pool_size"] = {
-        **pool_sizes,
-        "after": int(scalar("SELECT @@innodb_buffer_pool_size")),
-    }
+    after = int(scalar("SELECT @@innodb_buffer_pool_size"))
+    result["innodb_buffer_pool_size"] = {**pool_sizes, "after": after}
     result["loadavg"] = {"start": load_start, "end": os.getloadavg()}
     result["seconds"] = round(time.perf_counter() - started, 1)
     json.dump(result, sys.stdout, indent=2, default=str)

@@ -21,8 +21,6 @@ the presets `30d` and `12mo` give on that day.
 import argparse
 import json
 import os
-import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -35,7 +33,7 @@ if str(ROOT) not in sys.path:
 
 # Each part of the run comes from a module of its own; this file reads the
 # options, times the pages and puts the JSON document together.
-from bench.common import buffer_pool_resized, scalar  # noqa: E402
+from bench.common import buffer_pool_resized  # noqa: E402
 from bench.dashboard_http_checks import check_all  # noqa: E402
 from bench.dashboard_http_pages import Browser, case_path, page_figures  # noqa: E402
 from bench.dashboard_http_profile import profile_page  # noqa: E402
@@ -47,7 +45,13 @@ from bench.dashboard_http_setup import (  # noqa: E402
     gunicorn_env,
     log,
 )
-from bench.dashboard_sites import date_range, setup_django  # noqa: E402
+from bench.dashboard_sites import (  # noqa: E402
+    add_site_options,
+    comma_list,
+    date_range,
+    run_header,
+    setup_django,
+)
 from harness import processes  # noqa: E402
 
 DEFAULT_FILTERS = "source:is:Google,country:is:US"
@@ -59,39 +63,23 @@ AIMS = {"unfiltered": 2.0, "filtered": 5.0}
 def parse_args() -> argparse.Namespace:
     """The command line; --ranges and --filters come back as lists."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--db-name", default="bench_dashboard", help="shared with bench/dashboard.py")
-    p.add_argument("--large", type=int, default=10_000_000, help="pageviews a year, large site")
-    p.add_argument("--small", type=int, default=10_000, help="pageviews a year, small site")
-    p.add_argument("--ranges", default="30d,12mo", help="range presets, comma-separated")
-    p.add_argument(
-        "--filters",
-        default=DEFAULT_FILTERS,
-        help="the filtered case's filters, dimension:op:value, comma-separated "
-        "(default %(default)s)",
-    )
-    p.add_argument("--reps", type=int, default=5, help="timed requests per case and site")
-    p.add_argument("--warmups", type=int, default=1, help="untimed requests first")
-    p.add_argument(
-        "--buffer-pool",
-        default="8G",
-        help="innodb_buffer_pool_size during the run, restored at the end (as "
-        "bench/dashboard.py does); 'keep' leaves it alone (default %(default)s)",
-    )
-    p.add_argument(
-        "--processes", type=int, default=os.cpu_count() or 1, help="processes when seeding"
-    )
-    p.add_argument("--reseed", action="store_true", help="seed both sites again even if cached")
-    p.add_argument("--request-timeout", type=float, default=900, help="seconds per request")
-    p.add_argument(
-        "--skip-profile",
-        action="store_true",
-        help="skip the in-process run that times each SQL statement of the large site's pages",
-    )
+    add = p.add_argument
+    # fmt: off
+    add("--large", type=int, default=10_000_000, help="pageviews a year, large site")
+    add("--small", type=int, default=10_000, help="pageviews a year, small site")
+    add("--ranges", default="30d,12mo", help="range presets, comma-separated")
+    add("--filters", default=DEFAULT_FILTERS, help="the filtered case's filters, "
+        "dimension:op:value, comma-separated (default %(default)s)")
+    add("--reps", type=int, default=5, help="timed requests per case and site")
+    add("--warmups", type=int, default=1, help="untimed requests first")
+    add("--request-timeout", type=float, default=900, help="seconds per request")
+    add("--skip-profile", action="store_true",
+        help="skip the in-process run that times each SQL statement of the large site's pages")
+    add_site_options(p, reseed_help="seed both sites again even if cached")
+    # fmt: on
     args = p.parse_args()
-    if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", args.db_name):
-        p.error("--db-name: letters, digits and _ only")
-    args.ranges = [s.strip() for s in args.ranges.split(",") if s.strip()]
-    args.filters = [s.strip() for s in args.filters.split(",") if s.strip()]
+    args.ranges = comma_list(args.ranges)
+    args.filters = comma_list(args.filters)
     return args
 
 
@@ -118,9 +106,7 @@ def main() -> None:
     filters_of = {"unfiltered": [], "filtered": args.filters}
     result: dict = {
         "bench": "dashboard_http",
-        "database": args.db_name,
-        "mariadb_version": scalar("SELECT VERSION()"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        **run_header(args.db_name),
         "migrate": migrate,
         "sizes": {"large": args.large, "small": args.small},
         "ranges": {

@@ -1,24 +1,26 @@
 """The dashboard benchmarks' seeded sites, cached in their database across runs.
 
-A site per size holds a year of generated traffic (bench/dashboard_seed.py)
-ending on a fixed day, so the data stays valid from one run to the next:
-seeding 10M pageviews takes many minutes, querying it does not. The table
-`bench_dashboard_seed` records what made each site (generator version, the
-latest tracking migration, fact count, fact columns); a site is reused while
-they still hold, and seeded again otherwise. Both bench/dashboard.py and
-bench/dashboard_http.py read their sites from here. The database is created
-if missing and never dropped.
+Seeding 10M pageviews takes many minutes, querying them does not: a site per
+size holds a year of traffic ending on a fixed day, and the table
+`bench_dashboard_seed` records what made it (generator version, latest
+tracking migration, fact count, fact columns). A site is reused while those
+still hold and seeded again otherwise. Shared by bench/dashboard.py and
+bench/dashboard_http.py, with their common options and document header.
 """
 
+import argparse
 import contextlib
 import datetime as dt
 import json
+import os
+import platform
+import re
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from bench import common
-from bench.common import create_database, progress_log, scalar
+from bench.common import create_database, progress_log, scalar, server_cursor
 
 if TYPE_CHECKING:  # Django's apps load only after django.setup()
     from harness.seed_traffic import SeedSpec
@@ -41,6 +43,38 @@ def setup_django(db_name: str) -> dict:
     return common.setup_django({"DB_NAME": db_name})
 
 
+def add_site_options(parser: argparse.ArgumentParser, *, reseed_help: str) -> None:
+    """The options both dashboard benchmarks take: database, buffer pool, seeding."""
+    add = parser.add_argument
+    # fmt: off
+    add("--db-name", default="bench_dashboard", type=_db_name,
+        help="bench database, created if missing, never dropped; shared by both benchmarks")
+    add("--buffer-pool", default="8G", help="innodb_buffer_pool_size during the run, restored "
+        "at the end; 'keep' leaves it alone (default %(default)s)")
+    add("--processes", type=int, default=os.cpu_count() or 1,
+        help="processes generating traffic when seeding")
+    add("--reseed", action="store_true", help=reseed_help)
+    # fmt: on
+
+
+def _db_name(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", text):
+        raise argparse.ArgumentTypeError("letters, digits and _ only")
+    return text
+
+
+def comma_list(text: str) -> list[str]:
+    return [s.strip() for s in text.split(",") if s.strip()]
+
+
+def run_header(db_name: str, *, local_infile: bool = False) -> dict:
+    """What every dashboard document starts with: the database, server and machine."""
+    header = {"database": db_name, "mariadb_version": scalar("SELECT VERSION()")}
+    if local_infile:
+        header["local_infile"] = scalar("SELECT @@local_infile")
+    return {**header, "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+
+
 def date_range(key: str) -> "DateRange":
     """The dashboard's range preset `key` (e.g. 30d, 12mo) on the last day of the traffic."""
     from reports.ranges import parse_range
@@ -50,12 +84,7 @@ def date_range(key: str) -> "DateRange":
 
 def rollup_schema() -> str:
     """The latest tracking migration: a new one may change what rollups hold."""
-    return scalar(
-        "SELECT MAX(name) FROM django_migrations WHERE app = 'tracking'"
-    )  # fmt: skip
-
-
-# --- seeding, cached across runs --------------------------------------------------
+    return scalar("SELECT MAX(name) FROM django_migrations WHERE app = 'tracking'")
 
 
 def ensure_seed_table() -> None:
@@ -79,13 +108,9 @@ def delete_site(site_id: int) -> None:
 
     with connection.cursor() as cursor:
         for model in (Fact, DailyRollup, HourlyTotal):
-            while True:
-                cursor.execute(
-                    f"DELETE FROM {model._meta.db_table} WHERE site_id = %s LIMIT 200000",  # noqa: S608
-                    [site_id],
-                )
-                if cursor.rowcount < 200000:
-                    break
+            sql = f"DELETE FROM {model._meta.db_table} WHERE site_id = %s LIMIT 200000"  # noqa: S608
+            while cursor.execute(sql, [site_id]) or cursor.rowcount >= 200000:
+                pass
         cursor.execute(f"DELETE FROM {SEED_TABLE} WHERE site_id = %s", [site_id])  # noqa: S608
 
 
@@ -104,19 +129,10 @@ def ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None 
 @contextlib.contextmanager
 def seed_lock(site_id: int) -> Iterator[None]:
     """MariaDB's GET_LOCK on a connection of its own (seeding closes Django's)."""
-    import MySQLdb
     from django.db import connection
 
-    params = connection.get_connection_params()
-    conn = MySQLdb.connect(
-        host=params.get("host", "127.0.0.1"),
-        port=params.get("port", 3306),
-        user=params.get("user", "root"),
-        password=params.get("password", ""),
-    )
     name = f"bench_dashboard_seed:{connection.settings_dict['NAME']}:{site_id}"
-    try:
-        cursor = conn.cursor()
+    with server_cursor() as cursor:  # closing it releases the lock
         cursor.execute("SELECT GET_LOCK(%s, 0)", [name])
         if cursor.fetchone()[0] != 1:
             log(f"site {site_id}: another bench process is seeding it; waiting")
@@ -124,8 +140,6 @@ def seed_lock(site_id: int) -> Iterator[None]:
             if cursor.fetchone()[0] != 1:
                 raise RuntimeError(f"site {site_id}: still locked after two hours")
         yield
-    finally:
-        conn.close()  # releases the lock
 
 
 def facts_lack_visitors(site_id: int) -> bool:
@@ -133,11 +147,8 @@ def facts_lack_visitors(site_id: int) -> bool:
 
     Filtered views count distinct visitor hashes, so such facts are stale.
     """
-    from tracking.ingest import FACT_COLUMNS
     from tracking.models import Fact
 
-    if "visitor" not in FACT_COLUMNS:
-        return False
     visitor = scalar(
         f"SELECT visitor FROM {Fact._meta.db_table} "  # noqa: S608
         "WHERE site_id = %s AND pageviews > 0 LIMIT 1",
@@ -172,20 +183,12 @@ def _ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None
     spec = _spec(site_id, size)
     schema = rollup_schema()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT version, rollup_schema, fact_rows, info FROM {SEED_TABLE} "  # noqa: S608
-            "WHERE site_id = %s",
-            [site_id],
-        )
+        cursor.execute(f"SELECT version, rollup_schema, fact_rows, info FROM {SEED_TABLE} "  # noqa: S608
+                       "WHERE site_id = %s", [site_id])  # fmt: skip
         cached = cursor.fetchone()
     facts = scalar(f"SELECT COUNT(*) FROM {Fact._meta.db_table} WHERE site_id = %s", [site_id])  # noqa: S608
-    usable = (
-        cached
-        and not reseed
-        and cached[0] == GENERATOR_VERSION
-        and cached[2] == facts
-        and facts_are_current(site_id, json.loads(cached[3]))
-    )
+    usable = (cached and not reseed and cached[0] == GENERATOR_VERSION and cached[2] == facts
+              and facts_are_current(site_id, json.loads(cached[3])))  # fmt: skip
     if usable and cached[1] == schema:
         log(f"site {site_id}: reusing {facts:,} cached fact rows")
         return {**json.loads(cached[3]), "seeded_now": False}
@@ -203,14 +206,10 @@ def _ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None
         delete_site(site_id)
     log(f"site {site_id}: seeding {size:,} pageviews over {spec.days} days")
     info = seed_site(spec, processes=processes, log=log)
-    info.update(
-        generator_version=GENERATOR_VERSION,
-        fact_columns=list(FACT_COLUMNS),
-        rollup_schema=schema,
-        seeded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        path_count=spec.path_count,
-        time_zone=spec.time_zone,
-    )
+    seeded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    info.update(generator_version=GENERATOR_VERSION, fact_columns=list(FACT_COLUMNS),
+                rollup_schema=schema, seeded_at=seeded_at, path_count=spec.path_count,
+                time_zone=spec.time_zone)  # fmt: skip
     _save_seed(site_id, size, schema, info["fact_rows"], info)
     log(f"site {site_id}: seeded in {info['seed_seconds']:.0f} s")
     return {**info, "seeded_now": True}
@@ -234,40 +233,35 @@ def verify_seeding(processes: int) -> dict:
 def verify_rollups(spec: "SeedSpec") -> dict:
     """The site's rollup rows against `sum_rollups` of its hits counted again in process.
 
-    Per table (daily, hourly, monthly): rows held, rows only the database has
-    (`only_seeded`) and rows only the sums have (`only_rebuilt`), a row with
-    other counters counting on both sides; `rebuild_seconds` is the time the
-    sums took.
+    Per table: rows held, rows only the database has (`only_seeded`), rows only
+    the sums have (`only_rebuilt`; a row with other counters is on both sides);
+    `rebuild_seconds` is the time the sums took.
     """
+    from django.db import connection
+
     from bench.dashboard_seed import counted_days
     from harness.seed_traffic import visits_per_day
+    from tracking import rollups
     from tracking.dimensions import COUNTERS
     from tracking.models import DailyRollup, HourlyTotal, MonthlyRollup
-    from tracking.rollups import UPSERT_DAILY, UPSERT_HOURLY, UPSERT_MONTHLY, sum_rollups
 
     started = time.perf_counter()
     days = counted_days(spec, 0, spec.days, visits_per_day(spec))
-    sums = sum_rollups((spec.site_id, row) for _, rows in days for row in rows)
+    sums = rollups.sum_rollups((spec.site_id, row) for _, rows in days for row in rows)
     result: dict = {"rebuild_seconds": round(time.perf_counter() - started, 1)}
-    tables = ((DailyRollup, "dimension, day, dim_value", UPSERT_DAILY),
-              (HourlyTotal, "hour", UPSERT_HOURLY),
-              (MonthlyRollup, "dimension, month, dim_value", UPSERT_MONTHLY))  # fmt: skip
-    from django.db import connection
-
+    tables = ((DailyRollup, "dimension, day, dim_value", rollups.UPSERT_DAILY),
+              (HourlyTotal, "hour", rollups.UPSERT_HOURLY),
+              (MonthlyRollup, "dimension, month, dim_value", rollups.UPSERT_MONTHLY))  # fmt: skip
     for model, key, upsert in tables:
         expected = {(*k, *v) for k, v in sums[upsert].items() if any(v)}
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT site_id, {key}, {', '.join(COUNTERS)} "  # noqa: S608
-                f"FROM {model._meta.db_table} WHERE site_id = %s",
-                [spec.site_id],
-            )
+            sql = f"SELECT site_id, {key}, {', '.join(COUNTERS)} FROM {model._meta.db_table}"  # noqa: S608
+            cursor.execute(sql + " WHERE site_id = %s", [spec.site_id])
             seeded = set(cursor.fetchall())
         result[model._meta.db_table] = {"rows": len(seeded), "only_seeded": len(seeded - expected),
                                         "only_rebuilt": len(expected - seeded)}  # fmt: skip
-    result["match"] = all(
-        v["only_seeded"] == 0 == v["only_rebuilt"] for v in result.values() if isinstance(v, dict)
-    )
+    checks = [v for v in result.values() if isinstance(v, dict)]
+    result["match"] = all(v["only_seeded"] == 0 == v["only_rebuilt"] for v in checks)
     return result
 
 
@@ -291,17 +285,13 @@ def _save_seed(site_id: int, size: int, schema: str, facts: int, info: dict) -> 
         )
 
 
-# --- what the sites hold ------------------------------------------------------------
-
-
 def site_figures(site_id: int) -> dict:
-    """Row counts of the site in each table, and its distinct values per dimension."""
+    """Row counts of the site in each rollup table, and its distinct values per dimension."""
     from django.db import connection
 
     from tracking.dimensions import DIMENSIONS
     from tracking.models import DailyRollup, HourlyTotal, MonthlyRollup, WeeklyRollup
 
-    figures: dict = {}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT dimension, COUNT(*), COUNT(DISTINCT dim_value) "  # noqa: S608
@@ -310,19 +300,11 @@ def site_figures(site_id: int) -> dict:
         )
         names = {int(d): info.name for d, info in DIMENSIONS.items()}
         by_dim = {names.get(d, "total"): {"rows": n, "values": v} for d, n, v in cursor.fetchall()}
-        figures["daily_rollup_rows"] = sum(v["rows"] for v in by_dim.values())
-        figures["daily_rollup_by_dimension"] = by_dim
-        for model in (MonthlyRollup, WeeklyRollup):
-            cursor.execute(
-                f"SELECT COUNT(*) FROM {model._meta.db_table} WHERE site_id = %s",  # noqa: S608
-                [site_id],
-            )
-            figures[f"{model._meta.model_name}_rows"] = cursor.fetchone()[0]
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {HourlyTotal._meta.db_table} WHERE site_id = %s",  # noqa: S608
-            [site_id],
-        )
-        figures["hourly_total_rows"] = cursor.fetchone()[0]
+    figures: dict = {"daily_rollup_rows": sum(v["rows"] for v in by_dim.values()),
+                     "daily_rollup_by_dimension": by_dim}  # fmt: skip
+    for model, name in ((MonthlyRollup, "monthlyrollup_rows"), (WeeklyRollup, "weeklyrollup_rows"),
+                        (HourlyTotal, "hourly_total_rows")):  # fmt: skip
+        figures[name] = model.objects.filter(site_id=site_id).count()
     return figures
 
 
