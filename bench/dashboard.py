@@ -14,7 +14,6 @@ would run them; each view is run several times and the median is reported.
 """
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -35,6 +34,7 @@ from bench.dashboard_sites import (  # noqa: E402
     date_range,
     ensure_seed_table,
     ensure_site,
+    finish,
     log,
     run_header,
     setup_django,
@@ -129,10 +129,7 @@ def main() -> None:
             result["explain"] = explain_views(args)
     after = int(scalar("SELECT @@innodb_buffer_pool_size"))
     result["innodb_buffer_pool_size"] = {**pool_sizes, "after": after}
-    result["loadavg"] = {"start": load_start, "end": os.getloadavg()}
-    result["seconds"] = round(time.perf_counter() - started, 1)
-    json.dump(result, sys.stdout, indent=2, default=str)
-    sys.stdout.write("\n")
+    finish(result, started, load_start)
 
 
 if __name__ == "__main__":

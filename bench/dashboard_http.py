@@ -3,23 +3,15 @@
     .venv/bin/python bench/dashboard_http.py [--help]
 
 Prints one JSON document to stdout; progress goes to stderr. See bench/README.md
-("dashboard_http.py") for what each figure means.
-
-bench/dashboard.py times the query layer alone; this times what a user waits
-for: gunicorn with analytics_site/gunicorn.conf.py (DEBUG=0, manifest static
-files), session login, middleware, every query of the page, the template. The
-sites come from the dashboard benchmarks' cache in the database `bench_dashboard`
-(seeded by bench/dashboard_seed.py, reused across runs); the small site is
-seeded the same way, scaled down. Each case is timed on both sites, the
-requests interleaved, and the ratio large / small is the figure to compare.
-
-The generated traffic ends on a fixed day (bench/dashboard_sites.py's LAST_DAY), so
-"30 days" and "12 months" are asked for as custom ranges naming the same days
-the presets `30d` and `12mo` give on that day.
+("dashboard_http.py") for what each figure means. bench/dashboard.py times the
+query layer alone; this times what a user waits for: gunicorn with the
+project's config (DEBUG=0, manifest static files), session login,
+middleware, every query of the page, the template. Each case is timed on
+both cached sites (bench/dashboard_sites.py), the requests interleaved, and
+the ratio large / small is the figure to compare.
 """
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -34,9 +26,12 @@ if str(ROOT) not in sys.path:
 # Each part of the run comes from a module of its own; this file reads the
 # options, times the pages and puts the JSON document together.
 from bench.common import buffer_pool_resized  # noqa: E402
-from bench.dashboard_http_checks import check_all  # noqa: E402
-from bench.dashboard_http_pages import Browser, case_path, page_figures  # noqa: E402
-from bench.dashboard_http_profile import profile_page  # noqa: E402
+from bench.dashboard_http_pages import (  # noqa: E402
+    Browser,
+    Cases,
+    check_all,  # noqa: E402
+    page_figures,
+)
 from bench.dashboard_http_setup import (  # noqa: E402
     bench_login,
     check_filter_values,
@@ -44,11 +39,13 @@ from bench.dashboard_http_setup import (  # noqa: E402
     ensure_sites,
     gunicorn_env,
     log,
+    profile_page,  # noqa: E402
 )
 from bench.dashboard_sites import (  # noqa: E402
     add_site_options,
     comma_list,
     date_range,
+    finish,
     run_header,
     setup_django,
 )
@@ -91,8 +88,7 @@ def median(values: list[float]) -> float | None:
 def main() -> None:
     """Run the whole benchmark and print its JSON document."""
     args = parse_args()
-    started = time.perf_counter()
-    load_start = os.getloadavg()
+    started, load_start = time.perf_counter(), os.getloadavg()
     for key in args.ranges:
         date_range(key)  # unknown presets fail before any work
     migrate = setup_django(args.db_name)
@@ -102,22 +98,14 @@ def main() -> None:
 
     for raw in args.filters:
         Filter.parse(raw)
-    cases = [(key, name) for key in args.ranges for name in ("unfiltered", "filtered")]
-    filters_of = {"unfiltered": [], "filtered": args.filters}
-    result: dict = {
-        "bench": "dashboard_http",
-        **run_header(args.db_name),
-        "migrate": migrate,
-        "sizes": {"large": args.large, "small": args.small},
-        "ranges": {
-            key: {"first_day": str(r.first_day), "last_day": str(r.last_day), "chart": r.interval}
-            for key in args.ranges
-            for r in [date_range(key)]
-        },
-        "filters": args.filters,
-        "reps": args.reps,
-        "warmups": args.warmups,
+    result: dict = {"bench": "dashboard_http", **run_header(args.db_name), "migrate": migrate,
+                    "sizes": {"large": args.large, "small": args.small}}  # fmt: skip
+    result["ranges"] = {
+        key: {"first_day": str(r.first_day), "last_day": str(r.last_day), "chart": r.interval}
+        for key in args.ranges
+        for r in [date_range(key)]
     }
+    result.update(filters=args.filters, reps=args.reps, warmups=args.warmups)
     gunicorn = None
     log_dir = Path(tempfile.mkdtemp(prefix="bench-dashboard-http-"))
     with buffer_pool_resized(args.buffer_pool, log) as pool_sizes:
@@ -127,119 +115,94 @@ def main() -> None:
             connection.close()  # seeding forks; start again on a fresh connection
             result["sites"] = {str(k): v for k, v in sites.items()}
             result["ensure_sites_seconds"] = round(time.perf_counter() - t0, 1)
-            site_ids = [args.large, args.small]
-            email, password, public_ids = bench_login(site_ids)
-            result["filter_value_visits"] = check_filter_values(site_ids, args.filters, args.ranges)
+            email, password, public_ids = bench_login([args.large, args.small])
+            cases = Cases(args, public_ids)
+            result["filter_value_visits"] = check_filter_values(
+                [args.large, args.small], args.filters, args.ranges
+            )
             env = gunicorn_env(args.db_name)
             result["collectstatic_seconds"] = collectstatic(env)
-            gunicorn, port = processes.start_gunicorn(
-                "gunicorn", "analytics_site.wsgi", env, log_dir
-            )
+            gunicorn, port = processes.start_gunicorn("gunicorn", "analytics_site.wsgi", env,
+                                                      log_dir)  # fmt: skip
             log(f"gunicorn on 127.0.0.1:{port}, logs in {log_dir}")
             browser = Browser(port, args.request_timeout)
             browser.login(email, password)
-            result["timings"] = time_pages(args, browser, public_ids, cases, filters_of)
+            result["timings"] = time_pages(args, browser, cases)
             result["reconnects"] = browser.reconnects
             browser.close()
             gunicorn.stop()
             result["ratios"] = ratios_with_aims(result["timings"], cases)
             log("checking the pages' figures against the query layer")
-            result["checks"] = check_all(args, result["timings"], cases, filters_of)
+            result["checks"] = check_all(result["timings"], cases)
             if not args.skip_profile:
-                result["profile_large"] = profile_large_site(
-                    args, email, public_ids, cases, filters_of
-                )
+                result["profile_large"] = profile_large_site(email, cases)
         finally:
             if gunicorn is not None:
                 gunicorn.stop()
-    result["innodb_buffer_pool_size"] = pool_sizes
-    result["logs"] = str(log_dir)
-    result["loadavg"] = {"start": load_start, "end": os.getloadavg()}
-    result["seconds"] = round(time.perf_counter() - started, 1)
-    json.dump(result, sys.stdout, indent=2, default=str)
-    sys.stdout.write("\n")
+    result.update(innodb_buffer_pool_size=pool_sizes, logs=str(log_dir))
+    finish(result, started, load_start)
 
 
-def time_pages(
-    args: argparse.Namespace,
-    browser: Browser,
-    public_ids: dict,
-    cases: list[tuple[str, str]],
-    filters_of: dict,
-) -> dict:
+def time_pages(args: argparse.Namespace, browser: Browser, cases: Cases) -> dict:
     """Warm-ups, then `reps` rounds; in each round every case on both sites, interleaved.
 
     Interleaved so both sites see the same background load. Each page's
     figures are kept in the timings (`*_pages`) for `check_all`.
     """
-    sizes = {"large": args.large, "small": args.small}
-    runs: dict = {(c, s): [] for c in cases for s in sizes}
-    seen: dict = {(c, s): [] for c in cases for s in sizes}
-    warm: dict = {(c, s): [] for c in cases for s in sizes}
+    keys = [(case, size) for case in cases.cases for size in cases.sites]
+    runs: dict = {k: [] for k in keys}
+    seen: dict = {k: [] for k in keys}
+    warm: dict = {k: [] for k in keys}
 
-    def fetch(case, size_name) -> float:
-        key, name = case
-        path = case_path(public_ids[sizes[size_name]], key, filters_of[name])
+    def fetch(case: tuple[str, str], size: str) -> float:
+        path = cases.path(size, case)
         status, _, page, seconds = browser.request("GET", path)
-        seen[(case, size_name)].append(page_figures(status, page))
+        seen[(case, size)].append(page_figures(status, page))
         if status != 200:
             log(f"{path} answered {status}: {page[:200]!r}")
         return seconds
 
-    for case in cases:
-        for size_name in sizes:
-            for _ in range(args.warmups):
-                warm[(case, size_name)].append(fetch(case, size_name))
-            log(f"warm-up {case[0]} {case[1]} {size_name}: {warm[(case, size_name)][-1]:.2f} s")
+    for case, size in keys:
+        for _ in range(args.warmups):
+            warm[(case, size)].append(fetch(case, size))
+        log(f"warm-up {case[0]} {case[1]} {size}: {warm[(case, size)][-1]:.2f} s")
     for rep in range(args.reps):
-        for case in cases:
-            for size_name in sizes:
-                runs[(case, size_name)].append(fetch(case, size_name))
+        for case, size in keys:
+            runs[(case, size)].append(fetch(case, size))
         log(f"round {rep + 1}/{args.reps} done")
     timings: dict = {}
-    for case in cases:
-        key, name = case
-        out = timings.setdefault(key, {}).setdefault(name, {})
-        for size_name in sizes:
-            out[f"{size_name}_median_s"] = median(runs[(case, size_name)])
-            out[f"{size_name}_runs_s"] = [round(s, 4) for s in runs[(case, size_name)]]
-            out[f"{size_name}_warmup_s"] = [round(s, 4) for s in warm[(case, size_name)]]
-            out[f"{size_name}_pages"] = seen[(case, size_name)]
-        out["path_large"] = case_path(public_ids[args.large], key, filters_of[name])
-        out["ratio"] = (
-            round(out["large_median_s"] / out["small_median_s"], 2)
-            if out["large_median_s"] and out["small_median_s"]
-            else None
-        )
+    for case in cases.cases:
+        out = timings.setdefault(case[0], {}).setdefault(case[1], {})
+        for size in cases.sites:
+            out[f"{size}_median_s"] = median(runs[(case, size)])
+            out[f"{size}_runs_s"] = [round(s, 4) for s in runs[(case, size)]]
+            out[f"{size}_warmup_s"] = [round(s, 4) for s in warm[(case, size)]]
+            out[f"{size}_pages"] = seen[(case, size)]
+        out["path_large"] = cases.path("large", case)
+        large, small = out["large_median_s"], out["small_median_s"]
+        out["ratio"] = round(large / small, 2) if large and small else None
     return timings
 
 
-def ratios_with_aims(timings: dict, cases: list[tuple[str, str]]) -> dict:
+def ratios_with_aims(timings: dict, cases: Cases) -> dict:
     """Each case's ratio large / small, and whether it is within its aim (AIMS)."""
     out: dict = {"aim_at_most": AIMS}
-    for key, name in cases:
+    for key, name in cases.cases:
         value = timings[key][name]["ratio"]
         out[f"{key}_{name}"] = value
         out[f"{key}_{name}_within_aim"] = value is not None and value <= AIMS[name]
     return out
 
 
-def profile_large_site(
-    args: argparse.Namespace,
-    email: str,
-    public_ids: dict,
-    cases: list[tuple[str, str]],
-    filters_of: dict,
-) -> dict:
+def profile_large_site(email: str, cases: Cases) -> dict:
     """Each case's page of the large site profiled in process (after gunicorn has stopped)."""
     from django.contrib.auth import get_user_model
 
     user_pk = get_user_model().objects.get(username=email).pk
     profiles = {}
-    for key, name in cases:
-        log(f"profiling {key} {name} in process")
-        path = case_path(public_ids[args.large], key, filters_of[name])
-        profiles[f"{key}/{name}"] = profile_page(path, user_pk)
+    for case in cases.cases:
+        log(f"profiling {case[0]} {case[1]} in process")
+        profiles["/".join(case)] = profile_page(cases.path("large", case), user_pk)
     return profiles
 
 

@@ -1,20 +1,24 @@
-"""What the HTTP dashboard benchmark sets up before timing anything.
+"""What the HTTP dashboard benchmark sets up before timing, and its in-process profile.
 
-The two sites come from the dashboard benchmarks' cache (bench/dashboard_sites.py);
-a bench user who may see both logs in as a real user would; every filter of
-the filtered case must match visits on both sites, or the filtered pages would
-time an empty result; and gunicorn serves the product as in production
-(DEBUG=0, manifest static files collected first).
+A bench user who may see both cached sites logs in as a real user would;
+every filter of the filtered case must match visits on both sites, or the
+filtered pages would time an empty result; gunicorn serves the product as in
+production (DEBUG=0, manifest static files collected first). Over HTTP only
+the whole page is timed, so each large page is rendered once more in process
+(Django's test client, the same settings) with every statement timed: the
+slowest show which read to work on next, and the three slowest are EXPLAINed.
 """
 
 import argparse
+import datetime as dt
 import os
+import re
 import secrets
 import subprocess
 import sys
 import time
 
-from bench.common import progress_log, scalar
+from bench.common import StatementTimer, explain, progress_log, scalar
 from bench.dashboard_sites import (
     TIME_ZONE,
     date_range,
@@ -133,3 +137,64 @@ def collectstatic(env: dict[str, str]) -> float:
         cwd=ROOT, env=env, check=True,
     )  # fmt: skip
     return round(time.perf_counter() - started, 1)
+
+
+def statement_label(sql: str, params: tuple) -> str:
+    """A short name for one SQL statement of the page: what it reads, and for which days."""
+    from reports.queries import DISTINCT_VISITORS
+    from reports.sql import DAILY, FACTS, HOURLY, MONTHLY, WEEKLY
+
+    table = next(
+        (name for t, name in ((FACTS, "facts"), (MONTHLY, "monthly"), (WEEKLY, "weekly"),
+                              (DAILY, "daily"), (HOURLY, "hourly")) if f" {t} " in f"{sql} "),
+        None,
+    )  # fmt: skip
+    if "matching_facts_" in sql:
+        table = "facts copied" if sql.startswith("CREATE") else "copy"
+    if table is None:
+        match = re.search(r"FROM `?(\w+)`?", sql)
+        return f"other: {match[1] if match else sql[:60]}"
+    days = [p for p in params if isinstance(p, dt.date) and not isinstance(p, dt.datetime)]
+    span = f" {days[0]}..{days[-1]}" if days else ""
+    if " AS v," in sql:
+        value = re.search(r"SELECT (.+?) AS v,", sql)[1]
+        order = re.search(r"ORDER BY (.+?) DESC", sql)[1].replace(DISTINCT_VISITORS, "visitors")
+        return f"{table} breakdown {value[:40]} by {order[:40]}{span}"
+    if "GROUP BY local_date" in sql or "GROUP BY day" in sql:
+        return f"{table} series{span}"
+    return f"{table} totals{span}"
+
+
+def profile_page(path: str, user_pk: int, explain_top: int = 3) -> dict:
+    """The page rendered in this process, every SQL statement timed (and the slowest EXPLAINed)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(get_user_model().objects.get(pk=user_pk))
+    timer = StatementTimer()
+    started, cpu = time.perf_counter(), time.process_time()
+    with connection.execute_wrapper(timer):
+        response = client.get(path)
+    total, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if response.status_code != 200:
+        raise RuntimeError(f"profile: {path} answered {response.status_code}")
+    sql_s = timer.total_s()
+    slowest = sorted(timer.statements, key=lambda s: -s[3])
+    return {
+        "page_s": round(total, 3), "sql_s": round(sql_s, 3),
+        "outside_sql_s": round(total - sql_s, 3), "python_cpu_s": round(cpu, 3),
+        "statements": len(timer.statements),
+        "statements_s": [{"what": statement_label(sql, params), "s": round(s, 3)}
+                         for sql, params, _, s in slowest if s >= 0.005],
+        "explain_slowest": [
+            {"what": statement_label(sql, params), "s": round(s, 3), "sql": sql,
+             "plan": explain(sql, params)}
+            for sql, params, _, s in slowest[:explain_top]
+            # the view's temporary copy is gone by now
+            if sql.lstrip().upper().startswith("SELECT") and "matching_facts_" not in sql
+        ],
+    }  # fmt: skip

@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import re
+import sys
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -73,6 +74,14 @@ def run_header(db_name: str, *, local_infile: bool = False) -> dict:
     if local_infile:
         header["local_infile"] = scalar("SELECT @@local_infile")
     return {**header, "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+
+
+def finish(result: dict, started: float, load_start: tuple[float, ...]) -> None:
+    """Add the load average and the run's seconds, and print the JSON document."""
+    result["loadavg"] = {"start": load_start, "end": os.getloadavg()}
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    json.dump(result, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
 
 
 def date_range(key: str) -> "DateRange":

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bench.common import StatementTimer, explain
 from bench.dashboard_sites import TIME_ZONE, date_range, log
 
 if TYPE_CHECKING:  # reports loads only after django.setup()
@@ -75,20 +76,10 @@ def explain_view(q: "StatsQuery", interval: str) -> dict[str, list]:
 
     plans: dict[str, list] = {}
     for name, call in view_queries(q, interval):
-        seen: list[tuple[str, tuple]] = []
-
-        def capture(execute, sql, params, many, context, seen=seen):
-            seen.append((sql, tuple(params or ())))
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(capture):
+        timer = StatementTimer()
+        with connection.execute_wrapper(timer):
             call()
-        plans[name] = []
-        with connection.cursor() as cursor:
-            for sql, params in seen:
-                cursor.execute("EXPLAIN " + sql, params)
-                columns = [c[0] for c in cursor.description]
-                plans[name].append([dict(zip(columns, row, strict=True)) for row in cursor])
+        plans[name] = [explain(sql, params) for sql, params, _, _ in timer.statements]
     return plans
 
 
