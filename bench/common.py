@@ -89,7 +89,8 @@ def recreate_database(name: str) -> None:
         cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
 
 
-def _django_cursor() -> Any:
+def db_cursor() -> Any:
+    """A cursor on Django's connection (Django loads only after `setup_django`)."""
     from django.db import connection
 
     return connection.cursor()
@@ -97,7 +98,7 @@ def _django_cursor() -> Any:
 
 def scalar(sql: str, params: list | None = None) -> Any:
     """The first column of the first row of `sql` on Django's connection (None if no row)."""
-    with _django_cursor() as cursor:
+    with db_cursor() as cursor:
         cursor.execute(sql, params or [])
         row = cursor.fetchone()
     return row[0] if row else None
@@ -113,7 +114,7 @@ def parse_bytes(text: str) -> int:
 
 def set_buffer_pool(size: int) -> int:
     """Resize the InnoDB buffer pool (dynamic in MariaDB 10.11); return the size in force."""
-    with _django_cursor() as cursor:
+    with db_cursor() as cursor:
         cursor.execute("SET GLOBAL innodb_buffer_pool_size = %s", [size])
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -171,7 +172,7 @@ class StatementTimer:
 
 def explain(sql: str, params: tuple) -> list[dict]:
     """MariaDB's EXPLAIN of one statement, a dict per row."""
-    with _django_cursor() as cursor:
+    with db_cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)
         columns = [c[0] for c in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -25,32 +25,9 @@ if str(ROOT) not in sys.path:
 
 # Each part of the run comes from a module of its own; this file reads the
 # options and puts the JSON document together.
+from bench import dashboard_sites as cache  # noqa: E402
+from bench import dashboard_views as views  # noqa: E402
 from bench.common import buffer_pool_resized, scalar  # noqa: E402
-from bench.dashboard_sites import (  # noqa: E402
-    LAST_DAY,
-    TIME_ZONE,
-    add_site_options,
-    comma_list,
-    date_range,
-    ensure_seed_table,
-    ensure_site,
-    finish,
-    log,
-    run_header,
-    setup_django,
-    site_figures,
-    table_sizes,
-    verify_seeding,
-)
-from bench.dashboard_views import (  # noqa: E402
-    FILTER_SETS,
-    explain_views,
-    make_query,
-    scale_ratios,
-    time_views,
-    time_views_from_facts,
-    view_queries,
-)
 
 
 def parse_args() -> argparse.Namespace:
@@ -61,7 +38,7 @@ def parse_args() -> argparse.Namespace:
     add("--sizes", default="1000000,10000000",
         help="pageviews per year of each site, comma-separated (default %(default)s)")
     add("--ranges", default="30d,12mo", help=f"dashboard range presets (reports.ranges.PRESETS) "
-        f"on {LAST_DAY}, comma-separated (default %(default)s)")
+        f"on {cache.LAST_DAY}, comma-separated (default %(default)s)")
     add("--reps", type=int, default=5, help="timed runs of each view (after a warm-up)")
     add("--facts-reps", type=int, default=1,
         help="timed runs of the unfiltered view read from facts, at the largest size")
@@ -74,11 +51,11 @@ def parse_args() -> argparse.Namespace:
     add("--verify", action="store_true", help="check the seeded rollups against the worker's "
         "sums even if nothing was seeded (always done after seeding)")
     add("--explain", action="store_true", help="add EXPLAIN of every query of each view")
-    add_site_options(p, reseed_help="seed again even if cached")
+    cache.add_site_options(p, reseed_help="seed again even if cached")
     # fmt: on
     args = p.parse_args()
-    args.sizes = [int(s) for s in comma_list(args.sizes)]
-    args.ranges = comma_list(args.ranges)
+    args.sizes = [int(s) for s in cache.comma_list(args.sizes)]
+    args.ranges = cache.comma_list(args.ranges)
     return args
 
 
@@ -87,49 +64,51 @@ def main() -> None:
     args = parse_args()
     started = time.perf_counter()
     load_start = os.getloadavg()
-    setup_django(args.db_name)
+    cache.setup_django(args.db_name)
     from django.db import connection
 
     from bench.dashboard_seed import GENERATOR_VERSION
     from harness.seed_traffic import check_catalog
 
     for key in args.ranges:
-        date_range(key)  # unknown presets fail before any work
+        cache.date_range(key)  # unknown presets fail before any work
     check_catalog()
-    ensure_seed_table()
-    header = run_header(args.db_name, local_infile=True)
+    cache.ensure_seed_table()
+    header = cache.run_header(args.db_name, local_infile=True)
     result: dict = {"bench": "dashboard", "generator_version": GENERATOR_VERSION, **header}
-    result["time_zone"] = TIME_ZONE
+    result["time_zone"] = cache.TIME_ZONE
     result["ranges"] = {
         key: {"first_day": str(r.first_day), "last_day": str(r.last_day), "days": r.days,
               "chart": r.interval}
         for key in args.ranges
-        for r in [date_range(key)]
+        for r in [cache.date_range(key)]
     }  # fmt: skip
-    result["filter_sets"] = {k: [":".join(f) for f in v] for k, v in FILTER_SETS.items()}
-    result["queries_per_view"] = len(view_queries(make_query(0, args.ranges[0], ()), "day"))
+    result["filter_sets"] = {k: [":".join(f) for f in v] for k, v in views.FILTER_SETS.items()}
+    result["queries_per_view"] = len(
+        views.view_queries(views.make_query(0, args.ranges[0], ()), "day")
+    )
     result["reps"] = args.reps
-    with buffer_pool_resized(args.buffer_pool, log) as pool_sizes:
+    with buffer_pool_resized(args.buffer_pool, cache.log) as pool_sizes:
         sites = {}
         for size in args.sizes:
-            sites[size] = ensure_site(size, reseed=args.reseed, processes=args.processes)
+            sites[size] = cache.ensure_site(size, reseed=args.reseed, processes=args.processes)
             connection.ensure_connection()
-            sites[size].update(site_figures(size))
+            sites[size].update(cache.site_figures(size))
         result["sites"] = {str(k): v for k, v in sites.items()}
         if args.verify or any(v["seeded_now"] for v in sites.values()):
-            result["seeding_verified"] = verify_seeding(args.processes)
-        result["table_sizes"] = table_sizes()
-        result["timings"] = time_views(args)
-        result["ratios"] = {"scale_unfiltered": scale_ratios(args, result["timings"])}
+            result["seeding_verified"] = cache.verify_seeding(args.processes)
+        result["table_sizes"] = cache.table_sizes()
+        result["timings"] = views.time_views(args)
+        result["ratios"] = {"scale_unfiltered": views.scale_ratios(args, result["timings"])}
         if not args.skip_facts:
-            facts, ratios = time_views_from_facts(args, result["timings"])
+            facts, ratios = views.time_views_from_facts(args, result["timings"])
             result["facts_timings"] = facts
             result["ratios"]["facts_over_rollups"] = ratios
         if args.explain:
-            result["explain"] = explain_views(args)
+            result["explain"] = views.explain_views(args)
     after = int(scalar("SELECT @@innodb_buffer_pool_size"))
     result["innodb_buffer_pool_size"] = {**pool_sizes, "after": after}
-    finish(result, started, load_start)
+    cache.finish(result, started, load_start)
 
 
 if __name__ == "__main__":

@@ -25,30 +25,10 @@ if str(ROOT) not in sys.path:
 
 # Each part of the run comes from a module of its own; this file reads the
 # options, times the pages and puts the JSON document together.
+from bench import dashboard_http_pages as pages  # noqa: E402
+from bench import dashboard_http_setup as setup  # noqa: E402
+from bench import dashboard_sites as cache  # noqa: E402
 from bench.common import buffer_pool_resized  # noqa: E402
-from bench.dashboard_http_pages import (  # noqa: E402
-    Browser,
-    Cases,
-    check_all,  # noqa: E402
-    page_figures,
-)
-from bench.dashboard_http_setup import (  # noqa: E402
-    bench_login,
-    check_filter_values,
-    collectstatic,
-    ensure_sites,
-    gunicorn_env,
-    log,
-    profile_page,  # noqa: E402
-)
-from bench.dashboard_sites import (  # noqa: E402
-    add_site_options,
-    comma_list,
-    date_range,
-    finish,
-    run_header,
-    setup_django,
-)
 from harness import processes  # noqa: E402
 
 DEFAULT_FILTERS = "source:is:Google,country:is:US"
@@ -72,11 +52,11 @@ def parse_args() -> argparse.Namespace:
     add("--request-timeout", type=float, default=900, help="seconds per request")
     add("--skip-profile", action="store_true",
         help="skip the in-process run that times each SQL statement of the large site's pages")
-    add_site_options(p, reseed_help="seed both sites again even if cached")
+    cache.add_site_options(p, reseed_help="seed both sites again even if cached")
     # fmt: on
     args = p.parse_args()
-    args.ranges = comma_list(args.ranges)
-    args.filters = comma_list(args.filters)
+    args.ranges = cache.comma_list(args.ranges)
+    args.filters = cache.comma_list(args.filters)
     return args
 
 
@@ -90,64 +70,64 @@ def main() -> None:
     args = parse_args()
     started, load_start = time.perf_counter(), os.getloadavg()
     for key in args.ranges:
-        date_range(key)  # unknown presets fail before any work
-    migrate = setup_django(args.db_name)
+        cache.date_range(key)  # unknown presets fail before any work
+    migrate = cache.setup_django(args.db_name)
     from django.db import connection
 
     from reports.filters import Filter
 
     for raw in args.filters:
         Filter.parse(raw)
-    result: dict = {"bench": "dashboard_http", **run_header(args.db_name), "migrate": migrate,
+    result: dict = {"bench": "dashboard_http", **cache.run_header(args.db_name), "migrate": migrate,
                     "sizes": {"large": args.large, "small": args.small}}  # fmt: skip
     result["ranges"] = {
         key: {"first_day": str(r.first_day), "last_day": str(r.last_day), "chart": r.interval}
         for key in args.ranges
-        for r in [date_range(key)]
+        for r in [cache.date_range(key)]
     }
     result.update(filters=args.filters, reps=args.reps, warmups=args.warmups)
     gunicorn = None
     log_dir = Path(tempfile.mkdtemp(prefix="bench-dashboard-http-"))
-    with buffer_pool_resized(args.buffer_pool, log) as pool_sizes:
+    with buffer_pool_resized(args.buffer_pool, setup.log) as pool_sizes:
         try:
             t0 = time.perf_counter()
-            sites = ensure_sites(args)
+            sites = setup.ensure_sites(args)
             connection.close()  # seeding forks; start again on a fresh connection
             result["sites"] = {str(k): v for k, v in sites.items()}
             result["ensure_sites_seconds"] = round(time.perf_counter() - t0, 1)
-            email, password, public_ids = bench_login([args.large, args.small])
-            cases = Cases(args, public_ids)
-            result["filter_value_visits"] = check_filter_values(
+            email, password, public_ids = setup.bench_login([args.large, args.small])
+            cases = pages.Cases(args, public_ids)
+            result["filter_value_visits"] = setup.check_filter_values(
                 [args.large, args.small], args.filters, args.ranges
             )
-            env = gunicorn_env(args.db_name)
-            result["collectstatic_seconds"] = collectstatic(env)
+            env = setup.gunicorn_env(args.db_name)
+            result["collectstatic_seconds"] = setup.collectstatic(env)
             gunicorn, port = processes.start_gunicorn("gunicorn", "analytics_site.wsgi", env,
                                                       log_dir)  # fmt: skip
-            log(f"gunicorn on 127.0.0.1:{port}, logs in {log_dir}")
-            browser = Browser(port, args.request_timeout)
+            setup.log(f"gunicorn on 127.0.0.1:{port}, logs in {log_dir}")
+            browser = pages.Browser(port, args.request_timeout)
             browser.login(email, password)
             result["timings"] = time_pages(args, browser, cases)
             result["reconnects"] = browser.reconnects
             browser.close()
             gunicorn.stop()
             result["ratios"] = ratios_with_aims(result["timings"], cases)
-            log("checking the pages' figures against the query layer")
-            result["checks"] = check_all(result["timings"], cases)
+            setup.log("checking the pages' figures against the query layer")
+            result["checks"] = pages.check_all(result["timings"], cases)
             if not args.skip_profile:
                 result["profile_large"] = profile_large_site(email, cases)
         finally:
             if gunicorn is not None:
                 gunicorn.stop()
     result.update(innodb_buffer_pool_size=pool_sizes, logs=str(log_dir))
-    finish(result, started, load_start)
+    cache.finish(result, started, load_start)
 
 
-def time_pages(args: argparse.Namespace, browser: Browser, cases: Cases) -> dict:
+def time_pages(args: argparse.Namespace, browser: pages.Browser, cases: pages.Cases) -> dict:
     """Warm-ups, then `reps` rounds; in each round every case on both sites, interleaved.
 
     Interleaved so both sites see the same background load. Each page's
-    figures are kept in the timings (`*_pages`) for `check_all`.
+    figures are kept in the timings (`*_pages`) for `pages.check_all`.
     """
     keys = [(case, size) for case in cases.cases for size in cases.sites]
     runs: dict = {k: [] for k in keys}
@@ -157,19 +137,19 @@ def time_pages(args: argparse.Namespace, browser: Browser, cases: Cases) -> dict
     def fetch(case: tuple[str, str], size: str) -> float:
         path = cases.path(size, case)
         status, _, page, seconds = browser.request("GET", path)
-        seen[(case, size)].append(page_figures(status, page))
+        seen[(case, size)].append(pages.page_figures(status, page))
         if status != 200:
-            log(f"{path} answered {status}: {page[:200]!r}")
+            setup.log(f"{path} answered {status}: {page[:200]!r}")
         return seconds
 
     for case, size in keys:
         for _ in range(args.warmups):
             warm[(case, size)].append(fetch(case, size))
-        log(f"warm-up {case[0]} {case[1]} {size}: {warm[(case, size)][-1]:.2f} s")
+        setup.log(f"warm-up {case[0]} {case[1]} {size}: {warm[(case, size)][-1]:.2f} s")
     for rep in range(args.reps):
         for case, size in keys:
             runs[(case, size)].append(fetch(case, size))
-        log(f"round {rep + 1}/{args.reps} done")
+        setup.log(f"round {rep + 1}/{args.reps} done")
     timings: dict = {}
     for case in cases.cases:
         out = timings.setdefault(case[0], {}).setdefault(case[1], {})
@@ -184,7 +164,7 @@ def time_pages(args: argparse.Namespace, browser: Browser, cases: Cases) -> dict
     return timings
 
 
-def ratios_with_aims(timings: dict, cases: Cases) -> dict:
+def ratios_with_aims(timings: dict, cases: pages.Cases) -> dict:
     """Each case's ratio large / small, and whether it is within its aim (AIMS)."""
     out: dict = {"aim_at_most": AIMS}
     for key, name in cases.cases:
@@ -194,15 +174,15 @@ def ratios_with_aims(timings: dict, cases: Cases) -> dict:
     return out
 
 
-def profile_large_site(email: str, cases: Cases) -> dict:
+def profile_large_site(email: str, cases: pages.Cases) -> dict:
     """Each case's page of the large site profiled in process (after gunicorn has stopped)."""
     from django.contrib.auth import get_user_model
 
     user_pk = get_user_model().objects.get(username=email).pk
     profiles = {}
     for case in cases.cases:
-        log(f"profiling {case[0]} {case[1]} in process")
-        profiles["/".join(case)] = profile_page(cases.path("large", case), user_pk)
+        setup.log(f"profiling {case[0]} {case[1]} in process")
+        profiles["/".join(case)] = setup.profile_page(cases.path("large", case), user_pk)
     return profiles
 
 

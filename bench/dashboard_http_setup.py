@@ -18,14 +18,8 @@ import subprocess
 import sys
 import time
 
+from bench import dashboard_sites as cache
 from bench.common import StatementTimer, explain, progress_log, scalar
-from bench.dashboard_sites import (
-    TIME_ZONE,
-    date_range,
-    ensure_seed_table,
-    ensure_site,
-    facts_lack_visitors,
-)
 from harness.processes import ROOT
 
 BENCH_EMAIL = "bench-dashboard@example.com"
@@ -37,14 +31,14 @@ log = progress_log("dashboard_http")
 
 def ensure_sites(args: argparse.Namespace) -> dict:
     """Both sites' facts and rollups, from the cache (bench/dashboard_sites.py) or seeded now."""
-    ensure_seed_table()
+    cache.ensure_seed_table()
     sites = {}
     for size in (args.large, args.small):
-        stale = facts_lack_visitors(size)
+        stale = cache.facts_lack_visitors(size)
         if stale:
             log(f"site {size}: facts have no visitor hashes (seeded before tracking 0004)")
         started = time.perf_counter()
-        info = ensure_site(size, reseed=args.reseed or stale, processes=args.processes)
+        info = cache.ensure_site(size, reseed=args.reseed or stale, processes=args.processes)
         info["ensure_seconds"] = round(time.perf_counter() - started, 1)
         info["reseeded_for_missing_visitors"] = stale
         sites[size] = info
@@ -77,10 +71,10 @@ def bench_login(site_ids: list[int]) -> tuple[str, str, dict]:
         if site is None:  # the seeded facts use the site id; the row is made to match
             site = Site.objects.create(
                 pk=site_id, account=account, name=f"Bench {site_id:,} pageviews",
-                hostnames=HOSTNAME, time_zone=TIME_ZONE,
+                hostnames=HOSTNAME, time_zone=cache.TIME_ZONE,
             )  # fmt: skip
-        if site.time_zone != TIME_ZONE:
-            site.time_zone = TIME_ZONE
+        if site.time_zone != cache.TIME_ZONE:
+            site.time_zone = cache.TIME_ZONE
             site.save(update_fields=["time_zone"])
         Membership.objects.get_or_create(
             account_id=site.account_id, user=user, defaults={"role": Membership.Role.VIEWER}
@@ -103,7 +97,7 @@ def check_filter_values(site_ids: list[int], filters: list[str], ranges: list[st
             continue
         for site_id in site_ids:
             for key in ranges:
-                r = date_range(key)
+                r = cache.date_range(key)
                 visits = scalar(
                     f"SELECT COALESCE(SUM(visits), 0) FROM {DailyRollup._meta.db_table} "  # noqa: S608
                     "WHERE site_id = %s AND dimension = %s AND dim_value = %s "

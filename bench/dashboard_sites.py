@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from bench import common
-from bench.common import create_database, progress_log, scalar, server_cursor
+from bench.common import create_database, db_cursor, progress_log, scalar, server_cursor
 
 if TYPE_CHECKING:  # Django's apps load only after django.setup()
     from harness.seed_traffic import SeedSpec
@@ -98,28 +98,22 @@ def rollup_schema() -> str:
 
 def ensure_seed_table() -> None:
     """The table recording what made each cached site (see the module's docstring)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {SEED_TABLE} ("
-            "site_id BIGINT PRIMARY KEY, target_pageviews BIGINT NOT NULL, "
-            "version VARCHAR(64) NOT NULL, rollup_schema VARCHAR(255) NOT NULL, "
-            "fact_rows BIGINT NOT NULL, info LONGTEXT NOT NULL, created DATETIME NOT NULL)"
-        )
+    scalar(f"CREATE TABLE IF NOT EXISTS {SEED_TABLE} (site_id BIGINT PRIMARY KEY, "
+           "target_pageviews BIGINT NOT NULL, version VARCHAR(64) NOT NULL, "
+           "rollup_schema VARCHAR(255) NOT NULL, fact_rows BIGINT NOT NULL, "
+           "info LONGTEXT NOT NULL, created DATETIME NOT NULL)")  # fmt: skip
 
 
 def delete_site(site_id: int) -> None:
     """Remove a stale site in slices, so no transaction grows huge."""
-    from django.db import connection
-
     from tracking.models import DailyRollup, Fact, HourlyTotal
 
-    with connection.cursor() as cursor:
+    with db_cursor() as cursor:
         for model in (Fact, DailyRollup, HourlyTotal):
             sql = f"DELETE FROM {model._meta.db_table} WHERE site_id = %s LIMIT 200000"  # noqa: S608
-            while cursor.execute(sql, [site_id]) or cursor.rowcount >= 200000:
-                pass
+            cursor.execute(sql, [site_id])
+            while cursor.rowcount >= 200000:
+                cursor.execute(sql, [site_id])
         cursor.execute(f"DELETE FROM {SEED_TABLE} WHERE site_id = %s", [site_id])  # noqa: S608
 
 
@@ -152,37 +146,15 @@ def seed_lock(site_id: int) -> Iterator[None]:
 
 
 def facts_lack_visitors(site_id: int) -> bool:
-    """The site's facts were seeded before facts had a visitor column (it reads '' there).
-
-    Filtered views count distinct visitor hashes, so such facts are stale.
-    """
+    """The site's facts were seeded before facts had a visitor hash (it reads '' there):
+    stale, since filtered views count distinct visitor hashes."""
     from tracking.models import Fact
 
-    visitor = scalar(
-        f"SELECT visitor FROM {Fact._meta.db_table} "  # noqa: S608
-        "WHERE site_id = %s AND pageviews > 0 LIMIT 1",
-        [site_id],
-    )
-    return visitor == ""
-
-
-def facts_are_current(site_id: int, info: dict) -> bool:
-    """The site's facts have the columns the product writes now, filled in.
-
-    Facts seeded before a column was added read its default there (e.g. an
-    empty visitor hash, which filtered views count distinct). Sites seeded
-    before the cache recorded the fact columns are checked for visitor hashes.
-    """
-    from tracking.ingest import FACT_COLUMNS
-
-    if "fact_columns" in info:
-        return info["fact_columns"] == list(FACT_COLUMNS)
-    return not facts_lack_visitors(site_id)
+    sql = f"SELECT visitor FROM {Fact._meta.db_table} WHERE site_id = %s AND pageviews > 0 LIMIT 1"  # noqa: S608
+    return scalar(sql, [site_id]) == ""
 
 
 def _ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None = None) -> dict:
-    from django.db import connection
-
     from bench.dashboard_seed import GENERATOR_VERSION, seed_site
     from tracking.ingest import FACT_COLUMNS
     from tracking.models import Fact
@@ -191,20 +163,22 @@ def _ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None
     site_id = site_id or size  # one site per size; the id says which
     spec = _spec(site_id, size)
     schema = rollup_schema()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version, rollup_schema, fact_rows, info FROM {SEED_TABLE} "  # noqa: S608
-                       "WHERE site_id = %s", [site_id])  # fmt: skip
+    with db_cursor() as cursor:
+        sql = f"SELECT version, rollup_schema, fact_rows, info FROM {SEED_TABLE} WHERE site_id = %s"  # noqa: S608
+        cursor.execute(sql, [site_id])
         cached = cursor.fetchone()
     facts = scalar(f"SELECT COUNT(*) FROM {Fact._meta.db_table} WHERE site_id = %s", [site_id])  # noqa: S608
+    # Facts seeded before a column was added read its default there: only sites that
+    # recorded the product's fact columns of now are current.
+    info = json.loads(cached[3]) if cached else {}
     usable = (cached and not reseed and cached[0] == GENERATOR_VERSION and cached[2] == facts
-              and facts_are_current(site_id, json.loads(cached[3])))  # fmt: skip
+              and info.get("fact_columns") == list(FACT_COLUMNS))  # fmt: skip
     if usable and cached[1] == schema:
         log(f"site {site_id}: reusing {facts:,} cached fact rows")
-        return {**json.loads(cached[3]), "seeded_now": False}
+        return {**info, "seeded_now": False}
     if usable:
         # A new migration: rollups derived from the daily ones (weekly, monthly) are rebuilt.
         log(f"site {site_id}: rollup schema {cached[1]} -> {schema}; deriving rollups")
-        info = json.loads(cached[3])
         started = time.perf_counter()
         rebuild_derived_rollups(site_id=site_id)
         info.update(rollup_schema=schema, derive_seconds=round(time.perf_counter() - started, 1))
@@ -246,8 +220,6 @@ def verify_rollups(spec: "SeedSpec") -> dict:
     the sums have (`only_rebuilt`; a row with other counters is on both sides);
     `rebuild_seconds` is the time the sums took.
     """
-    from django.db import connection
-
     from bench.dashboard_seed import counted_days
     from harness.seed_traffic import visits_per_day
     from tracking import rollups
@@ -263,7 +235,7 @@ def verify_rollups(spec: "SeedSpec") -> dict:
               (MonthlyRollup, "dimension, month, dim_value", rollups.UPSERT_MONTHLY))  # fmt: skip
     for model, key, upsert in tables:
         expected = {(*k, *v) for k, v in sums[upsert].items() if any(v)}
-        with connection.cursor() as cursor:
+        with db_cursor() as cursor:
             sql = f"SELECT site_id, {key}, {', '.join(COUNTERS)} FROM {model._meta.db_table}"  # noqa: S608
             cursor.execute(sql + " WHERE site_id = %s", [spec.site_id])
             seeded = set(cursor.fetchall())
@@ -281,11 +253,9 @@ def _spec(site_id: int, size: int) -> "SeedSpec":
 
 
 def _save_seed(site_id: int, size: int, schema: str, facts: int, info: dict) -> None:
-    from django.db import connection
-
     from bench.dashboard_seed import GENERATOR_VERSION
 
-    with connection.cursor() as cursor:
+    with db_cursor() as cursor:
         cursor.execute(
             f"REPLACE INTO {SEED_TABLE} "  # noqa: S608
             "(site_id, target_pageviews, version, rollup_schema, fact_rows, info, created) "
@@ -296,12 +266,10 @@ def _save_seed(site_id: int, size: int, schema: str, facts: int, info: dict) -> 
 
 def site_figures(site_id: int) -> dict:
     """Row counts of the site in each rollup table, and its distinct values per dimension."""
-    from django.db import connection
-
     from tracking.dimensions import DIMENSIONS
     from tracking.models import DailyRollup, HourlyTotal, MonthlyRollup, WeeklyRollup
 
-    with connection.cursor() as cursor:
+    with db_cursor() as cursor:
         cursor.execute(
             f"SELECT dimension, COUNT(*), COUNT(DISTINCT dim_value) "  # noqa: S608
             f"FROM {DailyRollup._meta.db_table} WHERE site_id = %s GROUP BY dimension",
@@ -319,9 +287,7 @@ def site_figures(site_id: int) -> dict:
 
 def table_sizes() -> dict:
     """Data and index MB of the tracking tables (every site in the database)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
+    with db_cursor() as cursor:
         cursor.execute(
             "SELECT table_name, data_length, index_length, table_rows "
             "FROM information_schema.TABLES WHERE table_schema = DATABASE() "

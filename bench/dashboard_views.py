@@ -126,10 +126,14 @@ def ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a and b else None
 
 
+def _filter_sets(args: argparse.Namespace) -> list[str]:
+    return ["unfiltered"] if args.skip_filtered else list(FILTER_SETS)
+
+
 def time_views(args: argparse.Namespace) -> dict:
     """Median view times per size, range and filter set, read as the dashboard reads."""
-    filter_sets = ["unfiltered"] if args.skip_filtered else list(FILTER_SETS)
-    configs = [(size, key, f) for size in args.sizes for key in args.ranges for f in filter_sets]
+    configs = [(size, key, f) for size in args.sizes for key in args.ranges
+               for f in _filter_sets(args)]  # fmt: skip
     runs: dict[tuple, list] = {c: [] for c in configs}
     reps: dict[tuple, int] = {}
     log(f"{len(configs)} views, one warm-up run each, then up to {args.reps} timed")
@@ -161,12 +165,9 @@ def scale_ratios(args: argparse.Namespace, timings: dict) -> dict:
     largest, smallest = str(max(args.sizes)), str(min(args.sizes))
     ratios: dict = {"aim_at_most": 1.5, "sizes": [int(smallest), int(largest)]}
     for key in args.ranges:
-        for measure in ("view_median_ms", "default_page_ms"):
-            name = key if measure == "view_median_ms" else f"{key}_default_page"
-            ratios[name] = ratio(
-                timings[largest][key]["unfiltered"][measure],
-                timings[smallest][key]["unfiltered"][measure],
-            )
+        large, small = timings[largest][key]["unfiltered"], timings[smallest][key]["unfiltered"]
+        ratios[key] = ratio(large["view_median_ms"], small["view_median_ms"])
+        ratios[f"{key}_default_page"] = ratio(large["default_page_ms"], small["default_page_ms"])
     return ratios
 
 
@@ -183,20 +184,15 @@ def time_views_from_facts(args: argparse.Namespace, timings: dict) -> tuple[dict
             runs.append(time_view(largest, key, (), from_facts=True))
             log(f"from facts, {key}: rep {rep + 1}/{args.facts_reps}")
         facts[key] = summarize(runs)
-        ratios[key] = ratio(
-            facts[key]["view_median_ms"],
-            timings[str(largest)][key]["unfiltered"]["view_median_ms"],
-        )
+        rollups = timings[str(largest)][key]["unfiltered"]["view_median_ms"]
+        ratios[key] = ratio(facts[key]["view_median_ms"], rollups)
     return {str(largest): facts}, ratios
 
 
 def explain_views(args: argparse.Namespace) -> dict:
     """EXPLAIN of every statement of every view, keyed size/range/filter set."""
     return {
-        f"{size}/{key}/{fname}": explain_view(
-            make_query(size, key, FILTER_SETS[fname]), date_range(key).interval
-        )
-        for size in args.sizes
-        for key in args.ranges
-        for fname in (["unfiltered"] if args.skip_filtered else FILTER_SETS)
-    }
+        f"{size}/{key}/{f}": explain_view(make_query(size, key, FILTER_SETS[f]),
+                                          date_range(key).interval)
+        for size in args.sizes for key in args.ranges for f in _filter_sets(args)
+    }  # fmt: skip

@@ -6,10 +6,9 @@ Prints one JSON document to stdout; progress goes to stderr. Every figure is
 paired with a reference measured in the same run (a bare WSGI app, a raw
 executemany, the other CONN_MAX_AGE), because this machine is shared and
 absolute numbers are noisy. See bench/README.md for what each figure means.
-
-Everything runs on 127.0.0.1: a moto SQS server on a free port, gunicorn
-with analytics_site/gunicorn.conf.py, `manage.py runworker`, and a bench
-database (dropped and re-created at the start of each run).
+Everything runs on 127.0.0.1: a moto SQS server on a free port, gunicorn with
+the project's config, `manage.py runworker`, and a bench database (dropped
+and re-created at the start of each run).
 """
 
 import argparse
@@ -27,19 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# The figures are made by the parts below, one module a section of the output;
-# this file runs them in order and adds the `machine` section.
-from bench.common import recreate_database  # noqa: E402
+# One module a section of the output; this file runs them and adds `machine`.
+from bench.common import recreate_database, scalar  # noqa: E402
 from bench.ingest_collector import bench_collector  # noqa: E402
 from bench.ingest_drain import compare_conn_max_age, run_drains, summarize_drains  # noqa: E402
-from bench.ingest_setup import (  # noqa: E402
-    IngestRun,
-    Sites,
-    hits_queue_url,
-    log,
-    setup_django,
-    sqs_client,
-)
+from bench.ingest_setup import IngestRun, Sites, hits_queue_url, log, setup_django  # noqa: E402
 from harness import processes  # noqa: E402
 
 SQS_NAMESPACE = "bench"
@@ -47,22 +38,23 @@ SQS_NAMESPACE = "bench"
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument(
-        "--db-name", default="bench_analytics", help="dropped and re-created; starts with 'bench'"
-    )
-    p.add_argument("--rounds", type=int, default=3, help="collector/bare rounds, interleaved")
-    p.add_argument("--round-seconds", type=float, default=6.0, help="load per round and target")
-    p.add_argument("--warmup-seconds", type=float, default=2.0)
-    p.add_argument("--client-processes", type=int, default=2)
-    p.add_argument("--client-threads", type=int, default=32, help="connections per process")
-    p.add_argument("--drain-hits", type=int, default=20_000)
-    p.add_argument("--hits-per-message", type=int, default=100)
-    p.add_argument("--drain-repeats", type=int, default=2, help="drains per CONN_MAX_AGE mode")
-    p.add_argument("--drain-timeout", type=float, default=300.0)
-    p.add_argument("--background-seconds", type=float, default=3.0,
-                   help="idle window to estimate other clients' connection rate")  # fmt: skip
-    p.add_argument("--skip-collector", action="store_true")
-    p.add_argument("--skip-drain", action="store_true")
+    add = p.add_argument
+    # fmt: off
+    add("--db-name", default="bench_analytics", help="dropped and re-created; starts with 'bench'")
+    add("--rounds", type=int, default=3, help="collector/bare rounds, interleaved")
+    add("--round-seconds", type=float, default=6.0, help="load per round and target")
+    add("--warmup-seconds", type=float, default=2.0)
+    add("--client-processes", type=int, default=2)
+    add("--client-threads", type=int, default=32, help="connections per process")
+    add("--drain-hits", type=int, default=20_000)
+    add("--hits-per-message", type=int, default=100)
+    add("--drain-repeats", type=int, default=2, help="drains per CONN_MAX_AGE mode")
+    add("--drain-timeout", type=float, default=300.0)
+    add("--background-seconds", type=float, default=3.0,
+        help="idle window to estimate other clients' connection rate")
+    add("--skip-collector", action="store_true")
+    add("--skip-drain", action="store_true")
+    # fmt: on
     args = p.parse_args()
     if not re.fullmatch(r"bench[A-Za-z0-9_]{0,59}", args.db_name):
         p.error("--db-name must start with 'bench' (it is dropped) and hold only [A-Za-z0-9_]")
@@ -74,39 +66,23 @@ def machine_info() -> dict:
     import runpy
 
     from django.conf import settings
-    from django.db import connection
 
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT VERSION()")
-        db_version = cursor.fetchone()[0]
-    gunicorn_conf = runpy.run_path(str(processes.ROOT / "analytics_site/gunicorn.conf.py"))
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=processes.ROOT, capture_output=True, text=True
-    ).stdout.strip()
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    models = [line.split(":", 1)[1].strip() for line in cpuinfo.splitlines()
+              if line.startswith("model name")]  # fmt: skip
+    conf = runpy.run_path(str(processes.ROOT / "analytics_site/gunicorn.conf.py"))
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=processes.ROOT,
+                            capture_output=True, text=True).stdout.strip()  # fmt: skip
     return {
-        "cpus": os.cpu_count(),
-        "cpu_model": model,
+        "cpus": os.cpu_count(), "cpu_model": models[0] if models else "",
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-        "python": platform.python_version(),
-        "mariadb": db_version,
+        "python": platform.python_version(), "mariadb": scalar("SELECT VERSION()"),
         "git_commit": commit,
-        "gunicorn": {
-            k: gunicorn_conf[k] for k in ("workers", "worker_class", "threads", "keepalive")
-        },
+        "gunicorn": {k: conf[k] for k in ("workers", "worker_class", "threads", "keepalive")},
         "worker": {"processes": settings.WORKER_PROCESSES, "threads": settings.WORKER_THREADS},
-        "collector_batch": {
-            "window_ms": settings.COLLECTOR_BATCH_WINDOW_MS,
-            "max_hits": settings.COLLECTOR_BATCH_MAX_HITS,
-        },
-    }
+        "collector_batch": {"window_ms": settings.COLLECTOR_BATCH_WINDOW_MS,
+                            "max_hits": settings.COLLECTOR_BATCH_MAX_HITS},
+    }  # fmt: skip
 
 
 def main() -> int:
@@ -126,11 +102,10 @@ def main() -> int:
         }
         log(f"database {args.db_name}: re-creating and migrating")
         recreate_database(args.db_name)
-        setup_django(env)
-        env = {**os.environ, **env}
+        client = setup_django(env)
         sites = Sites()
-        client = sqs_client()
-        run = IngestRun(args, env, log_dir, sites, sqs_process, client, hits_queue_url(client))
+        run = IngestRun(args, {**os.environ, **env}, log_dir, sites, sqs_process, client,
+                        hits_queue_url(client))  # fmt: skip
         machine = machine_info()
         result: dict = {}
         if not args.skip_collector:

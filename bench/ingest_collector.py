@@ -6,10 +6,11 @@ two is what Django, the collector's checks and the wait for SQS leave of the
 ceiling set by gunicorn, the load generator and the machine.
 """
 
+import http.client
 import os
 import statistics
 import threading
-from collections.abc import Iterable
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from bench.ingest_setup import IngestRun, log
@@ -32,10 +33,9 @@ class QueueEmptier:
 
     def __init__(self, client: Any, url: str, interval: float = 0.5) -> None:
         self.client, self.url, self.interval = client, url, interval
-        self._lock = threading.Lock()
-        self._count = 0
-        self._stop = threading.Event()
+        self._lock, self._stop, self._count = threading.Lock(), threading.Event(), 0
         self._thread = threading.Thread(target=self._run, name="queue-emptier", daemon=True)
+        self._thread.start()
 
     def _empty(self) -> None:
         with self._lock:
@@ -51,10 +51,6 @@ class QueueEmptier:
             except Exception as exc:  # keep emptying; report the failure
                 log(f"queue emptier: {type(exc).__name__}: {exc}")
 
-    def start(self) -> "QueueEmptier":
-        self._thread.start()
-        return self
-
     def take_count(self) -> int:
         """Empty now; return the messages counted since the last call."""
         self._empty()
@@ -69,7 +65,6 @@ class QueueEmptier:
 
 def wait_for_collector(port: int, request: CollectorRequest) -> None:
     """Wait for a 202, not only an open port: the collector answers 503 until its sites load."""
-    import http.client
 
     def accepted() -> bool:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -81,73 +76,62 @@ def wait_for_collector(port: int, request: CollectorRequest) -> None:
         finally:
             conn.close()
 
-    processes.wait_until(
-        accepted, timeout=60, interval=0.5, message="the collector to accept a hit"
-    )
+    processes.wait_until(accepted, timeout=60, interval=0.5,
+                         message="the collector to accept a hit")  # fmt: skip
 
 
 def bench_collector(run: IngestRun, site: "Site") -> dict:
     """Warm both apps up, then `--rounds` rounds of load on each, alternating which goes first."""
     args = run.args
     requests = collector_requests(site.public_id)
-    web, web_port = processes.start_gunicorn("web", "analytics_site.wsgi", run.env, run.log_dir)
-    bare, bare_port = processes.start_gunicorn(
-        "bare", "bench.bare_wsgi:application", run.env, run.log_dir
-    )
-    emptier = QueueEmptier(run.sqs, run.hits_url).start()
-    targets = {"collector": (web, web_port), "bare_wsgi": (bare, bare_port)}
-    rounds: dict[str, list[dict]] = {"collector": [], "bare_wsgi": []}
+    targets = {
+        "collector": processes.start_gunicorn("web", "analytics_site.wsgi", run.env, run.log_dir),
+        "bare_wsgi": processes.start_gunicorn("bare", "bench.bare_wsgi:application", run.env,
+                                              run.log_dir),
+    }  # fmt: skip
+    emptier = QueueEmptier(run.sqs, run.hits_url)
+    rounds: dict[str, list[dict]] = {name: [] for name in targets}
+    load = {"processes": args.client_processes, "threads": args.client_threads}
     try:
-        wait_for_collector(web_port, requests[0])
-        load = {"processes": args.client_processes, "threads": args.client_threads}
+        wait_for_collector(targets["collector"][1], requests[0])
         for name, (_, port) in targets.items():
             log(f"warm-up: {name} for {args.warmup_seconds}s")
             loadgen.run_load(port, requests, seconds=args.warmup_seconds, **load)
         emptier.take_count()
         for r in range(args.rounds):
-            order = list(targets) if r % 2 == 0 else list(targets)[::-1]
-            for name in order:
+            for name in list(targets)[:: -1 if r % 2 else 1]:
                 process, port = targets[name]
                 cpu0 = (process.cpu_seconds(), run.sqs_process.cpu_seconds())
                 result = loadgen.run_load(port, requests, seconds=args.round_seconds, **load)
-                cpu1 = (process.cpu_seconds(), run.sqs_process.cpu_seconds())
-                result["server_cpu_s"] = round(cpu1[0] - cpu0[0], 3)
-                result["sqs_cpu_s"] = round(cpu1[1] - cpu0[1], 3)
+                result["server_cpu_s"] = round(process.cpu_seconds() - cpu0[0], 3)
+                result["sqs_cpu_s"] = round(run.sqs_process.cpu_seconds() - cpu0[1], 3)
                 if name == "collector":
                     result["messages"] = emptier.take_count()
                 rounds[name].append(result)
-                log(
-                    f"round {r + 1}/{args.rounds} {name}: {result['requests_per_s']:.0f} req/s, "
+                log(f"round {r + 1}/{args.rounds} {name}: {result['requests_per_s']:.0f} req/s, "
                     f"p50 {result['latency_ms']['p50']} ms, statuses {result['statuses']}, "
-                    f"errors {result['errors']}"
-                )
+                    f"errors {result['errors']}")  # fmt: skip
     finally:
         emptier.stop()
-        web.stop()
-        bare.stop()
-
-    collector = summarize_rounds(rounds["collector"])
-    bare_wsgi = summarize_rounds(rounds["bare_wsgi"])
-    ratios = [
-        c["requests_per_s"] / b["requests_per_s"]
-        for c, b in zip(rounds["collector"], rounds["bare_wsgi"], strict=True)
-        if b["requests_per_s"]
-    ]
+        for process, _ in targets.values():
+            process.stop()
+    collector, bare = summarize_rounds(rounds["collector"]), summarize_rounds(rounds["bare_wsgi"])
+    ratios = [c["requests_per_s"] / b["requests_per_s"]
+              for c, b in zip(rounds["collector"], rounds["bare_wsgi"], strict=True)
+              if b["requests_per_s"]]  # fmt: skip
     messages = sum(r.get("messages", 0) for r in rounds["collector"])
+    accepted = collector["statuses"].get("202", 0)
     return {
         "requests_per_s": collector["requests_per_s"],
-        "bare_wsgi_requests_per_s": bare_wsgi["requests_per_s"],
-        "ratio": round(collector["requests_per_s"] / bare_wsgi["requests_per_s"], 3),
+        "bare_wsgi_requests_per_s": bare["requests_per_s"],
+        "ratio": round(collector["requests_per_s"] / bare["requests_per_s"], 3),
         "per_round_ratios": [round(x, 3) for x in ratios],
-        "hits_per_sqs_message": round(collector["statuses"].get("202", 0) / messages, 1)
-        if messages
-        else None,
+        "hits_per_sqs_message": round(accepted / messages, 1) if messages else None,
         "sqs_messages_approx": messages,
         "clients": args.client_processes * args.client_threads,
-        "round_seconds": args.round_seconds,
-        "rounds": args.rounds,
-        "details": {"collector": collector, "bare_wsgi": bare_wsgi},
-    }
+        "round_seconds": args.round_seconds, "rounds": args.rounds,
+        "details": {"collector": collector, "bare_wsgi": bare},
+    }  # fmt: skip
 
 
 def summarize_rounds(runs: list[dict]) -> dict:
@@ -155,33 +139,22 @@ def summarize_rounds(runs: list[dict]) -> dict:
     requests_total = sum(r["requests"] for r in runs)
     elapsed = sum(r["elapsed_s"] for r in runs)
     per_request = 1000 / max(requests_total, 1)
+
+    def cpu(key: str) -> float:
+        return round(sum(r[key] for r in runs) * per_request, 3)
+
+    busy = sum(r["server_cpu_s"] + r["sqs_cpu_s"] + r["client_cpu_s"] for r in runs)
     return {
         "requests_per_s": round(requests_total / elapsed, 1),
         "per_round_requests_per_s": [round(r["requests_per_s"], 1) for r in runs],
         "requests": requests_total,
-        "statuses": _sum_dicts(r["statuses"] for r in runs),
-        "errors": _sum_dicts(r["errors"] for r in runs),
+        "statuses": dict(sum((Counter(r["statuses"]) for r in runs), Counter())),
+        "errors": dict(sum((Counter(r["errors"]) for r in runs), Counter())),
         "latency_ms_median_of_rounds": {
             q: round(statistics.median(r["latency_ms"][q] for r in runs), 2)
-            for q in ("p50", "p90", "p99")
-        },
-        "cpu_ms_per_request": {
-            "gunicorn": round(sum(r["server_cpu_s"] for r in runs) * per_request, 3),
-            "sqs_server": round(sum(r["sqs_cpu_s"] for r in runs) * per_request, 3),
-            "load_generator": round(sum(r["client_cpu_s"] for r in runs) * per_request, 3),
-        },
-        "cpu_busy_fraction_of_machine": round(
-            sum(r["server_cpu_s"] + r["sqs_cpu_s"] + r["client_cpu_s"] for r in runs)
-            / (elapsed * (os.cpu_count() or 1)),
-            2,
-        ),
+            for q in ("p50", "p90", "p99")},
+        "cpu_ms_per_request": {"gunicorn": cpu("server_cpu_s"), "sqs_server": cpu("sqs_cpu_s"),
+                               "load_generator": cpu("client_cpu_s")},
+        "cpu_busy_fraction_of_machine": round(busy / (elapsed * (os.cpu_count() or 1)), 2),
         "client_connections_opened": sum(r["connections_opened"] for r in runs),
-    }
-
-
-def _sum_dicts(dicts: Iterable[dict]) -> dict:
-    total: dict = {}
-    for d in dicts:
-        for k, v in d.items():
-            total[k] = total.get(k, 0) + v
-    return total
+    }  # fmt: skip

@@ -19,16 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bench.common import StatementTimer
-from bench.ingest_setup import (
-    IngestRun,
-    Sites,
-    facts_table,
-    log,
-    pageviews,
-    server_connections,
-    status_counters,
-)
+from bench import ingest_setup as setup
+from bench.common import StatementTimer, db_cursor
 from harness import processes
 from harness.ingest_traffic import make_hits, messages_of
 from harness.processes import mariadb_cpu, queue_depth
@@ -48,29 +40,33 @@ def enqueue(messages: list[list[dict]], client: Any, url: str) -> None:
                          message="the queue to hold the bench messages")  # fmt: skip
 
 
-def drain_once(run: IngestRun, *, label: str, conn_max_age: int | None) -> dict:
+def drain_once(run: setup.IngestRun, *, label: str, conn_max_age: int | None) -> dict:
     """Queue the hits for a new site, start a worker, time it until every pageview is written."""
     args, client, url = run.args, run.sqs, run.hits_url
     site = run.sites.new(label)
     hits = make_hits(site, args.drain_hits, seed=5)
     messages = messages_of(hits, args.hits_per_message)
-    log(f"drain {label}: queueing {len(hits)} hits in {len(messages)} messages")
+    setup.log(f"drain {label}: queueing {len(hits)} hits in {len(messages)} messages")
     enqueue(messages, client, url)
     # Other clients of this MariaDB (other test runs) open connections too:
     # estimate their rate in an idle window just before.
-    bg0, bg_t0 = server_connections(), time.monotonic()
+    bg0, bg_t0 = setup.server_connections(), time.monotonic()
     time.sleep(args.background_seconds)
-    background_per_s = (server_connections() - bg0) / (time.monotonic() - bg_t0)
+    background_per_s = (setup.server_connections() - bg0) / (time.monotonic() - bg_t0)
 
     env = {**run.env, **({} if conn_max_age is None else {"DB_CONN_MAX_AGE": str(conn_max_age)})}
-    conn0, db_cpu0, sqs_cpu0 = server_connections(), mariadb_cpu(), run.sqs_process.cpu_seconds()
-    status0 = status_counters()
+    conn0, db_cpu0, sqs_cpu0 = (
+        setup.server_connections(),
+        mariadb_cpu(),
+        run.sqs_process.cpu_seconds(),
+    )
+    status0 = setup.status_counters()
     worker = processes.start_worker(f"worker-{label}", env, run.log_dir)
     started = time.monotonic()
     first_at, first_count, count, worker_cpu, first_cpu = None, 0, 0, 0.0, 0.0
     try:
         while time.monotonic() < started + args.drain_timeout:
-            count = pageviews(site.pk)
+            count = setup.pageviews(site.pk)
             now = time.monotonic()
             worker_cpu = worker.cpu_seconds() or worker_cpu
             if count and first_at is None:
@@ -79,7 +75,7 @@ def drain_once(run: IngestRun, *, label: str, conn_max_age: int | None) -> dict:
                 break
             time.sleep(0.1)
         done_at = time.monotonic()
-        conn1, db_cpu1, status1 = server_connections(), mariadb_cpu(), status_counters()
+        conn1, db_cpu1, status1 = setup.server_connections(), mariadb_cpu(), setup.status_counters()
         sqs_cpu1 = run.sqs_process.cpu_seconds()
     finally:
         worker.stop()
@@ -113,13 +109,13 @@ def _delta(before: float | None, after: float | None) -> float | None:
     return round(after - before, 2) if before is not None and after is not None else None
 
 
-def run_drains(run: IngestRun) -> dict[str, list[dict]]:
+def run_drains(run: setup.IngestRun) -> dict[str, list[dict]]:
     """`--drain-repeats` drains in each mode, alternating which goes first; runs by mode."""
     runs: dict[str, list[dict]] = {name: [] for name, _ in DRAIN_MODES}
     for r in range(run.args.drain_repeats):
         for name, max_age in DRAIN_MODES[:: -1 if r % 2 else 1]:
             result = drain_once(run, label=f"{name}-{r + 1}", conn_max_age=max_age)
-            log(f"drain {result['label']}: {result['hits_per_s']} hits/s, "
+            setup.log(f"drain {result['label']}: {result['hits_per_s']} hits/s, "
                 f"{result['connections_opened']} connections opened")  # fmt: skip
             runs[name].append(result)
     return runs
@@ -159,12 +155,12 @@ def measured(hits: int, figures: dict) -> Iterator[None]:
 
 
 def _check(site_pk: int, hits: int, what: str) -> None:
-    count = pageviews(site_pk)
+    count = setup.pageviews(site_pk)
     if count != hits:
         raise RuntimeError(f"{what} gave {count} pageviews, expected {hits}")
 
 
-def bench_in_process(args: argparse.Namespace, sites: Sites) -> dict:
+def bench_in_process(args: argparse.Namespace, sites: setup.Sites) -> dict:
     """ingest_batch called directly, one message at a time: the worker minus SQS and Dramatiq."""
     from django.db import connection
 
@@ -172,7 +168,7 @@ def bench_in_process(args: argparse.Namespace, sites: Sites) -> dict:
 
     site = sites.new("ingest_batch")
     messages = messages_of(make_hits(site, args.drain_hits, seed=5), args.hits_per_message)
-    log(f"in-process ingest_batch: {args.drain_hits} hits")
+    setup.log(f"in-process ingest_batch: {args.drain_hits} hits")
     timer, figures = StatementTimer(), {}
     with measured(args.drain_hits, figures), connection.execute_wrapper(timer):
         for message in messages:
@@ -185,27 +181,29 @@ def bench_in_process(args: argparse.Namespace, sites: Sites) -> dict:
     return figures
 
 
-def bench_raw(args: argparse.Namespace, sites: Sites, source_site_pk: int, messages: int) -> dict:
+def bench_raw(
+    args: argparse.Namespace, sites: setup.Sites, source_site_pk: int, messages: int
+) -> dict:
     """The rows the worker wrote for one drain, re-inserted with a bare executemany.
 
     Same rows (read back from the facts table, moved to a new site), same
     transaction size (the rows of one message per transaction), one thread.
     """
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from tracking.ingest import FACT_COLUMNS, INSERT_FACTS
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(FACT_COLUMNS)} FROM {facts_table()} "  # noqa: S608
+    with db_cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(FACT_COLUMNS)} FROM {setup.facts_table()} "  # noqa: S608
                        "WHERE site_id = %s", [source_site_pk])  # fmt: skip
         rows = [list(row) for row in cursor.fetchall()]
     site = sites.new("raw")
     for row in rows:
         row[FACT_COLUMNS.index("site_id")] = site.pk
     per_transaction = max(1, round(len(rows) / messages))
-    log(f"raw executemany: {len(rows)} rows, {per_transaction} per transaction")
+    setup.log(f"raw executemany: {len(rows)} rows, {per_transaction} per transaction")
     figures: dict = {}
-    with measured(args.drain_hits, figures), connection.cursor() as cursor:
+    with measured(args.drain_hits, figures), db_cursor() as cursor:
         for i in range(0, len(rows), per_transaction):
             with transaction.atomic():
                 cursor.executemany(INSERT_FACTS, rows[i : i + per_transaction])
@@ -215,7 +213,7 @@ def bench_raw(args: argparse.Namespace, sites: Sites, source_site_pk: int, messa
             "rows": len(rows), "rows_per_transaction": per_transaction, **figures}  # fmt: skip
 
 
-def summarize_drains(run: IngestRun, runs: dict[str, list[dict]]) -> dict:
+def summarize_drains(run: setup.IngestRun, runs: dict[str, list[dict]]) -> dict:
     """The persistent drains against the references, which run here (after the drains)."""
     args, persistent = run.args, runs["persistent"]
     in_process = bench_in_process(args, run.sites)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.common import progress_log, scalar
+from bench.common import db_cursor, progress_log, scalar
 from bench.common import setup_django as _setup_django
 from harness.ingest_traffic import HOSTNAME
 from harness.processes import Process
@@ -32,12 +32,15 @@ STATUS_COUNTERS = (
 )  # fmt: skip
 
 
-def setup_django(env: dict[str, str]) -> None:
-    """Django with the bench's settings in this process, the schema migrated, queues made."""
+def setup_django(env: dict[str, str]) -> Any:
+    """Django with the bench's settings in this process, the schema migrated, queues made;
+    returns a boto3 SQS client for the bench's SQS server, configured as the product's."""
     _setup_django(env)
+    from analytics_site.broker import sqs_client
     from tracking.queues import create_queues
 
     create_queues()
+    return sqs_client()
 
 
 class Sites:
@@ -53,13 +56,6 @@ class Sites:
         from accounts.services import create_site
 
         return create_site(account=self.account, name=f"bench {label}", hostnames=[HOSTNAME])
-
-
-def sqs_client() -> Any:
-    """A boto3 SQS client for the bench's SQS server, configured as the product's."""
-    from analytics_site.broker import sqs_client
-
-    return sqs_client()
 
 
 def hits_queue_url(client: Any) -> str:
@@ -107,9 +103,7 @@ def server_connections() -> int:
 
 def status_counters() -> dict[str, int]:
     """A few of MariaDB's global status counters (all clients, not only the bench)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
+    with db_cursor() as cursor:
         placeholders = ", ".join(["%s"] * len(STATUS_COUNTERS))
         cursor.execute(
             f"SHOW GLOBAL STATUS WHERE Variable_name IN ({placeholders})", list(STATUS_COUNTERS)
