@@ -64,12 +64,10 @@ def server_cursor() -> Iterator[Any]:
     its database exists."""
     import MySQLdb
 
-    conn = MySQLdb.connect(
-        host=os.environ.get("DB_HOST", "127.0.0.1"),
-        port=int(os.environ.get("DB_PORT", "3306")),
-        user=os.environ.get("DB_USER", "root"),
-        password=os.environ.get("DB_PASSWORD", ""),
-    )
+    env = os.environ.get
+    conn = MySQLdb.connect(host=env("DB_HOST", "127.0.0.1"), port=int(env("DB_PORT", "3306")),
+                           user=env("DB_USER", "root"),
+                           password=env("DB_PASSWORD", ""))  # fmt: skip
     try:
         yield conn.cursor()
     finally:
@@ -96,6 +94,20 @@ def db_cursor() -> Any:
     return connection.cursor()
 
 
+def execute(sql: str, params: list | None = None) -> int:
+    """Run one statement on Django's connection; return the rows it changed."""
+    with db_cursor() as cursor:
+        cursor.execute(sql, params or [])
+        return cursor.rowcount
+
+
+def fetchall(sql: str, params: list | None = None) -> list[tuple]:
+    """Every row of `sql` on Django's connection."""
+    with db_cursor() as cursor:
+        cursor.execute(sql, params or [])
+        return list(cursor.fetchall())
+
+
 def scalar(sql: str, params: list | None = None) -> Any:
     """The first column of the first row of `sql` on Django's connection (None if no row)."""
     with db_cursor() as cursor:
@@ -114,14 +126,11 @@ def parse_bytes(text: str) -> int:
 
 def set_buffer_pool(size: int) -> int:
     """Resize the InnoDB buffer pool (dynamic in MariaDB 10.11); return the size in force."""
-    with db_cursor() as cursor:
-        cursor.execute("SET GLOBAL innodb_buffer_pool_size = %s", [size])
+    execute("SET GLOBAL innodb_buffer_pool_size = %s", [size])
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        status = scalar(
-            "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
-            "WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_RESIZE_STATUS'"
-        )
+        status = scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                        "WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_RESIZE_STATUS'")  # fmt: skip
         if not status or "ompleted" in status or "resiz" not in status.lower():
             break
         time.sleep(0.5)

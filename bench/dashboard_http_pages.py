@@ -32,17 +32,13 @@ class Browser:
     closed the idle connection (gunicorn's keepalive is a few seconds)."""
 
     def __init__(self, port: int, timeout: float) -> None:
-        self.port, self.timeout = port, timeout
-        self.cookies: dict[str, str] = {}
+        self.port, self.timeout, self.cookies, self.reconnects = port, timeout, {}, 0
         self.conn = self._connect()
-        self.reconnects = 0
 
     def _connect(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
 
-    def request(
-        self, method: str, path: str, body: str | None = None
-    ) -> tuple[int, dict, str, float]:
+    def request(self, method: str, path: str, body: str | None = None) -> tuple:
         """(status, headers, body text, seconds from sending to the last byte read)."""
         headers = {"Host": "127.0.0.1", "Accept": "text/html"}
         if self.cookies:
@@ -57,8 +53,7 @@ class Browser:
                 data = response.read()
             except (http.client.RemoteDisconnected, ConnectionError, http.client.BadStatusLine):
                 self.conn.close()
-                self.conn = self._connect()
-                self.reconnects += 1
+                self.conn, self.reconnects = self._connect(), self.reconnects + 1
                 if attempt == 2 or method != "GET":
                     raise
                 continue
@@ -75,14 +70,16 @@ class Browser:
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if status != 200 or not match:
             raise RuntimeError(f"GET /login/ answered {status} without a CSRF token")
-        form = urlencode(
-            {"csrfmiddlewaretoken": match[1], "username": email, "password": password, "next": ""}
-        )
-        status, headers, page, _ = self.request("POST", "/login/", form)
+        form = {
+            "csrfmiddlewaretoken": match[1],
+            "username": email,
+            "password": password,
+            "next": "",
+        }
+        status, _, page, _ = self.request("POST", "/login/", urlencode(form))
         if status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"login failed: {status} {page[:300]!r}")
-        status, _, page, _ = self.request("GET", "/")
-        if status != 200:
+        if (status := self.request("GET", "/")[0]) != 200:
             raise RuntimeError(f"GET / after login answered {status}")
 
     def close(self) -> None:
@@ -113,14 +110,9 @@ class Cases:
 def page_figures(status: int, page: str) -> dict:
     """What the page shows, for checking: the key figures and the top page."""
     top = PAGES_ROW.search(page)
-    return {
-        "status": status,
-        "metrics": dict(METRIC.findall(page)),
-        "panels": page.count('data-panel="'),
-        "alert": 'role="alert"' in page,
-        "top_page": top[1] if top else None,
-        "bytes": len(page.encode()),
-    }
+    return {"status": status, "metrics": dict(METRIC.findall(page)),
+            "panels": page.count('data-panel="'), "alert": 'role="alert"' in page,
+            "top_page": top[1] if top else None, "bytes": len(page.encode())}  # fmt: skip
 
 
 CHECKED_METRICS = ("visitors", "visits", "pageviews", "completions")
@@ -145,10 +137,11 @@ def expected_figures(site_id: int, key: str, filters: list[str]) -> dict:
     from reports.sampling import EXACT, sample_for
 
     r = date_range(key)
-    sample = EXACT
-    if filters:  # sized as reports.scope.stats_query sizes the dashboard's sample
-        previous = r.first_day - dt.timedelta(days=r.days)
-        sample = sample_for(site_id=site_id, first_day=previous, last_day=r.last_day)
+    previous = r.first_day - dt.timedelta(days=r.days)
+    # Sized as reports.scope.stats_query sizes the dashboard's sample.
+    sample = (
+        sample_for(site_id=site_id, first_day=previous, last_day=r.last_day) if filters else EXACT
+    )
     q = StatsQuery(
         site_id=site_id, time_zone=TIME_ZONE, first_day=r.first_day, last_day=r.last_day,
         filters=tuple(Filter.parse(f) for f in filters), sample=sample,
@@ -157,13 +150,10 @@ def expected_figures(site_id: int, key: str, filters: list[str]) -> dict:
         t = totals(read)
         top = breakdown(read, "pathname", limit=1, order_by="visitors")
         q = replace(q, sample=read.sample)
-    sample = q.sample
-    expected = {
-        "metrics": {m: str(getattr(t, m)) for m in CHECKED_METRICS},
-        "top_page": escape(top[0].value) if top else None,
-        "sample_share": sample.share,
-    }
-    if not sample.is_exact:
+    expected = {"metrics": {m: str(getattr(t, m)) for m in CHECKED_METRICS},
+                "top_page": escape(top[0].value) if top else None,
+                "sample_share": q.sample.share}  # fmt: skip
+    if not q.sample.is_exact:
         started = time.perf_counter()
         exact = totals(replace(q, sample=EXACT))
         expected["exact_totals_s"] = round(time.perf_counter() - started, 2)
@@ -179,16 +169,14 @@ def check_page(seen: dict, expected: dict) -> list[str]:
     """What is wrong with one page (`page_figures`) against `expected_figures`; [] if nothing."""
     from reports.panels import PANELS
 
-    problems = []
-    if seen["status"] != 200:
-        problems.append(f"status {seen['status']}")
-    if seen["alert"]:
-        problems.append("the page shows an alert (errors)")
-    if seen["panels"] != len(PANELS):
-        problems.append(f"{seen['panels']} panels, not {len(PANELS)}")
-    for metric, value in expected["metrics"].items():
-        if seen["metrics"].get(metric) != value:
-            problems.append(f"{metric} {seen['metrics'].get(metric)!r}, expected {value!r}")
+    problems = [f"status {seen['status']}"] if seen["status"] != 200 else []
+    problems += ["the page shows an alert (errors)"] if seen["alert"] else []
+    problems += (
+        [f"{seen['panels']} panels, not {len(PANELS)}"] if seen["panels"] != len(PANELS) else []
+    )
+    problems += [f"{metric} {seen['metrics'].get(metric)!r}, expected {value!r}"
+                 for metric, value in expected["metrics"].items()
+                 if seen["metrics"].get(metric) != value]  # fmt: skip
     if seen["top_page"] != expected["top_page"]:
         problems.append(f"top page {seen['top_page']!r}, expected {expected['top_page']!r}")
     return problems

@@ -11,6 +11,7 @@ slowest show which read to work on next, and the three slowest are EXPLAINed.
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import re
 import secrets
@@ -60,11 +61,8 @@ def bench_login(site_ids: list[int]) -> tuple[str, str, dict]:
         user.set_password(password)
         user.is_active = True
         user.save(update_fields=["password", "is_active"])
-    account = (
-        Account.objects.filter(name=ACCOUNT_NAME, memberships__user=user).order_by("pk").first()
-    )
-    if account is None:
-        account = create_account_with_owner(user=user, name=ACCOUNT_NAME)
+    mine = Account.objects.filter(name=ACCOUNT_NAME, memberships__user=user).order_by("pk")
+    account = mine.first() or create_account_with_owner(user=user, name=ACCOUNT_NAME)
     public_ids = {}
     for site_id in site_ids:
         site = Site.objects.filter(pk=site_id).first()
@@ -76,9 +74,8 @@ def bench_login(site_ids: list[int]) -> tuple[str, str, dict]:
         if site.time_zone != cache.TIME_ZONE:
             site.time_zone = cache.TIME_ZONE
             site.save(update_fields=["time_zone"])
-        Membership.objects.get_or_create(
-            account_id=site.account_id, user=user, defaults={"role": Membership.Role.VIEWER}
-        )
+        Membership.objects.get_or_create(account_id=site.account_id, user=user,
+                                         defaults={"role": Membership.Role.VIEWER})  # fmt: skip
         Account.objects.filter(pk=site.account_id, suspended=True).update(suspended=False)
         public_ids[site_id] = site.public_id
     return BENCH_EMAIL, password, public_ids
@@ -90,37 +87,29 @@ def check_filter_values(site_ids: list[int], filters: list[str], ranges: list[st
     from tracking.dimensions import BY_NAME
     from tracking.models import DailyRollup
 
+    sql = (f"SELECT COALESCE(SUM(visits), 0) FROM {DailyRollup._meta.db_table} "  # noqa: S608
+           "WHERE site_id = %s AND dimension = %s AND dim_value = %s "
+           "AND day BETWEEN %s AND %s")  # fmt: skip
     found: dict = {}
     for raw in filters:
         f = Filter.parse(raw)
-        if f.op != "is":
-            continue
-        for site_id in site_ids:
-            for key in ranges:
-                r = cache.date_range(key)
-                visits = scalar(
-                    f"SELECT COALESCE(SUM(visits), 0) FROM {DailyRollup._meta.db_table} "  # noqa: S608
-                    "WHERE site_id = %s AND dimension = %s AND dim_value = %s "
-                    "AND day BETWEEN %s AND %s",
-                    [site_id, int(BY_NAME[f.dimension]), f.value, r.first_day, r.last_day],
-                )
-                found[f"{raw}/{site_id}/{key}"] = int(visits)
-                if not visits:
-                    raise SystemExit(f"filter {raw} matches no visits on site {site_id} ({key})")
+        # Only equality filters name one value that must have visits.
+        for site_id, key in itertools.product(site_ids, ranges if f.op == "is" else []):
+            r = cache.date_range(key)
+            params = [site_id, int(BY_NAME[f.dimension]), f.value, r.first_day, r.last_day]
+            found[f"{raw}/{site_id}/{key}"] = visits = int(scalar(sql, params))
+            if not visits:
+                raise SystemExit(f"filter {raw} matches no visits on site {site_id} ({key})")
     return found
 
 
 def gunicorn_env(db_name: str) -> dict[str, str]:
     """The environment gunicorn and collectstatic run with: the product as in production."""
-    return {
-        **os.environ,
-        "DB_NAME": db_name,
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # Never used by the dashboard; set so nothing falls back to a real queue.
-        "SQS_ENDPOINT_URL": os.environ.get("SQS_ENDPOINT_URL") or "http://127.0.0.1:9",
-        "DJANGO_SETTINGS_MODULE": "analytics_site.settings",
-    }
+    # SQS is never used by the dashboard; set so nothing falls back to a real queue.
+    sqs = os.environ.get("SQS_ENDPOINT_URL") or "http://127.0.0.1:9"
+    return {**os.environ, "DB_NAME": db_name, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1",
+            "SQS_ENDPOINT_URL": sqs,
+            "DJANGO_SETTINGS_MODULE": "analytics_site.settings"}  # fmt: skip
 
 
 def collectstatic(env: dict[str, str]) -> float:

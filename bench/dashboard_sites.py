@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from bench import common
-from bench.common import create_database, db_cursor, progress_log, scalar, server_cursor
+from bench.common import create_database, execute, fetchall, progress_log, scalar, server_cursor
 
 if TYPE_CHECKING:  # Django's apps load only after django.setup()
     from harness.seed_traffic import SeedSpec
@@ -98,23 +98,21 @@ def rollup_schema() -> str:
 
 def ensure_seed_table() -> None:
     """The table recording what made each cached site (see the module's docstring)."""
-    scalar(f"CREATE TABLE IF NOT EXISTS {SEED_TABLE} (site_id BIGINT PRIMARY KEY, "
-           "target_pageviews BIGINT NOT NULL, version VARCHAR(64) NOT NULL, "
-           "rollup_schema VARCHAR(255) NOT NULL, fact_rows BIGINT NOT NULL, "
-           "info LONGTEXT NOT NULL, created DATETIME NOT NULL)")  # fmt: skip
+    execute(f"CREATE TABLE IF NOT EXISTS {SEED_TABLE} (site_id BIGINT PRIMARY KEY, "
+            "target_pageviews BIGINT NOT NULL, version VARCHAR(64) NOT NULL, "
+            "rollup_schema VARCHAR(255) NOT NULL, fact_rows BIGINT NOT NULL, "
+            "info LONGTEXT NOT NULL, created DATETIME NOT NULL)")  # fmt: skip
 
 
 def delete_site(site_id: int) -> None:
     """Remove a stale site in slices, so no transaction grows huge."""
     from tracking.models import DailyRollup, Fact, HourlyTotal
 
-    with db_cursor() as cursor:
-        for model in (Fact, DailyRollup, HourlyTotal):
-            sql = f"DELETE FROM {model._meta.db_table} WHERE site_id = %s LIMIT 200000"  # noqa: S608
-            cursor.execute(sql, [site_id])
-            while cursor.rowcount >= 200000:
-                cursor.execute(sql, [site_id])
-        cursor.execute(f"DELETE FROM {SEED_TABLE} WHERE site_id = %s", [site_id])  # noqa: S608
+    for model in (Fact, DailyRollup, HourlyTotal):
+        sql = f"DELETE FROM {model._meta.db_table} WHERE site_id = %s LIMIT 200000"  # noqa: S608
+        while execute(sql, [site_id]) >= 200000:
+            pass
+    execute(f"DELETE FROM {SEED_TABLE} WHERE site_id = %s", [site_id])  # noqa: S608
 
 
 def ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None = None) -> dict:
@@ -163,10 +161,8 @@ def _ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None
     site_id = site_id or size  # one site per size; the id says which
     spec = _spec(site_id, size)
     schema = rollup_schema()
-    with db_cursor() as cursor:
-        sql = f"SELECT version, rollup_schema, fact_rows, info FROM {SEED_TABLE} WHERE site_id = %s"  # noqa: S608
-        cursor.execute(sql, [site_id])
-        cached = cursor.fetchone()
+    sql = f"SELECT version, rollup_schema, fact_rows, info FROM {SEED_TABLE} WHERE site_id = %s"  # noqa: S608
+    cached = (fetchall(sql, [site_id]) or [None])[0]
     facts = scalar(f"SELECT COUNT(*) FROM {Fact._meta.db_table} WHERE site_id = %s", [site_id])  # noqa: S608
     # Facts seeded before a column was added read its default there: only sites that
     # recorded the product's fact columns of now are current.
@@ -220,14 +216,13 @@ def verify_rollups(spec: "SeedSpec") -> dict:
     the sums have (`only_rebuilt`; a row with other counters is on both sides);
     `rebuild_seconds` is the time the sums took.
     """
-    from bench.dashboard_seed import counted_days
-    from harness.seed_traffic import visits_per_day
+    from harness.seed_facts import counted_days
     from tracking import rollups
     from tracking.dimensions import COUNTERS
     from tracking.models import DailyRollup, HourlyTotal, MonthlyRollup
 
     started = time.perf_counter()
-    days = counted_days(spec, 0, spec.days, visits_per_day(spec))
+    days = counted_days(spec, 0, spec.days)
     sums = rollups.sum_rollups((spec.site_id, row) for _, rows in days for row in rows)
     result: dict = {"rebuild_seconds": round(time.perf_counter() - started, 1)}
     tables = ((DailyRollup, "dimension, day, dim_value", rollups.UPSERT_DAILY),
@@ -235,10 +230,8 @@ def verify_rollups(spec: "SeedSpec") -> dict:
               (MonthlyRollup, "dimension, month, dim_value", rollups.UPSERT_MONTHLY))  # fmt: skip
     for model, key, upsert in tables:
         expected = {(*k, *v) for k, v in sums[upsert].items() if any(v)}
-        with db_cursor() as cursor:
-            sql = f"SELECT site_id, {key}, {', '.join(COUNTERS)} FROM {model._meta.db_table}"  # noqa: S608
-            cursor.execute(sql + " WHERE site_id = %s", [spec.site_id])
-            seeded = set(cursor.fetchall())
+        sql = f"SELECT site_id, {key}, {', '.join(COUNTERS)} FROM {model._meta.db_table}"  # noqa: S608
+        seeded = set(fetchall(sql + " WHERE site_id = %s", [spec.site_id]))
         result[model._meta.db_table] = {"rows": len(seeded), "only_seeded": len(seeded - expected),
                                         "only_rebuilt": len(expected - seeded)}  # fmt: skip
     checks = [v for v in result.values() if isinstance(v, dict)]
@@ -255,13 +248,10 @@ def _spec(site_id: int, size: int) -> "SeedSpec":
 def _save_seed(site_id: int, size: int, schema: str, facts: int, info: dict) -> None:
     from bench.dashboard_seed import GENERATOR_VERSION
 
-    with db_cursor() as cursor:
-        cursor.execute(
-            f"REPLACE INTO {SEED_TABLE} "  # noqa: S608
-            "(site_id, target_pageviews, version, rollup_schema, fact_rows, info, created) "
-            "VALUES (%s, %s, %s, %s, %s, %s, UTC_TIMESTAMP())",
-            [site_id, size, GENERATOR_VERSION, schema, facts, json.dumps(info)],
-        )
+    sql = (f"REPLACE INTO {SEED_TABLE} (site_id, target_pageviews, version, rollup_schema, "  # noqa: S608
+           "fact_rows, info, created) "
+           "VALUES (%s, %s, %s, %s, %s, %s, UTC_TIMESTAMP())")  # fmt: skip
+    execute(sql, [site_id, size, GENERATOR_VERSION, schema, facts, json.dumps(info)])
 
 
 def site_figures(site_id: int) -> dict:
@@ -269,14 +259,11 @@ def site_figures(site_id: int) -> dict:
     from tracking.dimensions import DIMENSIONS
     from tracking.models import DailyRollup, HourlyTotal, MonthlyRollup, WeeklyRollup
 
-    with db_cursor() as cursor:
-        cursor.execute(
-            f"SELECT dimension, COUNT(*), COUNT(DISTINCT dim_value) "  # noqa: S608
-            f"FROM {DailyRollup._meta.db_table} WHERE site_id = %s GROUP BY dimension",
-            [site_id],
-        )
-        names = {int(d): info.name for d, info in DIMENSIONS.items()}
-        by_dim = {names.get(d, "total"): {"rows": n, "values": v} for d, n, v in cursor.fetchall()}
+    rows = fetchall(f"SELECT dimension, COUNT(*), COUNT(DISTINCT dim_value) "  # noqa: S608
+                    f"FROM {DailyRollup._meta.db_table} WHERE site_id = %s GROUP BY dimension",
+                    [site_id])  # fmt: skip
+    names = {int(d): info.name for d, info in DIMENSIONS.items()}
+    by_dim = {names.get(d, "total"): {"rows": n, "values": v} for d, n, v in rows}
     figures: dict = {"daily_rollup_rows": sum(v["rows"] for v in by_dim.values()),
                      "daily_rollup_by_dimension": by_dim}  # fmt: skip
     for model, name in ((MonthlyRollup, "monthlyrollup_rows"), (WeeklyRollup, "weeklyrollup_rows"),
@@ -287,13 +274,8 @@ def site_figures(site_id: int) -> dict:
 
 def table_sizes() -> dict:
     """Data and index MB of the tracking tables (every site in the database)."""
-    with db_cursor() as cursor:
-        cursor.execute(
-            "SELECT table_name, data_length, index_length, table_rows "
-            "FROM information_schema.TABLES WHERE table_schema = DATABASE() "
-            "AND table_name LIKE 'tracking\\_%%'"
-        )
-        return {
-            name: {"data_mb": round(d / 2**20), "index_mb": round(i / 2**20), "approx_rows": r}
-            for name, d, i, r in cursor.fetchall()
-        }
+    rows = fetchall("SELECT table_name, data_length, index_length, table_rows FROM "
+                    "information_schema.TABLES WHERE table_schema = DATABASE() "
+                    "AND table_name LIKE 'tracking\\_%%'")  # fmt: skip
+    return {name: {"data_mb": round(d / 2**20), "index_mb": round(i / 2**20), "approx_rows": r}
+            for name, d, i, r in rows}  # fmt: skip
