@@ -19,9 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, from anywhere
 
 # Each part of the run comes from a module of its own; this file reads the
 # options, times the pages and puts the JSON document together.
@@ -80,11 +78,7 @@ def main() -> None:
         Filter.parse(raw)
     result: dict = {"bench": "dashboard_http", **cache.run_header(args.db_name), "migrate": migrate,
                     "sizes": {"large": args.large, "small": args.small}}  # fmt: skip
-    result["ranges"] = {
-        key: {"first_day": str(r.first_day), "last_day": str(r.last_day), "chart": r.interval}
-        for key in args.ranges
-        for r in [cache.date_range(key)]
-    }
+    result["ranges"] = cache.describe_ranges(args.ranges, with_days=False)
     result.update(filters=args.filters, reps=args.reps, warmups=args.warmups)
     gunicorn = None
     log_dir = Path(tempfile.mkdtemp(prefix="bench-dashboard-http-"))

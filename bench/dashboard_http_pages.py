@@ -11,7 +11,6 @@ totals are read once, outside the timings, to report the estimate's error).
 """
 
 import argparse
-import datetime as dt
 import http.client
 import re
 import time
@@ -20,7 +19,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 from bench.common import progress_log
-from bench.dashboard_sites import TIME_ZONE, date_range
+from bench.dashboard_sites import date_range
 
 # The key figures (cards) and the first row of the pages table, as the template writes them.
 METRIC = re.compile(r'data-metric="(\w+)" data-value="([^"]*)"')
@@ -33,10 +32,7 @@ class Browser:
 
     def __init__(self, port: int, timeout: float) -> None:
         self.port, self.timeout, self.cookies, self.reconnects = port, timeout, {}, 0
-        self.conn = self._connect()
-
-    def _connect(self) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple:
         """(status, headers, body text, seconds from sending to the last byte read)."""
@@ -51,18 +47,17 @@ class Browser:
                 self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
                 data = response.read()
+                break
             except (http.client.RemoteDisconnected, ConnectionError, http.client.BadStatusLine):
                 self.conn.close()
-                self.conn, self.reconnects = self._connect(), self.reconnects + 1
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+                self.reconnects += 1
                 if attempt == 2 or method != "GET":
                     raise
-                continue
-            seconds = time.perf_counter() - started
-            for raw in response.msg.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(raw).items():
-                    self.cookies[name] = morsel.value
-            return response.status, dict(response.getheaders()), data.decode(), seconds
-        raise AssertionError("unreachable")
+        seconds = time.perf_counter() - started
+        for raw in response.msg.get_all("Set-Cookie") or []:
+            self.cookies.update((name, m.value) for name, m in SimpleCookie(raw).items())
+        return response.status, dict(response.getheaders()), data.decode(), seconds
 
     def login(self, email: str, password: str) -> None:
         """Log in with the login form and its CSRF token, as a user would."""
@@ -70,13 +65,8 @@ class Browser:
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if status != 200 or not match:
             raise RuntimeError(f"GET /login/ answered {status} without a CSRF token")
-        form = {
-            "csrfmiddlewaretoken": match[1],
-            "username": email,
-            "password": password,
-            "next": "",
-        }
-        status, _, page, _ = self.request("POST", "/login/", urlencode(form))
+        form = {"csrfmiddlewaretoken": match[1], "username": email, "password": password}
+        status, _, page, _ = self.request("POST", "/login/", urlencode({**form, "next": ""}))
         if status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"login failed: {status} {page[:300]!r}")
         if (status := self.request("GET", "/")[0]) != 200:
@@ -123,29 +113,25 @@ log = progress_log("dashboard_http")
 def expected_figures(site_id: int, key: str, filters: list[str]) -> dict:
     """The key figures and top page, straight from the query layer, to check the pages.
 
-    Filtered pages of large ranges are estimated from a sample of visitors
-    (reports/sampling.py): the check uses the same sample the page read, and
-    for filtered cases the exact totals are read too, to report the error.
+    The question is the one the dashboard asks (reports.scope.stats_query):
+    filtered pages of large ranges are estimated from a sample of visitors, so
+    the check reads the same sample the page read, and the exact totals too,
+    to report the estimate's error.
     """
     from dataclasses import replace
 
     from django.utils.html import escape
 
+    from accounts.models import Site
     from reports.filters import Filter
     from reports.matching import matching_copy
-    from reports.queries import StatsQuery, breakdown, totals
-    from reports.sampling import EXACT, sample_for
+    from reports.queries import breakdown, totals
+    from reports.sampling import EXACT
+    from reports.scope import stats_query
+    from reports.viewstate import ViewState
 
-    r = date_range(key)
-    previous = r.first_day - dt.timedelta(days=r.days)
-    # Sized as reports.scope.stats_query sizes the dashboard's sample.
-    sample = (
-        sample_for(site_id=site_id, first_day=previous, last_day=r.last_day) if filters else EXACT
-    )
-    q = StatsQuery(
-        site_id=site_id, time_zone=TIME_ZONE, first_day=r.first_day, last_day=r.last_day,
-        filters=tuple(Filter.parse(f) for f in filters), sample=sample,
-    )  # fmt: skip
+    state = ViewState(date_range(key), tuple(Filter.parse(f) for f in filters))
+    q = stats_query(Site.objects.get(pk=site_id), state)
     with matching_copy(q, with_previous=True) as read:  # the page may grow a thin sample
         t = totals(read)
         top = breakdown(read, "pathname", limit=1, order_by="visitors")

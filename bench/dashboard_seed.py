@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable
 
+from bench.common import db_cursor
 from harness.seed_facts import generate
 from harness.seed_traffic import SeedSpec
 from tracking.ingest import FACT_COLUMNS
@@ -58,16 +59,12 @@ def load_facts(path: str) -> None:
     `unique_checks=0` because the ids are unique by construction; any warning
     (a truncated or mistyped field) fails the seeding rather than caching bad rows.
     """
-    from django.db import connection
-
     from tracking.models import Fact
 
-    sql = (
-        f"LOAD DATA LOCAL INFILE %s INTO TABLE {Fact._meta.db_table} CHARACTER SET utf8mb4 "
-        "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
-        f"({', '.join(FACT_COLUMNS)})"
-    )
-    with connection.cursor() as cursor:
+    sql = (f"LOAD DATA LOCAL INFILE %s INTO TABLE {Fact._meta.db_table} CHARACTER SET utf8mb4 "
+           "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
+           f"({', '.join(FACT_COLUMNS)})")  # fmt: skip
+    with db_cursor() as cursor:
         cursor.execute("SET SESSION unique_checks = 0")
         try:
             cursor.execute(sql, [path])
@@ -95,44 +92,34 @@ def seed_site(
     connections.close_all()  # never share a socket with forked workers
     started = time.perf_counter()
     totals = {"hits": 0, "pageviews": 0, "fact_rows": 0}
-    generate_s = load_s = 0.0
-    next_log = 0.0
+    generate_s = load_s = next_log = 0.0
     rolled_up = day_date(spec, -2)  # the first local date a visit of day 0 may have
-    with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as directory:
-        chunks = generate(spec, processes=processes, chunk_days=chunk_days, directory=directory)
-        for chunk in chunks:
+    with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as folder:
+        for chunk in generate(spec, processes=processes, chunk_days=chunk_days, directory=folder):
             t0 = time.perf_counter()
             load_facts(chunk.facts_path)
-            done = chunk.days[1] == spec.days
-            settled = day_date(spec, spec.days + 2) if done else settled_before(spec, chunk.days[1])
+            last = chunk.days[1] == spec.days
+            settled = day_date(spec, spec.days + 2) if last else settled_before(spec, chunk.days[1])
             rebuild_day_rollups(site_id=spec.site_id, first_day=rolled_up, end_day=settled)
             rolled_up = settled
             load_s += time.perf_counter() - t0
             generate_s += chunk.seconds
-            totals["hits"] += chunk.hits
-            totals["pageviews"] += chunk.pageviews
-            totals["fact_rows"] += chunk.rows
-            elapsed = time.perf_counter() - started
-            share = chunk.days[1] / spec.days
+            for key, n in (("hits", chunk.hits), ("pageviews", chunk.pageviews),
+                           ("fact_rows", chunk.rows)):  # fmt: skip
+                totals[key] += n
+            elapsed, share = time.perf_counter() - started, chunk.days[1] / spec.days
             if share >= next_log or share == 1:
                 next_log = share + 0.1
-                log(
-                    f"site {spec.site_id}: {share:.0%} of days, {totals['fact_rows']:,} fact "
-                    f"rows, {elapsed:.0f} s (eta {elapsed / share - elapsed:.0f} s)"
-                )
+                log(f"site {spec.site_id}: {share:.0%} of days, {totals['fact_rows']:,} fact rows, "
+                    f"{elapsed:.0f} s (eta {elapsed / share - elapsed:.0f} s)")  # fmt: skip
     t0 = time.perf_counter()
     rebuild_derived_rollups(site_id=spec.site_id)
-    derive_s = time.perf_counter() - t0
-    seconds = time.perf_counter() - started
-    daily_rows = DailyRollup.objects.filter(site_id=spec.site_id).count()
+    derive_s, seconds = time.perf_counter() - t0, time.perf_counter() - started
     return {
-        **totals,
-        "daily_rollup_rows": daily_rows,
-        "derived_rollups": True,
-        "derive_seconds": round(derive_s, 1),
-        "seed_seconds": round(seconds, 1),
-        "generate_cpu_seconds": round(generate_s, 1),
+        **totals, "daily_rollup_rows": DailyRollup.objects.filter(site_id=spec.site_id).count(),
+        "derived_rollups": True, "derive_seconds": round(derive_s, 1),
+        "seed_seconds": round(seconds, 1), "generate_cpu_seconds": round(generate_s, 1),
         "load_seconds": round(load_s, 1),
         "fact_rows_per_second": round(totals["fact_rows"] / seconds) if seconds else None,
         "processes": processes,
-    }
+    }  # fmt: skip

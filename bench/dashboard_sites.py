@@ -91,6 +91,17 @@ def date_range(key: str) -> "DateRange":
     return parse_range(key, today=LAST_DAY)
 
 
+def describe_ranges(keys: list[str], *, with_days: bool) -> dict:
+    """The days and chart interval of each range preset, for the JSON document."""
+    out = {}
+    for key in keys:
+        r = date_range(key)
+        days = {"days": r.days} if with_days else {}
+        out[key] = {"first_day": str(r.first_day), "last_day": str(r.last_day), **days,
+                    "chart": r.interval}  # fmt: skip
+    return out
+
+
 def rollup_schema() -> str:
     """The latest tracking migration: a new one may change what rollups hold."""
     return scalar("SELECT MAX(name) FROM django_migrations WHERE app = 'tracking'")
@@ -115,18 +126,6 @@ def delete_site(site_id: int) -> None:
     execute(f"DELETE FROM {SEED_TABLE} WHERE site_id = %s", [site_id])  # noqa: S608
 
 
-def ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None = None) -> dict:
-    """A site with a year of `size` pageviews: reused if cached and current, else seeded.
-
-    `reseed` seeds it again even if cached; `processes` generate the traffic
-    when seeding. Holds a named lock meanwhile, so two bench processes sharing
-    the database (bench/dashboard_http.py uses these sites too) never seed one
-    site at once.
-    """
-    with seed_lock(site_id or size):
-        return _ensure_site(size, reseed=reseed, processes=processes, site_id=site_id)
-
-
 @contextlib.contextmanager
 def seed_lock(site_id: int) -> Iterator[None]:
     """MariaDB's GET_LOCK on a connection of its own (seeding closes Django's)."""
@@ -143,23 +142,25 @@ def seed_lock(site_id: int) -> Iterator[None]:
         yield
 
 
-def facts_lack_visitors(site_id: int) -> bool:
-    """The site's facts were seeded before facts had a visitor hash (it reads '' there):
-    stale, since filtered views count distinct visitor hashes."""
-    from tracking.models import Fact
+def ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None = None) -> dict:
+    """A site with a year of `size` pageviews: reused if cached and current, else seeded.
 
-    sql = f"SELECT visitor FROM {Fact._meta.db_table} WHERE site_id = %s AND pageviews > 0 LIMIT 1"  # noqa: S608
-    return scalar(sql, [site_id]) == ""
+    `reseed` seeds it again even if cached; `processes` generate the traffic
+    when seeding. Holds a named lock meanwhile, so two bench processes sharing
+    the database (bench/dashboard_http.py uses these sites too) never seed one
+    site at once.
+    """
+    with seed_lock(site_id or size):
+        return _ensure_site(size, reseed=reseed, processes=processes, site_id=site_id or size)
 
 
-def _ensure_site(size: int, *, reseed: bool, processes: int, site_id: int | None = None) -> dict:
+def _ensure_site(size: int, *, reseed: bool, processes: int, site_id: int) -> dict:
     from bench.dashboard_seed import GENERATOR_VERSION, seed_site
     from tracking.ingest import FACT_COLUMNS
     from tracking.models import Fact
     from tracking.rollups import rebuild_derived_rollups
 
-    site_id = site_id or size  # one site per size; the id says which
-    spec = _spec(site_id, size)
+    spec = _spec(site_id, size)  # one site per size, unless told: the id says which
     schema = rollup_schema()
     sql = f"SELECT version, rollup_schema, fact_rows, info FROM {SEED_TABLE} WHERE site_id = %s"  # noqa: S608
     cached = (fetchall(sql, [site_id]) or [None])[0]
@@ -201,15 +202,14 @@ def verify_seeding(processes: int) -> dict:
     delete_site(site_id)
     info = ensure_site(size, reseed=False, processes=processes, site_id=site_id)
     log(f"verifying the seeded rollups against the worker's sums on site {site_id}")
-    spec = _spec(site_id, size)
-    result = {"site_id": site_id, "pageviews": info["pageviews"], **verify_rollups(spec)}
+    result = {"site_id": site_id, "pageviews": info["pageviews"], **verify_rollups(site_id, size)}
     delete_site(site_id)
     if not result["match"]:
         log(f"ROLLUPS DIFFER: {result}")
     return result
 
 
-def verify_rollups(spec: "SeedSpec") -> dict:
+def verify_rollups(site_id: int, size: int) -> dict:
     """The site's rollup rows against `sum_rollups` of its hits counted again in process.
 
     Per table: rows held, rows only the database has (`only_seeded`), rows only
@@ -221,9 +221,9 @@ def verify_rollups(spec: "SeedSpec") -> dict:
     from tracking.dimensions import COUNTERS
     from tracking.models import DailyRollup, HourlyTotal, MonthlyRollup
 
-    started = time.perf_counter()
+    started, spec = time.perf_counter(), _spec(site_id, size)
     days = counted_days(spec, 0, spec.days)
-    sums = rollups.sum_rollups((spec.site_id, row) for _, rows in days for row in rows)
+    sums = rollups.sum_rollups((site_id, row) for _, rows in days for row in rows)
     result: dict = {"rebuild_seconds": round(time.perf_counter() - started, 1)}
     tables = ((DailyRollup, "dimension, day, dim_value", rollups.UPSERT_DAILY),
               (HourlyTotal, "hour", rollups.UPSERT_HOURLY),
@@ -231,7 +231,7 @@ def verify_rollups(spec: "SeedSpec") -> dict:
     for model, key, upsert in tables:
         expected = {(*k, *v) for k, v in sums[upsert].items() if any(v)}
         sql = f"SELECT site_id, {key}, {', '.join(COUNTERS)} FROM {model._meta.db_table}"  # noqa: S608
-        seeded = set(fetchall(sql + " WHERE site_id = %s", [spec.site_id]))
+        seeded = set(fetchall(sql + " WHERE site_id = %s", [site_id]))
         result[model._meta.db_table] = {"rows": len(seeded), "only_seeded": len(seeded - expected),
                                         "only_rebuilt": len(expected - seeded)}  # fmt: skip
     checks = [v for v in result.values() if isinstance(v, dict)]

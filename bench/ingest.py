@@ -6,32 +6,52 @@ Prints one JSON document to stdout; progress goes to stderr. Every figure is
 paired with a reference measured in the same run (a bare WSGI app, a raw
 executemany, the other CONN_MAX_AGE), because this machine is shared and
 absolute numbers are noisy. See bench/README.md for what each figure means.
+
+`collector`: the collector and a bare WSGI app run under gunicorn with the
+project's config and take the same load, in alternating rounds, so they see
+the same background noise: the ratio of the two is what Django, the
+collector's checks and the wait for SQS leave of the ceiling set by
+gunicorn, the load generator and the machine.
 Everything runs on 127.0.0.1: a moto SQS server on a free port, gunicorn with
 the project's config, `manage.py runworker`, and a bench database (dropped
 and re-created at the start of each run).
 """
 
 import argparse
+import http.client
 import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, from anywhere
 
-# One module a section of the output; this file runs them and adds `machine`.
+# This file makes the `collector` and `machine` sections; ingest_drain.py the rest.
 from bench.common import recreate_database, scalar  # noqa: E402
-from bench.ingest_collector import bench_collector  # noqa: E402
-from bench.ingest_drain import compare_conn_max_age, run_drains, summarize_drains  # noqa: E402
-from bench.ingest_setup import IngestRun, Sites, hits_queue_url, log, setup_django  # noqa: E402
-from harness import processes  # noqa: E402
+from bench.ingest_drain import (  # noqa: E402
+    IngestRun,
+    Sites,
+    compare_conn_max_age,
+    log,
+    run_drains,
+    setup_django,
+    summarize_drains,
+)
+from harness import loadgen, processes  # noqa: E402
+from harness.ingest_traffic import CollectorRequest, collector_requests  # noqa: E402
+from harness.processes import queue_depth  # noqa: E402
+
+if TYPE_CHECKING:  # Django models load only after django.setup()
+    from accounts.models import Site
 
 SQS_NAMESPACE = "bench"
 
@@ -85,6 +105,144 @@ def machine_info() -> dict:
     }  # fmt: skip
 
 
+class QueueEmptier:
+    """Keeps the hits queue near empty while the collector fills it, counting messages.
+
+    moto's SendMessage slows as its queue grows (it scans the queue), which
+    real SQS does not; purging every half second keeps the collector's SQS
+    calls at empty-queue speed. The count before each purge tells how many
+    messages (so how many hits per message) the collector sent.
+    """
+
+    def __init__(self, client: Any, url: str, interval: float = 0.5) -> None:
+        self.client, self.url, self.interval = client, url, interval
+        self._lock, self._stop, self._count = threading.Lock(), threading.Event(), 0
+        self._thread = threading.Thread(target=self._run, name="queue-emptier", daemon=True)
+        self._thread.start()
+
+    def _empty(self) -> None:
+        with self._lock:
+            depth = queue_depth(self.client, self.url)
+            if depth:
+                self.client.purge_queue(QueueUrl=self.url)
+                self._count += depth
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self._empty()
+            except Exception as exc:  # keep emptying; report the failure
+                log(f"queue emptier: {type(exc).__name__}: {exc}")
+
+    def take_count(self) -> int:
+        """Empty now; return the messages counted since the last call."""
+        self._empty()
+        with self._lock:
+            count, self._count = self._count, 0
+        return count
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
+def wait_for_collector(port: int, request: CollectorRequest) -> None:
+    """Wait for a 202, not only an open port: the collector answers 503 until its sites load."""
+
+    def accepted() -> bool:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            conn.request("POST", "/api/event", body=request[0], headers=request[1])
+            return conn.getresponse().status == 202
+        except OSError:
+            return False
+        finally:
+            conn.close()
+
+    processes.wait_until(accepted, timeout=60, interval=0.5,
+                         message="the collector to accept a hit")  # fmt: skip
+
+
+def bench_collector(run: IngestRun, site: "Site") -> dict:
+    """Warm both apps up, then `--rounds` rounds of load on each, alternating which goes first."""
+    args = run.args
+    requests = collector_requests(site.public_id)
+    targets = {
+        "collector": processes.start_gunicorn("web", "analytics_site.wsgi", run.env, run.log_dir),
+        "bare_wsgi": processes.start_gunicorn("bare", "bench.bare_wsgi:application", run.env,
+                                              run.log_dir),
+    }  # fmt: skip
+    emptier = QueueEmptier(run.sqs, run.hits_url)
+    rounds: dict[str, list[dict]] = {name: [] for name in targets}
+    load = {"processes": args.client_processes, "threads": args.client_threads}
+    try:
+        wait_for_collector(targets["collector"][1], requests[0])
+        for name, (_, port) in targets.items():
+            log(f"warm-up: {name} for {args.warmup_seconds}s")
+            loadgen.run_load(port, requests, seconds=args.warmup_seconds, **load)
+        emptier.take_count()
+        for r in range(args.rounds):
+            for name in list(targets)[:: -1 if r % 2 else 1]:
+                process, port = targets[name]
+                cpu0 = (process.cpu_seconds(), run.sqs_process.cpu_seconds())
+                result = loadgen.run_load(port, requests, seconds=args.round_seconds, **load)
+                result["server_cpu_s"] = round(process.cpu_seconds() - cpu0[0], 3)
+                result["sqs_cpu_s"] = round(run.sqs_process.cpu_seconds() - cpu0[1], 3)
+                if name == "collector":
+                    result["messages"] = emptier.take_count()
+                rounds[name].append(result)
+                log(f"round {r + 1}/{args.rounds} {name}: {result['requests_per_s']:.0f} req/s, "
+                    f"p50 {result['latency_ms']['p50']} ms, statuses {result['statuses']}, "
+                    f"errors {result['errors']}")  # fmt: skip
+    finally:
+        emptier.stop()
+        for process, _ in targets.values():
+            process.stop()
+    collector, bare = summarize_rounds(rounds["collector"]), summarize_rounds(rounds["bare_wsgi"])
+    ratios = [c["requests_per_s"] / b["requests_per_s"]
+              for c, b in zip(rounds["collector"], rounds["bare_wsgi"], strict=True)
+              if b["requests_per_s"]]  # fmt: skip
+    messages = sum(r.get("messages", 0) for r in rounds["collector"])
+    accepted = collector["statuses"].get("202", 0)
+    return {
+        "requests_per_s": collector["requests_per_s"],
+        "bare_wsgi_requests_per_s": bare["requests_per_s"],
+        "ratio": round(collector["requests_per_s"] / bare["requests_per_s"], 3),
+        "per_round_ratios": [round(x, 3) for x in ratios],
+        "hits_per_sqs_message": round(accepted / messages, 1) if messages else None,
+        "sqs_messages_approx": messages,
+        "clients": args.client_processes * args.client_threads,
+        "round_seconds": args.round_seconds, "rounds": args.rounds,
+        "details": {"collector": collector, "bare_wsgi": bare},
+    }  # fmt: skip
+
+
+def summarize_rounds(runs: list[dict]) -> dict:
+    """One target's rounds together: overall rate, median latencies, CPU per request."""
+    requests_total = sum(r["requests"] for r in runs)
+    elapsed = sum(r["elapsed_s"] for r in runs)
+    per_request = 1000 / max(requests_total, 1)
+
+    def cpu(key: str) -> float:
+        return round(sum(r[key] for r in runs) * per_request, 3)
+
+    busy = sum(r["server_cpu_s"] + r["sqs_cpu_s"] + r["client_cpu_s"] for r in runs)
+    return {
+        "requests_per_s": round(requests_total / elapsed, 1),
+        "per_round_requests_per_s": [round(r["requests_per_s"], 1) for r in runs],
+        "requests": requests_total,
+        "statuses": dict(sum((Counter(r["statuses"]) for r in runs), Counter())),
+        "errors": dict(sum((Counter(r["errors"]) for r in runs), Counter())),
+        "latency_ms_median_of_rounds": {
+            q: round(statistics.median(r["latency_ms"][q] for r in runs), 2)
+            for q in ("p50", "p90", "p99")},
+        "cpu_ms_per_request": {"gunicorn": cpu("server_cpu_s"), "sqs_server": cpu("sqs_cpu_s"),
+                               "load_generator": cpu("client_cpu_s")},
+        "cpu_busy_fraction_of_machine": round(busy / (elapsed * (os.cpu_count() or 1)), 2),
+        "client_connections_opened": sum(r["connections_opened"] for r in runs),
+    }  # fmt: skip
+
+
 def main() -> int:
     args = parse_args()
     started = time.monotonic()
@@ -104,8 +262,7 @@ def main() -> int:
         recreate_database(args.db_name)
         client = setup_django(env)
         sites = Sites()
-        run = IngestRun(args, {**os.environ, **env}, log_dir, sites, sqs_process, client,
-                        hits_queue_url(client))  # fmt: skip
+        run = IngestRun(args, {**os.environ, **env}, log_dir, sites, sqs_process, client)
         machine = machine_info()
         result: dict = {}
         if not args.skip_collector:

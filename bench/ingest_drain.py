@@ -1,4 +1,11 @@
-"""The `drain` and `conn_max_age` figures: how fast the worker empties a full queue.
+"""The ingest benchmark's set-up, and its `drain` and `conn_max_age` figures.
+
+The database is dropped and re-created at the start of each run, so a run
+never counts what an earlier one left; each measurement then writes to a
+site of its own, so its figures are the sum over that site alone. Results
+are counted as the sum of `pageviews` in the facts table, so the bench keeps
+working while the counting model changes; MariaDB's counters are global
+(every client of the server, not only the bench).
 
 A drain queues `--drain-hits` hits before `manage.py runworker` starts, then
 polls the pageviews written for that drain's site until all are there.
@@ -13,17 +20,105 @@ here), because on a busy machine a drain's noise can exceed that cost.
 
 import argparse
 import re
+import secrets
 import statistics
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from bench import ingest_setup as setup
-from bench.common import StatementTimer, db_cursor
+from bench.common import StatementTimer, db_cursor, fetchall, progress_log, scalar
+from bench.common import setup_django as _setup_django
 from harness import processes
-from harness.ingest_traffic import make_hits, messages_of
-from harness.processes import mariadb_cpu, queue_depth
+from harness.ingest_traffic import HOSTNAME, make_hits, messages_of
+from harness.processes import Process, mariadb_cpu, queue_depth
+
+if TYPE_CHECKING:  # Django models load only after django.setup()
+    from accounts.models import Site
+
+log = progress_log("bench")
+
+STATUS_COUNTERS = ("Innodb_row_lock_waits", "Innodb_row_lock_time", "Innodb_deadlocks",
+                   "Com_commit", "Com_rollback")  # fmt: skip
+
+
+def setup_django(env: dict[str, str]) -> Any:
+    """Django with the bench's settings in this process, the schema migrated, queues made;
+    returns a boto3 SQS client for the bench's SQS server, configured as the product's."""
+    _setup_django(env)
+    from analytics_site.broker import sqs_client
+    from tracking.queues import create_queues
+
+    create_queues()
+    return sqs_client()
+
+
+class Sites:
+    """Sites in one bench account; each measurement writes to a site of its own."""
+
+    def __init__(self) -> None:
+        from accounts.services import create_account_with_owner, create_user
+
+        user = create_user(email="bench@example.com", password=secrets.token_urlsafe(16))
+        self.account = create_account_with_owner(user=user, name="Bench")
+
+    def new(self, label: str) -> "Site":
+        from accounts.services import create_site
+
+        return create_site(account=self.account, name=f"bench {label}", hostnames=[HOSTNAME])
+
+
+@dataclass
+class IngestRun:
+    """One run of the ingest benchmark: its options and what it has started.
+
+    `env` is the environment of the processes it starts (gunicorn, worker);
+    `sqs_process` is kept to read the SQS server's CPU time.
+    """
+
+    args: argparse.Namespace
+    env: dict[str, str]
+    log_dir: Path
+    sites: Sites
+    sqs_process: Process
+    sqs: Any  # a boto3 SQS client
+
+    def __post_init__(self) -> None:
+        from django.conf import settings
+
+        from analytics_site.broker import sqs_queue_name
+
+        name = sqs_queue_name(settings.SQS_HITS_QUEUE)
+        self.hits_url: str = self.sqs.get_queue_url(QueueName=name)["QueueUrl"]
+
+
+def facts_table() -> str:
+    from tracking.models import Fact
+
+    return Fact._meta.db_table
+
+
+def pageviews(site_pk: int) -> int:
+    """Pageviews written for the site so far (the sum over its facts)."""
+    sql = f"SELECT COALESCE(SUM(pageviews), 0) FROM {facts_table()} WHERE site_id = %s"  # noqa: S608
+    return int(scalar(sql, [site_pk]))
+
+
+def server_connections() -> int:
+    """MariaDB's global `Connections` status: connection attempts since it started."""
+    return int(scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                      "WHERE VARIABLE_NAME = 'CONNECTIONS'"))  # fmt: skip
+
+
+def status_counters() -> dict[str, int]:
+    """A few of MariaDB's global status counters (all clients, not only the bench)."""
+    placeholders = ", ".join(["%s"] * len(STATUS_COUNTERS))
+    rows = fetchall(f"SHOW GLOBAL STATUS WHERE Variable_name IN ({placeholders})",
+                    list(STATUS_COUNTERS))  # fmt: skip
+    return {name: int(value) for name, value in rows}
+
 
 # Each drain's name in the output, and the worker's DB_CONN_MAX_AGE (None: the default).
 DRAIN_MODES: tuple[tuple[str, int | None], ...] = (("persistent", None), ("conn_max_age_0", 0))
@@ -40,33 +135,27 @@ def enqueue(messages: list[list[dict]], client: Any, url: str) -> None:
                          message="the queue to hold the bench messages")  # fmt: skip
 
 
-def drain_once(run: setup.IngestRun, *, label: str, conn_max_age: int | None) -> dict:
+def drain_once(run: IngestRun, *, label: str, conn_max_age: int | None) -> dict:
     """Queue the hits for a new site, start a worker, time it until every pageview is written."""
     args, client, url = run.args, run.sqs, run.hits_url
     site = run.sites.new(label)
     hits = make_hits(site, args.drain_hits, seed=5)
     messages = messages_of(hits, args.hits_per_message)
-    setup.log(f"drain {label}: queueing {len(hits)} hits in {len(messages)} messages")
+    log(f"drain {label}: queueing {len(hits)} hits in {len(messages)} messages")
     enqueue(messages, client, url)
     # Other clients of this MariaDB (other test runs) open connections too:
     # estimate their rate in an idle window just before.
-    bg0, bg_t0 = setup.server_connections(), time.monotonic()
+    bg0, bg_t0 = server_connections(), time.monotonic()
     time.sleep(args.background_seconds)
-    background_per_s = (setup.server_connections() - bg0) / (time.monotonic() - bg_t0)
-
+    background_per_s = (server_connections() - bg0) / (time.monotonic() - bg_t0)
     env = {**run.env, **({} if conn_max_age is None else {"DB_CONN_MAX_AGE": str(conn_max_age)})}
-    conn0, db_cpu0, sqs_cpu0 = (
-        setup.server_connections(),
-        mariadb_cpu(),
-        run.sqs_process.cpu_seconds(),
-    )
-    status0 = setup.status_counters()
+    conn0, db_cpu0, status0, sqs_cpu0 = _gauges(run)
     worker = processes.start_worker(f"worker-{label}", env, run.log_dir)
     started = time.monotonic()
     first_at, first_count, count, worker_cpu, first_cpu = None, 0, 0, 0.0, 0.0
     try:
         while time.monotonic() < started + args.drain_timeout:
-            count = setup.pageviews(site.pk)
+            count = pageviews(site.pk)
             now = time.monotonic()
             worker_cpu = worker.cpu_seconds() or worker_cpu
             if count and first_at is None:
@@ -75,8 +164,7 @@ def drain_once(run: setup.IngestRun, *, label: str, conn_max_age: int | None) ->
                 break
             time.sleep(0.1)
         done_at = time.monotonic()
-        conn1, db_cpu1, status1 = setup.server_connections(), mariadb_cpu(), setup.status_counters()
-        sqs_cpu1 = run.sqs_process.cpu_seconds()
+        conn1, db_cpu1, status1, sqs_cpu1 = _gauges(run)
     finally:
         worker.stop()
     worker_log = worker.output()
@@ -105,17 +193,23 @@ def drain_once(run: setup.IngestRun, *, label: str, conn_max_age: int | None) ->
     }  # fmt: skip
 
 
+def _gauges(run: IngestRun) -> tuple:
+    """MariaDB's connections, CPU and status counters, and the SQS server's CPU, so far."""
+    return (server_connections(), mariadb_cpu(), status_counters(),
+            run.sqs_process.cpu_seconds())  # fmt: skip
+
+
 def _delta(before: float | None, after: float | None) -> float | None:
     return round(after - before, 2) if before is not None and after is not None else None
 
 
-def run_drains(run: setup.IngestRun) -> dict[str, list[dict]]:
+def run_drains(run: IngestRun) -> dict[str, list[dict]]:
     """`--drain-repeats` drains in each mode, alternating which goes first; runs by mode."""
     runs: dict[str, list[dict]] = {name: [] for name, _ in DRAIN_MODES}
     for r in range(run.args.drain_repeats):
         for name, max_age in DRAIN_MODES[:: -1 if r % 2 else 1]:
             result = drain_once(run, label=f"{name}-{r + 1}", conn_max_age=max_age)
-            setup.log(f"drain {result['label']}: {result['hits_per_s']} hits/s, "
+            log(f"drain {result['label']}: {result['hits_per_s']} hits/s, "
                 f"{result['connections_opened']} connections opened")  # fmt: skip
             runs[name].append(result)
     return runs
@@ -155,12 +249,12 @@ def measured(hits: int, figures: dict) -> Iterator[None]:
 
 
 def _check(site_pk: int, hits: int, what: str) -> None:
-    count = setup.pageviews(site_pk)
+    count = pageviews(site_pk)
     if count != hits:
         raise RuntimeError(f"{what} gave {count} pageviews, expected {hits}")
 
 
-def bench_in_process(args: argparse.Namespace, sites: setup.Sites) -> dict:
+def bench_in_process(args: argparse.Namespace, sites: Sites) -> dict:
     """ingest_batch called directly, one message at a time: the worker minus SQS and Dramatiq."""
     from django.db import connection
 
@@ -168,7 +262,7 @@ def bench_in_process(args: argparse.Namespace, sites: setup.Sites) -> dict:
 
     site = sites.new("ingest_batch")
     messages = messages_of(make_hits(site, args.drain_hits, seed=5), args.hits_per_message)
-    setup.log(f"in-process ingest_batch: {args.drain_hits} hits")
+    log(f"in-process ingest_batch: {args.drain_hits} hits")
     timer, figures = StatementTimer(), {}
     with measured(args.drain_hits, figures), connection.execute_wrapper(timer):
         for message in messages:
@@ -181,9 +275,7 @@ def bench_in_process(args: argparse.Namespace, sites: setup.Sites) -> dict:
     return figures
 
 
-def bench_raw(
-    args: argparse.Namespace, sites: setup.Sites, source_site_pk: int, messages: int
-) -> dict:
+def bench_raw(args: argparse.Namespace, sites: Sites, source_site_pk: int, messages: int) -> dict:
     """The rows the worker wrote for one drain, re-inserted with a bare executemany.
 
     Same rows (read back from the facts table, moved to a new site), same
@@ -194,14 +286,14 @@ def bench_raw(
     from tracking.ingest import FACT_COLUMNS, INSERT_FACTS
 
     with db_cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(FACT_COLUMNS)} FROM {setup.facts_table()} "  # noqa: S608
+        cursor.execute(f"SELECT {', '.join(FACT_COLUMNS)} FROM {facts_table()} "  # noqa: S608
                        "WHERE site_id = %s", [source_site_pk])  # fmt: skip
         rows = [list(row) for row in cursor.fetchall()]
     site = sites.new("raw")
     for row in rows:
         row[FACT_COLUMNS.index("site_id")] = site.pk
     per_transaction = max(1, round(len(rows) / messages))
-    setup.log(f"raw executemany: {len(rows)} rows, {per_transaction} per transaction")
+    log(f"raw executemany: {len(rows)} rows, {per_transaction} per transaction")
     figures: dict = {}
     with measured(args.drain_hits, figures), db_cursor() as cursor:
         for i in range(0, len(rows), per_transaction):
@@ -213,7 +305,7 @@ def bench_raw(
             "rows": len(rows), "rows_per_transaction": per_transaction, **figures}  # fmt: skip
 
 
-def summarize_drains(run: setup.IngestRun, runs: dict[str, list[dict]]) -> dict:
+def summarize_drains(run: IngestRun, runs: dict[str, list[dict]]) -> dict:
     """The persistent drains against the references, which run here (after the drains)."""
     args, persistent = run.args, runs["persistent"]
     in_process = bench_in_process(args, run.sites)
