@@ -74,17 +74,13 @@ def server_cursor() -> Iterator[Any]:
         conn.close()
 
 
-def create_database(name: str) -> None:
-    """Create database `name` if missing; an existing one, and what it caches, is kept."""
+def create_database(name: str, *, drop: bool = False) -> None:
+    """Create database `name` if missing, keeping an existing one and what it caches; with
+    `drop`, drop it first, so a run never counts what an earlier one left."""
     with server_cursor() as cursor:
+        if drop:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
         cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4")
-
-
-def recreate_database(name: str) -> None:
-    """Drop database `name` and create it empty, so a run never counts what an earlier one left."""
-    with server_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
 
 
 def db_cursor() -> Any:
@@ -110,10 +106,8 @@ def fetchall(sql: str, params: list | None = None) -> list[tuple]:
 
 def scalar(sql: str, params: list | None = None) -> Any:
     """The first column of the first row of `sql` on Django's connection (None if no row)."""
-    with db_cursor() as cursor:
-        cursor.execute(sql, params or [])
-        row = cursor.fetchone()
-    return row[0] if row else None
+    rows = fetchall(sql, params)
+    return rows[0][0] if rows else None
 
 
 def parse_bytes(text: str) -> int:

@@ -58,11 +58,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def median(values: list[float]) -> float | None:
-    """The median to 0.1 ms (None for no values)."""
-    return round(statistics.median(values), 4) if values else None
-
-
 def main() -> None:
     """Run the whole benchmark and print its JSON document."""
     args = parse_args()
@@ -148,7 +143,8 @@ def time_pages(args: argparse.Namespace, browser: pages.Browser, cases: pages.Ca
     for case in cases.cases:
         out = timings.setdefault(case[0], {}).setdefault(case[1], {})
         for size in cases.sites:
-            out[f"{size}_median_s"] = median(runs[(case, size)])
+            timed = runs[(case, size)]
+            out[f"{size}_median_s"] = round(statistics.median(timed), 4) if timed else None
             out[f"{size}_runs_s"] = [round(s, 4) for s in runs[(case, size)]]
             out[f"{size}_warmup_s"] = [round(s, 4) for s in warm[(case, size)]]
             out[f"{size}_pages"] = seen[(case, size)]

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, from anywhere
 
 # This file makes the `collector` and `machine` sections; ingest_drain.py the rest.
-from bench.common import recreate_database, scalar  # noqa: E402
+from bench.common import create_database, scalar  # noqa: E402
 from bench.ingest_drain import (  # noqa: E402
     IngestRun,
     Sites,
@@ -259,7 +259,7 @@ def main() -> int:
             "COLLECTOR_CLIENT_IP_HEADER": "X-Forwarded-For",
         }
         log(f"database {args.db_name}: re-creating and migrating")
-        recreate_database(args.db_name)
+        create_database(args.db_name, drop=True)
         client = setup_django(env)
         sites = Sites()
         run = IngestRun(args, {**os.environ, **env}, log_dir, sites, sqs_process, client)
