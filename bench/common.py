@@ -1,10 +1,8 @@
 """What every benchmark starts from: Django, its database, progress lines, statement timing.
 
 Each benchmark keeps its data in a database of its own on the product's
-server (the `DB_*` variables, read as the product reads them). The ingest
-benchmark starts every run from an empty one; the dashboard benchmarks keep
-theirs, a cache of sites that take minutes to seed, and never drop it.
-Progress goes to stderr: stdout holds only the JSON document.
+server (the `DB_*` variables, read as the product reads them). Progress goes
+to stderr: stdout holds only the JSON document.
 """
 
 import contextlib

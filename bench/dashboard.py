@@ -15,6 +15,7 @@ machine hits every size alike; the median is reported.
 """
 
 import argparse
+import itertools
 import os
 import statistics
 import sys
@@ -100,19 +101,6 @@ DEFAULT_PAGE = (
 )  # fmt: skip
 
 
-def explain_view(q: "StatsQuery", interval: str) -> dict[str, list]:
-    """EXPLAIN of the SQL each query of the view sends."""
-    from django.db import connection
-
-    plans: dict[str, list] = {}
-    for name, call in view_queries(q, interval):
-        timer = StatementTimer()
-        with connection.execute_wrapper(timer):
-            call()
-        plans[name] = [explain(sql, params) for sql, params, _, _ in timer.statements]
-    return plans
-
-
 def summarize(runs: list[dict[str, float]]) -> dict:
     """The figures of one view's runs: the median view, every run, the page's opening queries."""
     views = [sum(run.values()) for run in runs]
@@ -159,8 +147,7 @@ def ratio(a: float | None, b: float | None) -> float | None:
 
 def time_views(args: argparse.Namespace) -> dict:
     """Median view times per size, range and filter set, read as the dashboard reads."""
-    configs = [(size, key, f) for size in args.sizes for key in args.ranges
-               for f in args.filter_sets]  # fmt: skip
+    configs = list(itertools.product(args.sizes, args.ranges, args.filter_sets))
     runs: dict[tuple, list] = {c: [] for c in configs}
     reps: dict[tuple, int] = {}
     log(f"{len(configs)} views, one warm-up run each, then up to {args.reps} timed")
@@ -217,12 +204,22 @@ def time_views_from_facts(args: argparse.Namespace, timings: dict) -> tuple[dict
 
 
 def explain_views(args: argparse.Namespace) -> dict:
-    """EXPLAIN of every statement of every view, keyed size/range/filter set."""
-    return {
-        f"{size}/{key}/{f}": explain_view(make_query(size, key, FILTER_SETS[f]),
-                                          date_range(key).interval)
-        for size in args.sizes for key in args.ranges for f in args.filter_sets
-    }  # fmt: skip
+    """EXPLAIN of every statement of every view, keyed size/range/filter set, then query."""
+    from django.db import connection
+
+    plans: dict[str, dict] = {}
+    for size, key, f in [
+        (s, k, f) for s in args.sizes for k in args.ranges for f in args.filter_sets
+    ]:
+        view = plans[f"{size}/{key}/{f}"] = {}
+        for name, call in view_queries(
+            make_query(size, key, FILTER_SETS[f]), date_range(key).interval
+        ):
+            timer = StatementTimer()
+            with connection.execute_wrapper(timer):
+                call()
+            view[name] = [explain(sql, params) for sql, params, _, _ in timer.statements]
+    return plans
 
 
 def main() -> None:

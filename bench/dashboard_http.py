@@ -158,8 +158,7 @@ def ratios_with_aims(timings: dict, cases: pages.Cases) -> dict:
     """Each case's ratio large / small, and whether it is within its aim (AIMS)."""
     out: dict = {"aim_at_most": AIMS}
     for key, name in cases.cases:
-        value = timings[key][name]["ratio"]
-        out[f"{key}_{name}"] = value
+        out[f"{key}_{name}"] = value = timings[key][name]["ratio"]
         out[f"{key}_{name}_within_aim"] = value is not None and value <= AIMS[name]
     return out
 

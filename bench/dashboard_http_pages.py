@@ -1,13 +1,9 @@
 """The dashboard page as the HTTP benchmark sees it, and whether what it showed was right.
 
 A case's page is asked for as a custom range naming the days a preset gives
-on the traffic's last day (the traffic ends on a fixed day, so presets that
-count back from today would miss it). The browser keeps one connection alive
-and its session cookie, as a real one would. A fast wrong page proves
-nothing: every response must be 200, without the error alert, with all
-panels, and show the figures reports.queries gives for the same question
-(from the same sample of visitors when the page is estimated; the exact
-totals are read once, outside the timings, to report the estimate's error).
+on the traffic's last day (presets count back from today, the traffic ends on
+a fixed day). The browser keeps one connection and its session cookie, as a
+real one would. A fast wrong page proves nothing, hence the `checks`.
 """
 
 import argparse

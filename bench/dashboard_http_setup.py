@@ -2,11 +2,9 @@
 
 A bench user who may see both cached sites logs in as a real user would;
 every filter of the filtered case must match visits on both sites, or the
-filtered pages would time an empty result; gunicorn serves the product as in
-production (DEBUG=0, manifest static files collected first). Over HTTP only
-the whole page is timed, so each large page is rendered once more in process
-(Django's test client, the same settings) with every statement timed: the
-slowest show which read to work on next, and the three slowest are EXPLAINed.
+filtered pages would time an empty result. Over HTTP only the whole page is
+timed, so each large page is rendered once more in process with every
+statement timed: the slowest show which read to work on next.
 """
 
 import argparse
@@ -32,12 +30,15 @@ log = progress_log("dashboard_http")
 
 def ensure_sites(args: argparse.Namespace) -> dict:
     """Both sites' facts and rollups, from the cache (bench/dashboard_sites.py) or seeded now."""
+    from tracking.models import Fact
+
     cache.ensure_seed_table()
     sites = {}
+    sql = f"SELECT visitor FROM {Fact._meta.db_table} WHERE site_id = %s AND pageviews > 0 LIMIT 1"  # noqa: S608
     for size in (args.large, args.small):
         # Facts seeded before facts had a visitor hash read '' there: stale, since
         # filtered views count distinct visitor hashes.
-        stale = _visitor_of(size) == ""
+        stale = scalar(sql, [size]) == ""
         if stale:
             log(f"site {size}: facts have no visitor hashes (seeded before tracking 0004)")
         started = time.perf_counter()
@@ -46,13 +47,6 @@ def ensure_sites(args: argparse.Namespace) -> dict:
         info["reseeded_for_missing_visitors"] = stale
         sites[size] = info
     return sites
-
-
-def _visitor_of(site_id: int) -> str | None:
-    from tracking.models import Fact
-
-    sql = f"SELECT visitor FROM {Fact._meta.db_table} WHERE site_id = %s AND pageviews > 0 LIMIT 1"  # noqa: S608
-    return scalar(sql, [site_id])
 
 
 def bench_login(site_ids: list[int]) -> tuple[str, str, dict]:
@@ -132,11 +126,9 @@ def statement_label(sql: str, params: tuple) -> str:
     from reports.queries import DISTINCT_VISITORS
     from reports.sql import DAILY, FACTS, HOURLY, MONTHLY, WEEKLY
 
-    table = next(
-        (name for t, name in ((FACTS, "facts"), (MONTHLY, "monthly"), (WEEKLY, "weekly"),
-                              (DAILY, "daily"), (HOURLY, "hourly")) if f" {t} " in f"{sql} "),
-        None,
-    )  # fmt: skip
+    tables = ((FACTS, "facts"), (MONTHLY, "monthly"), (WEEKLY, "weekly"), (DAILY, "daily"),
+              (HOURLY, "hourly"))  # fmt: skip
+    table = next((name for t, name in tables if f" {t} " in f"{sql} "), None)
     if "matching_facts_" in sql:
         table = "facts copied" if sql.startswith("CREATE") else "copy"
     if table is None:

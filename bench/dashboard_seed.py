@@ -38,19 +38,14 @@ GENERATOR_VERSION = "dashboard-seed-2"
 
 
 def day_date(spec: SeedSpec, day_index: int) -> dt.date:
-    """The UTC date of day `day_index` (0 = first day of the spec's year)."""
-    return (spec.end - dt.timedelta(days=spec.days - day_index)).date()
+    """The UTC date of day `day_index` (0 = first day of the spec's year).
 
-
-def settled_before(spec: SeedSpec, next_first: int) -> dt.date:
-    """Dates before this one get no more rows once chunks up to `next_first` are done.
-
-    A visit starting on UTC day S has hits on day S or S+1 (it may run past
-    midnight), whose local dates lie within a day of that in any time zone,
-    so chunks starting at day `next_first` or later add to dates from
-    `next_first - 2` on.
+    Settling: a visit starting on UTC day S has hits on day S or S+1 (it may run
+    past midnight), whose local dates lie within a day of that in any time zone,
+    so once the chunks before day N are loaded, dates before day N - 2 get no
+    more rows.
     """
-    return day_date(spec, next_first - 2)
+    return (spec.end - dt.timedelta(days=spec.days - day_index)).date()
 
 
 def load_facts(path: str) -> None:
@@ -99,7 +94,7 @@ def seed_site(
             t0 = time.perf_counter()
             load_facts(chunk.facts_path)
             last = chunk.days[1] == spec.days
-            settled = day_date(spec, spec.days + 2) if last else settled_before(spec, chunk.days[1])
+            settled = day_date(spec, spec.days + 2 if last else chunk.days[1] - 2)
             rebuild_day_rollups(site_id=spec.site_id, first_day=rolled_up, end_day=settled)
             rolled_up = settled
             load_s += time.perf_counter() - t0

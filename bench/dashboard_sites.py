@@ -102,11 +102,6 @@ def describe_ranges(keys: list[str], *, with_days: bool) -> dict:
     return out
 
 
-def rollup_schema() -> str:
-    """The latest tracking migration: a new one may change what rollups hold."""
-    return scalar("SELECT MAX(name) FROM django_migrations WHERE app = 'tracking'")
-
-
 def ensure_seed_table() -> None:
     """The table recording what made each cached site (see the module's docstring)."""
     execute(f"CREATE TABLE IF NOT EXISTS {SEED_TABLE} (site_id BIGINT PRIMARY KEY, "
@@ -161,7 +156,8 @@ def _ensure_site(size: int, *, reseed: bool, processes: int, site_id: int) -> di
     from tracking.rollups import rebuild_derived_rollups
 
     spec = _spec(site_id, size)  # one site per size, unless told: the id says which
-    schema = rollup_schema()
+    # The latest tracking migration: a new one may change what rollups hold.
+    schema = scalar("SELECT MAX(name) FROM django_migrations WHERE app = 'tracking'")
     sql = f"SELECT version, rollup_schema, fact_rows, info FROM {SEED_TABLE} WHERE site_id = %s"  # noqa: S608
     cached = (fetchall(sql, [site_id]) or [None])[0]
     facts = scalar(f"SELECT COUNT(*) FROM {Fact._meta.db_table} WHERE site_id = %s", [site_id])  # noqa: S608

@@ -18,7 +18,6 @@ and re-created at the start of each run).
 """
 
 import argparse
-import http.client
 import json
 import os
 import platform
@@ -27,11 +26,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, from anywhere
 
@@ -47,8 +45,7 @@ from bench.ingest_drain import (  # noqa: E402
     summarize_drains,
 )
 from harness import loadgen, processes  # noqa: E402
-from harness.ingest_traffic import CollectorRequest, collector_requests  # noqa: E402
-from harness.processes import queue_depth  # noqa: E402
+from harness.ingest_traffic import collector_requests  # noqa: E402
 
 if TYPE_CHECKING:  # Django models load only after django.setup()
     from accounts.models import Site
@@ -105,64 +102,6 @@ def machine_info() -> dict:
     }  # fmt: skip
 
 
-class QueueEmptier:
-    """Keeps the hits queue near empty while the collector fills it, counting messages.
-
-    moto's SendMessage slows as its queue grows (it scans the queue), which
-    real SQS does not; purging every half second keeps the collector's SQS
-    calls at empty-queue speed. The count before each purge tells how many
-    messages (so how many hits per message) the collector sent.
-    """
-
-    def __init__(self, client: Any, url: str, interval: float = 0.5) -> None:
-        self.client, self.url, self.interval = client, url, interval
-        self._lock, self._stop, self._count = threading.Lock(), threading.Event(), 0
-        self._thread = threading.Thread(target=self._run, name="queue-emptier", daemon=True)
-        self._thread.start()
-
-    def _empty(self) -> None:
-        with self._lock:
-            depth = queue_depth(self.client, self.url)
-            if depth:
-                self.client.purge_queue(QueueUrl=self.url)
-                self._count += depth
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self._empty()
-            except Exception as exc:  # keep emptying; report the failure
-                log(f"queue emptier: {type(exc).__name__}: {exc}")
-
-    def take_count(self) -> int:
-        """Empty now; return the messages counted since the last call."""
-        self._empty()
-        with self._lock:
-            count, self._count = self._count, 0
-        return count
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-
-def wait_for_collector(port: int, request: CollectorRequest) -> None:
-    """Wait for a 202, not only an open port: the collector answers 503 until its sites load."""
-
-    def accepted() -> bool:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        try:
-            conn.request("POST", "/api/event", body=request[0], headers=request[1])
-            return conn.getresponse().status == 202
-        except OSError:
-            return False
-        finally:
-            conn.close()
-
-    processes.wait_until(accepted, timeout=60, interval=0.5,
-                         message="the collector to accept a hit")  # fmt: skip
-
-
 def bench_collector(run: IngestRun, site: "Site") -> dict:
     """Warm both apps up, then `--rounds` rounds of load on each, alternating which goes first."""
     args = run.args
@@ -172,11 +111,11 @@ def bench_collector(run: IngestRun, site: "Site") -> dict:
         "bare_wsgi": processes.start_gunicorn("bare", "bench.bare_wsgi:application", run.env,
                                               run.log_dir),
     }  # fmt: skip
-    emptier = QueueEmptier(run.sqs, run.hits_url)
+    emptier = loadgen.QueueEmptier(run.sqs, run.hits_url, log)
     rounds: dict[str, list[dict]] = {name: [] for name in targets}
     load = {"processes": args.client_processes, "threads": args.client_threads}
     try:
-        wait_for_collector(targets["collector"][1], requests[0])
+        loadgen.wait_for_collector(targets["collector"][1], requests[0])
         for name, (_, port) in targets.items():
             log(f"warm-up: {name} for {args.warmup_seconds}s")
             loadgen.run_load(port, requests, seconds=args.warmup_seconds, **load)

@@ -1,21 +1,14 @@
 """The ingest benchmark's set-up, and its `drain` and `conn_max_age` figures.
 
-The database is dropped and re-created at the start of each run, so a run
-never counts what an earlier one left; each measurement then writes to a
-site of its own, so its figures are the sum over that site alone. Results
-are counted as the sum of `pageviews` in the facts table, so the bench keeps
-working while the counting model changes; MariaDB's counters are global
-(every client of the server, not only the bench).
-
-A drain queues `--drain-hits` hits before `manage.py runworker` starts, then
-polls the pageviews written for that drain's site until all are there.
-Drains alternate between persistent database connections and CONN_MAX_AGE=0,
-so both see the same background noise. Two references run in this process on
+Each measurement writes to a site of its own, so its figures are the sum of
+`pageviews` over that site alone (whatever the counting model). A drain
+queues the hits before `manage.py runworker` starts, then polls until all are
+written; drains alternate between persistent connections and CONN_MAX_AGE=0
+so both see the same background noise. The references run in this process on
 the same hits: `ingest_batch` called directly (the worker minus SQS and
-Dramatiq) and the worker's fact rows inserted again with a bare executemany
-(writing the facts alone). The CONN_MAX_AGE=0 ratio comes with what
-connecting alone can explain (the time to open one connection, measured
-here), because on a busy machine a drain's noise can exceed that cost.
+Dramatiq) and the worker's fact rows inserted again with a bare executemany.
+The CONN_MAX_AGE=0 ratio comes with what connecting alone can explain, since
+on a busy machine a drain's noise can exceed that cost.
 """
 
 import argparse
@@ -94,15 +87,11 @@ class IngestRun:
         self.hits_url: str = self.sqs.get_queue_url(QueueName=name)["QueueUrl"]
 
 
-def facts_table() -> str:
-    from tracking.models import Fact
-
-    return Fact._meta.db_table
-
-
 def pageviews(site_pk: int) -> int:
     """Pageviews written for the site so far (the sum over its facts)."""
-    sql = f"SELECT COALESCE(SUM(pageviews), 0) FROM {facts_table()} WHERE site_id = %s"  # noqa: S608
+    from tracking.models import Fact
+
+    sql = f"SELECT COALESCE(SUM(pageviews), 0) FROM {Fact._meta.db_table} WHERE site_id = %s"  # noqa: S608
     return int(scalar(sql, [site_pk]))
 
 
@@ -115,34 +104,29 @@ def server_connections() -> int:
 def status_counters() -> dict[str, int]:
     """A few of MariaDB's global status counters (all clients, not only the bench)."""
     placeholders = ", ".join(["%s"] * len(STATUS_COUNTERS))
-    rows = fetchall(f"SHOW GLOBAL STATUS WHERE Variable_name IN ({placeholders})",
-                    list(STATUS_COUNTERS))  # fmt: skip
-    return {name: int(value) for name, value in rows}
+    sql = f"SHOW GLOBAL STATUS WHERE Variable_name IN ({placeholders})"
+    return {name: int(value) for name, value in fetchall(sql, list(STATUS_COUNTERS))}
 
 
 # Each drain's name in the output, and the worker's DB_CONN_MAX_AGE (None: the default).
 DRAIN_MODES: tuple[tuple[str, int | None], ...] = (("persistent", None), ("conn_max_age_0", 0))
 
 
-def enqueue(messages: list[list[dict]], client: Any, url: str) -> None:
-    """Send through the `ingest_hits` actor, as the collector does; wait until SQS holds all."""
-    from tracking.actors import ingest_hits
-
-    before = queue_depth(client, url)
-    for message in messages:
-        ingest_hits.send(message)
-    processes.wait_until(lambda: queue_depth(client, url) >= before + len(messages), timeout=60,
-                         message="the queue to hold the bench messages")  # fmt: skip
-
-
 def drain_once(run: IngestRun, *, label: str, conn_max_age: int | None) -> dict:
     """Queue the hits for a new site, start a worker, time it until every pageview is written."""
+    from tracking.actors import ingest_hits
+
     args, client, url = run.args, run.sqs, run.hits_url
     site = run.sites.new(label)
     hits = make_hits(site, args.drain_hits, seed=5)
     messages = messages_of(hits, args.hits_per_message)
     log(f"drain {label}: queueing {len(hits)} hits in {len(messages)} messages")
-    enqueue(messages, client, url)
+    # Sent through the `ingest_hits` actor, as the collector does, until SQS holds all.
+    before = queue_depth(client, url)
+    for message in messages:
+        ingest_hits.send(message)
+    processes.wait_until(lambda: queue_depth(client, url) >= before + len(messages), timeout=60,
+                         message="the queue to hold the bench messages")  # fmt: skip
     # Other clients of this MariaDB (other test runs) open connections too:
     # estimate their rate in an idle window just before.
     bg0, bg_t0 = server_connections(), time.monotonic()
@@ -233,8 +217,9 @@ def slowest(timer: StatementTimer, hits: int, count: int = 8) -> list[dict]:
 
 
 @contextmanager
-def measured(hits: int, figures: dict) -> Iterator[None]:
-    """Fill `figures` with the wall time, this process's CPU and MariaDB's CPU of the block.
+def measured(site: "Site", hits: int, figures: dict) -> Iterator[None]:
+    """Fill `figures` with the wall time, this process's CPU and MariaDB's CPU of the block,
+    then check the site holds `hits` pageviews.
 
     The references run in this process, so their cost is read from here;
     MariaDB's CPU is read from /proc (None when its process is not found).
@@ -246,12 +231,8 @@ def measured(hits: int, figures: dict) -> Iterator[None]:
     figures.update(hits_per_s=round(hits / seconds, 1), exact_s=seconds, seconds=round(seconds, 2),
                    python_cpu_ms_per_hit=round(cpu * 1000 / hits, 3),
                    mariadb_cpu_s_all_clients=_delta(db_cpu0, db_cpu1))  # fmt: skip
-
-
-def _check(site_pk: int, hits: int, what: str) -> None:
-    count = pageviews(site_pk)
-    if count != hits:
-        raise RuntimeError(f"{what} gave {count} pageviews, expected {hits}")
+    if (count := pageviews(site.pk)) != hits:
+        raise RuntimeError(f"{site.name} gave {count} pageviews, expected {hits}")
 
 
 def bench_in_process(args: argparse.Namespace, sites: Sites) -> dict:
@@ -264,10 +245,9 @@ def bench_in_process(args: argparse.Namespace, sites: Sites) -> dict:
     messages = messages_of(make_hits(site, args.drain_hits, seed=5), args.hits_per_message)
     log(f"in-process ingest_batch: {args.drain_hits} hits")
     timer, figures = StatementTimer(), {}
-    with measured(args.drain_hits, figures), connection.execute_wrapper(timer):
+    with measured(site, args.drain_hits, figures), connection.execute_wrapper(timer):
         for message in messages:
             ingest_batch(message)
-    _check(site.pk, args.drain_hits, "ingest_batch")
     del figures["exact_s"]
     # Wall time inside cursor.execute/executemany (commits not included).
     figures["in_database_ms_per_hit"] = round(timer.total_s() * 1000 / args.drain_hits, 3)
@@ -284,9 +264,10 @@ def bench_raw(args: argparse.Namespace, sites: Sites, source_site_pk: int, messa
     from django.db import transaction
 
     from tracking.ingest import FACT_COLUMNS, INSERT_FACTS
+    from tracking.models import Fact
 
     with db_cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(FACT_COLUMNS)} FROM {facts_table()} "  # noqa: S608
+        cursor.execute(f"SELECT {', '.join(FACT_COLUMNS)} FROM {Fact._meta.db_table} "  # noqa: S608
                        "WHERE site_id = %s", [source_site_pk])  # fmt: skip
         rows = [list(row) for row in cursor.fetchall()]
     site = sites.new("raw")
@@ -295,11 +276,10 @@ def bench_raw(args: argparse.Namespace, sites: Sites, source_site_pk: int, messa
     per_transaction = max(1, round(len(rows) / messages))
     log(f"raw executemany: {len(rows)} rows, {per_transaction} per transaction")
     figures: dict = {}
-    with measured(args.drain_hits, figures), db_cursor() as cursor:
+    with measured(site, args.drain_hits, figures), db_cursor() as cursor:
         for i in range(0, len(rows), per_transaction):
             with transaction.atomic():
                 cursor.executemany(INSERT_FACTS, rows[i : i + per_transaction])
-    _check(site.pk, args.drain_hits, "raw insert")
     seconds = figures.pop("exact_s")
     return {"hits_per_s": figures.pop("hits_per_s"), "rows_per_s": round(len(rows) / seconds, 1),
             "rows": len(rows), "rows_per_transaction": per_transaction, **figures}  # fmt: skip
