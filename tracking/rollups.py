@@ -111,17 +111,19 @@ def _fact_expression(dimension: Dimension) -> str:
     return DIMENSIONS[dimension].column
 
 
-# Days rebuilt per statement: a GROUP BY over a month of a large site's facts stays
-# in memory, where one over a year of them spills to disk (most of an hour at 10M).
+# Days rebuilt per transaction: each statement groups a month of facts, read through
+# the key, rather than all of a large site's facts at once.
 REBUILD_SLICE_DAYS = 31
 
 
 def rebuild_rollups(*, site_id: int) -> None:
     """Recompute a site's rollups from its facts, set-based.
 
-    For bulk loads (demo data) and repairs: facts are the truth, rollups a
-    derived copy. The daily and hourly ones are rebuilt a slice of days at a
-    time (`rebuild_day_rollups`), then the weekly and monthly ones from them.
+    For bulk loads (demo data, benchmark seeding) and repairs: facts are the
+    truth, rollups a derived copy. The daily and hourly ones are rebuilt a
+    slice of days at a time (`rebuild_day_rollups`, one transaction each), then
+    the weekly and monthly ones from them; a reader meanwhile may see the site's
+    rollups partly rebuilt.
     """
     with connection.cursor() as cursor:
         cursor.execute(
