@@ -14,8 +14,8 @@ rows are written, not from skipping rules:
   seq) are appended to, never split at random places;
 - the parent loads each file with one `LOAD DATA LOCAL INFILE`, with
   `unique_checks=0` (ids are unique by construction);
-- once a chunk is loaded, the days no later chunk adds to are settled: the
-  parent rebuilds their daily rollups and hourly totals
+- once chunks are loaded, the days no later chunk adds to are settled: the
+  parent rebuilds their daily rollups and hourly totals, a month at a time
   (`rebuild_day_rollups`, one GROUP BY per dimension over those days only)
   while the workers generate the next chunks; the weekly and monthly rollups
   are summed from the daily ones at the end (`rebuild_derived_rollups`).
@@ -82,7 +82,7 @@ def seed_site(
     from django.db import connections
 
     from tracking.models import DailyRollup
-    from tracking.rollups import rebuild_day_rollups, rebuild_derived_rollups
+    from tracking.rollups import REBUILD_SLICE_DAYS, rebuild_day_rollups, rebuild_derived_rollups
 
     connections.close_all()  # never share a socket with forked workers
     started = time.perf_counter()
@@ -95,8 +95,10 @@ def seed_site(
             load_facts(chunk.facts_path)
             last = chunk.days[1] == spec.days
             settled = day_date(spec, spec.days + 2 if last else chunk.days[1] - 2)
-            rebuild_day_rollups(site_id=spec.site_id, first_day=rolled_up, end_day=settled)
-            rolled_up = settled
+            # A month of settled days at a time: each statement has a fixed cost too.
+            if last or (settled - rolled_up).days >= REBUILD_SLICE_DAYS:
+                rebuild_day_rollups(site_id=spec.site_id, first_day=rolled_up, end_day=settled)
+                rolled_up = settled
             load_s += time.perf_counter() - t0
             generate_s += chunk.seconds
             for key, n in (("hits", chunk.hits), ("pageviews", chunk.pageviews),
