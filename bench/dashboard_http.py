@@ -3,52 +3,31 @@
     .venv/bin/python bench/dashboard_http.py [--help]
 
 Prints one JSON document to stdout; progress goes to stderr. See bench/README.md
-("dashboard_http.py") for what each figure means.
-
-bench/dashboard.py times the query layer alone; this times what a user waits
-for: gunicorn with analytics_site/gunicorn.conf.py (DEBUG=0, manifest static
-files), session login, middleware, every query of the page, the template. The
-sites come from the dashboard benchmarks' cache in the database `bench_dashboard`
-(seeded by bench/dashboard_seed.py, reused across runs); the small site is
-seeded the same way, scaled down. Each case is timed on both sites, the
-requests interleaved, and the ratio large / small is the figure to compare.
-
-The generated traffic ends on a fixed day (bench/dashboard_sites.py's LAST_DAY), so
-"30 days" and "12 months" are asked for as custom ranges naming the same days
-the presets `30d` and `12mo` give on that day.
+("dashboard_http.py") for what each figure means. bench/dashboard.py times the
+query layer alone; this times what a user waits for: gunicorn with the
+project's config (DEBUG=0, manifest static files), session login,
+middleware, every query of the page, the template. Each case is timed on
+both cached sites (bench/dashboard_sites.py), the requests interleaved, and
+the ratio large / small is the figure to compare.
 """
 
 import argparse
-import json
 import os
-import platform
-import re
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, from anywhere
 
 # Each part of the run comes from a module of its own; this file reads the
 # options, times the pages and puts the JSON document together.
-from bench import stack  # noqa: E402
-from bench.dashboard_http_checks import check_all  # noqa: E402
-from bench.dashboard_http_pages import Browser, case_path, page_figures  # noqa: E402
-from bench.dashboard_http_profile import profile_page  # noqa: E402
-from bench.dashboard_http_setup import (  # noqa: E402
-    bench_login,
-    check_filter_values,
-    collectstatic,
-    ensure_sites,
-    gunicorn_env,
-    log,
-)
-from bench.dashboard_sites import date_range, setup_django  # noqa: E402
-from bench.database import buffer_pool_resized, scalar  # noqa: E402
+from bench import dashboard_http_pages as pages  # noqa: E402
+from bench import dashboard_http_setup as setup  # noqa: E402
+from bench import dashboard_sites as cache  # noqa: E402
+from bench.common import buffer_pool_resized  # noqa: E402
+from harness import processes  # noqa: E402
 
 DEFAULT_FILTERS = "source:is:Google,country:is:US"
 # Aims for large / small: rollups make unfiltered pages nearly flat in size;
@@ -59,199 +38,140 @@ AIMS = {"unfiltered": 2.0, "filtered": 5.0}
 def parse_args() -> argparse.Namespace:
     """The command line; --ranges and --filters come back as lists."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--db-name", default="bench_dashboard", help="shared with bench/dashboard.py")
-    p.add_argument("--large", type=int, default=10_000_000, help="pageviews a year, large site")
-    p.add_argument("--small", type=int, default=10_000, help="pageviews a year, small site")
-    p.add_argument("--ranges", default="30d,12mo", help="range presets, comma-separated")
-    p.add_argument(
-        "--filters",
-        default=DEFAULT_FILTERS,
-        help="the filtered case's filters, dimension:op:value, comma-separated "
-        "(default %(default)s)",
-    )
-    p.add_argument("--reps", type=int, default=5, help="timed requests per case and site")
-    p.add_argument("--warmups", type=int, default=1, help="untimed requests first")
-    p.add_argument(
-        "--buffer-pool",
-        default="8G",
-        help="innodb_buffer_pool_size during the run, restored at the end (as "
-        "bench/dashboard.py does); 'keep' leaves it alone (default %(default)s)",
-    )
-    p.add_argument(
-        "--processes", type=int, default=os.cpu_count() or 1, help="processes when seeding"
-    )
-    p.add_argument("--reseed", action="store_true", help="seed both sites again even if cached")
-    p.add_argument("--request-timeout", type=float, default=900, help="seconds per request")
-    p.add_argument(
-        "--skip-profile",
-        action="store_true",
-        help="skip the in-process run that times each SQL statement of the large site's pages",
-    )
+    add = p.add_argument
+    # fmt: off
+    add("--large", type=int, default=10_000_000, help="pageviews a year, large site")
+    add("--small", type=int, default=10_000, help="pageviews a year, small site")
+    add("--ranges", default="30d,12mo", help="range presets, comma-separated")
+    add("--filters", default=DEFAULT_FILTERS, help="the filtered case's filters, "
+        "dimension:op:value, comma-separated (default %(default)s)")
+    add("--reps", type=int, default=5, help="timed requests per case and site")
+    add("--warmups", type=int, default=1, help="untimed requests first")
+    add("--request-timeout", type=float, default=900, help="seconds per request")
+    add("--skip-profile", action="store_true",
+        help="skip the in-process run that times each SQL statement of the large site's pages")
+    cache.add_site_options(p, reseed_help="seed both sites again even if cached")
+    # fmt: on
     args = p.parse_args()
-    if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", args.db_name):
-        p.error("--db-name: letters, digits and _ only")
-    args.ranges = [s.strip() for s in args.ranges.split(",") if s.strip()]
-    args.filters = [s.strip() for s in args.filters.split(",") if s.strip()]
+    args.ranges = cache.comma_list(args.ranges)
+    args.filters = cache.comma_list(args.filters)
     return args
-
-
-def median(values: list[float]) -> float | None:
-    """The median to 0.1 ms (None for no values)."""
-    return round(statistics.median(values), 4) if values else None
 
 
 def main() -> None:
     """Run the whole benchmark and print its JSON document."""
     args = parse_args()
-    started = time.perf_counter()
-    load_start = os.getloadavg()
+    started, load_start = time.perf_counter(), os.getloadavg()
     for key in args.ranges:
-        date_range(key)  # unknown presets fail before any work
-    migrate = setup_django(args.db_name)
+        cache.date_range(key)  # unknown presets fail before any work
+    migrate = cache.setup_django(args.db_name)
     from django.db import connection
 
     from reports.stats import Filter
 
     for raw in args.filters:
         Filter.parse(raw)
-    cases = [(key, name) for key in args.ranges for name in ("unfiltered", "filtered")]
-    filters_of = {"unfiltered": [], "filtered": args.filters}
-    result: dict = {
-        "bench": "dashboard_http",
-        "database": args.db_name,
-        "mariadb_version": scalar("SELECT VERSION()"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "migrate": migrate,
-        "sizes": {"large": args.large, "small": args.small},
-        "ranges": {
-            key: {"first_day": str(r.first_day), "last_day": str(r.last_day), "chart": r.interval}
-            for key in args.ranges
-            for r in [date_range(key)]
-        },
-        "filters": args.filters,
-        "reps": args.reps,
-        "warmups": args.warmups,
-    }
+    result: dict = {"bench": "dashboard_http", **cache.run_header(args.db_name), "migrate": migrate,
+                    "sizes": {"large": args.large, "small": args.small}}  # fmt: skip
+    result["ranges"] = cache.describe_ranges(args.ranges, with_days=False)
+    result.update(filters=args.filters, reps=args.reps, warmups=args.warmups)
     gunicorn = None
     log_dir = Path(tempfile.mkdtemp(prefix="bench-dashboard-http-"))
-    with buffer_pool_resized(args.buffer_pool, log) as pool_sizes:
+    with buffer_pool_resized(args.buffer_pool, setup.log) as pool_sizes:
         try:
             t0 = time.perf_counter()
-            sites = ensure_sites(args)
+            sites = setup.ensure_sites(args)
             connection.close()  # seeding forks; start again on a fresh connection
             result["sites"] = {str(k): v for k, v in sites.items()}
             result["ensure_sites_seconds"] = round(time.perf_counter() - t0, 1)
-            site_ids = [args.large, args.small]
-            email, password, public_ids = bench_login(site_ids)
-            result["filter_value_visits"] = check_filter_values(site_ids, args.filters, args.ranges)
-            env = gunicorn_env(args.db_name)
-            result["collectstatic_seconds"] = collectstatic(env)
-            gunicorn, port = stack.start_gunicorn("gunicorn", "analytics_site.wsgi", env, log_dir)
-            log(f"gunicorn on 127.0.0.1:{port}, logs in {log_dir}")
-            browser = Browser(port, args.request_timeout)
+            email, password, public_ids = setup.bench_login([args.large, args.small])
+            cases = pages.Cases(args, public_ids)
+            result["filter_value_visits"] = setup.check_filter_values(
+                [args.large, args.small], args.filters, args.ranges
+            )
+            env = setup.gunicorn_env(args.db_name)
+            result["collectstatic_seconds"] = setup.collectstatic(env)
+            gunicorn, port = processes.start_gunicorn("gunicorn", "analytics_site.wsgi", env,
+                                                      log_dir)  # fmt: skip
+            setup.log(f"gunicorn on 127.0.0.1:{port}, logs in {log_dir}")
+            browser = pages.Browser(port, args.request_timeout)
             browser.login(email, password)
-            result["timings"] = time_pages(args, browser, public_ids, cases, filters_of)
+            result["timings"] = time_pages(args, browser, cases)
             result["reconnects"] = browser.reconnects
             browser.close()
             gunicorn.stop()
             result["ratios"] = ratios_with_aims(result["timings"], cases)
-            log("checking the pages' figures against the query layer")
-            result["checks"] = check_all(args, result["timings"], cases, filters_of)
+            setup.log("checking the pages' figures against the query layer")
+            result["checks"] = pages.check_all(result["timings"], cases)
             if not args.skip_profile:
-                result["profile_large"] = profile_large_site(
-                    args, email, public_ids, cases, filters_of
-                )
+                result["profile_large"] = profile_large_site(email, cases)
         finally:
             if gunicorn is not None:
                 gunicorn.stop()
-    result["innodb_buffer_pool_size"] = pool_sizes
-    result["logs"] = str(log_dir)
-    result["loadavg"] = {"start": load_start, "end": os.getloadavg()}
-    result["seconds"] = round(time.perf_counter() - started, 1)
-    json.dump(result, sys.stdout, indent=2, default=str)
-    sys.stdout.write("\n")
+    result.update(innodb_buffer_pool_size=pool_sizes, logs=str(log_dir))
+    cache.finish(result, started, load_start)
 
 
-def time_pages(
-    args: argparse.Namespace,
-    browser: Browser,
-    public_ids: dict,
-    cases: list[tuple[str, str]],
-    filters_of: dict,
-) -> dict:
+def time_pages(args: argparse.Namespace, browser: pages.Browser, cases: pages.Cases) -> dict:
     """Warm-ups, then `reps` rounds; in each round every case on both sites, interleaved.
 
     Interleaved so both sites see the same background load. Each page's
-    figures are kept in the timings (`*_pages`) for `check_all`.
+    figures are kept in the timings (`*_pages`) for `pages.check_all`.
     """
-    sizes = {"large": args.large, "small": args.small}
-    runs: dict = {(c, s): [] for c in cases for s in sizes}
-    seen: dict = {(c, s): [] for c in cases for s in sizes}
-    warm: dict = {(c, s): [] for c in cases for s in sizes}
+    keys = [(case, size) for case in cases.cases for size in cases.sites]
+    runs: dict = {k: [] for k in keys}
+    seen: dict = {k: [] for k in keys}
+    warm: dict = {k: [] for k in keys}
 
-    def fetch(case, size_name) -> float:
-        key, name = case
-        path = case_path(public_ids[sizes[size_name]], key, filters_of[name])
+    def fetch(case: tuple[str, str], size: str) -> float:
+        path = cases.path(size, case)
         status, _, page, seconds = browser.request("GET", path)
-        seen[(case, size_name)].append(page_figures(status, page))
+        seen[(case, size)].append(pages.page_figures(status, page))
         if status != 200:
-            log(f"{path} answered {status}: {page[:200]!r}")
+            setup.log(f"{path} answered {status}: {page[:200]!r}")
         return seconds
 
-    for case in cases:
-        for size_name in sizes:
-            for _ in range(args.warmups):
-                warm[(case, size_name)].append(fetch(case, size_name))
-            log(f"warm-up {case[0]} {case[1]} {size_name}: {warm[(case, size_name)][-1]:.2f} s")
+    for case, size in keys:
+        for _ in range(args.warmups):
+            warm[(case, size)].append(fetch(case, size))
+        setup.log(f"warm-up {case[0]} {case[1]} {size}: {warm[(case, size)][-1]:.2f} s")
     for rep in range(args.reps):
-        for case in cases:
-            for size_name in sizes:
-                runs[(case, size_name)].append(fetch(case, size_name))
-        log(f"round {rep + 1}/{args.reps} done")
+        for case, size in keys:
+            runs[(case, size)].append(fetch(case, size))
+        setup.log(f"round {rep + 1}/{args.reps} done")
     timings: dict = {}
-    for case in cases:
-        key, name = case
-        out = timings.setdefault(key, {}).setdefault(name, {})
-        for size_name in sizes:
-            out[f"{size_name}_median_s"] = median(runs[(case, size_name)])
-            out[f"{size_name}_runs_s"] = [round(s, 4) for s in runs[(case, size_name)]]
-            out[f"{size_name}_warmup_s"] = [round(s, 4) for s in warm[(case, size_name)]]
-            out[f"{size_name}_pages"] = seen[(case, size_name)]
-        out["path_large"] = case_path(public_ids[args.large], key, filters_of[name])
-        out["ratio"] = (
-            round(out["large_median_s"] / out["small_median_s"], 2)
-            if out["large_median_s"] and out["small_median_s"]
-            else None
-        )
+    for case in cases.cases:
+        out = timings.setdefault(case[0], {}).setdefault(case[1], {})
+        for size in cases.sites:
+            timed = runs[(case, size)]
+            out[f"{size}_median_s"] = round(statistics.median(timed), 4) if timed else None
+            out[f"{size}_runs_s"] = [round(s, 4) for s in runs[(case, size)]]
+            out[f"{size}_warmup_s"] = [round(s, 4) for s in warm[(case, size)]]
+            out[f"{size}_pages"] = seen[(case, size)]
+        out["path_large"] = cases.path("large", case)
+        large, small = out["large_median_s"], out["small_median_s"]
+        out["ratio"] = round(large / small, 2) if large and small else None
     return timings
 
 
-def ratios_with_aims(timings: dict, cases: list[tuple[str, str]]) -> dict:
+def ratios_with_aims(timings: dict, cases: pages.Cases) -> dict:
     """Each case's ratio large / small, and whether it is within its aim (AIMS)."""
     out: dict = {"aim_at_most": AIMS}
-    for key, name in cases:
-        value = timings[key][name]["ratio"]
-        out[f"{key}_{name}"] = value
+    for key, name in cases.cases:
+        out[f"{key}_{name}"] = value = timings[key][name]["ratio"]
         out[f"{key}_{name}_within_aim"] = value is not None and value <= AIMS[name]
     return out
 
 
-def profile_large_site(
-    args: argparse.Namespace,
-    email: str,
-    public_ids: dict,
-    cases: list[tuple[str, str]],
-    filters_of: dict,
-) -> dict:
+def profile_large_site(email: str, cases: pages.Cases) -> dict:
     """Each case's page of the large site profiled in process (after gunicorn has stopped)."""
     from django.contrib.auth import get_user_model
 
     user_pk = get_user_model().objects.get(username=email).pk
     profiles = {}
-    for key, name in cases:
-        log(f"profiling {key} {name} in process")
-        path = case_path(public_ids[args.large], key, filters_of[name])
-        profiles[f"{key}/{name}"] = profile_page(path, user_pk)
+    for case in cases.cases:
+        setup.log(f"profiling {case[0]} {case[1]} in process")
+        profiles["/".join(case)] = setup.profile_page(cases.path("large", case), user_pk)
     return profiles
 
 

@@ -1,78 +1,145 @@
-"""The `drain` figures: how fast the worker empties a full queue, against its references.
+"""The ingest benchmark's set-up, and its `drain` and `conn_max_age` figures.
 
-A drain queues `--drain-hits` hits before `manage.py runworker` starts, then
-polls the pageviews written for that drain's site until all are there. Drains
-alternate between persistent database connections and CONN_MAX_AGE=0 (those
-runs are compared in bench/ingest_conn_max_age.py). Two references run in this
-process on the same hits: `ingest_batch` called directly (the worker minus SQS
-and Dramatiq) and the worker's fact rows inserted again with a bare
-executemany (writing the facts alone).
+Each measurement writes to a site of its own, so its figures are the sum of
+`pageviews` over that site alone (whatever the counting model). A drain
+queues the hits before `manage.py runworker` starts, then polls until all are
+written; drains alternate between persistent connections and CONN_MAX_AGE=0
+so both see the same background noise. The references run in this process on
+the same hits: `ingest_batch` called directly (the worker minus SQS and
+Dramatiq) and the worker's fact rows inserted again with a bare executemany.
+The CONN_MAX_AGE=0 ratio comes with what connecting alone can explain, since
+on a busy machine a drain's noise can exceed that cost.
 """
 
 import argparse
 import re
+import secrets
 import statistics
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from bench import stack
-from bench.ingest_counters import (
-    facts_table,
-    mariadb_cpu,
-    pageviews,
-    queue_depth,
-    server_connections,
-    status_counters,
-)
-from bench.ingest_setup import IngestRun, Sites, log
-from bench.ingest_traffic import make_hits, messages_of
+from bench.common import StatementTimer, db_cursor, fetchall, progress_log, scalar
+from bench.common import setup_django as _setup_django
+from harness import processes
+from harness.ingest_traffic import HOSTNAME, make_hits, messages_of
+from harness.processes import Process, mariadb_cpu, queue_depth
+
+if TYPE_CHECKING:  # Django models load only after django.setup()
+    from accounts.models import Site
+
+log = progress_log("bench")
+
+STATUS_COUNTERS = ("Innodb_row_lock_waits", "Innodb_row_lock_time", "Innodb_deadlocks",
+                   "Com_commit", "Com_rollback")  # fmt: skip
+
+
+def setup_django(env: dict[str, str]) -> Any:
+    """Django with the bench's settings in this process, the schema migrated, queues made;
+    returns a boto3 SQS client for the bench's SQS server, configured as the product's."""
+    _setup_django(env)
+    from tracking.queues import create_queues
+    from tracking.sqs import sqs_client
+
+    create_queues()
+    return sqs_client()
+
+
+class Sites:
+    """Sites in one bench account; each measurement writes to a site of its own."""
+
+    def __init__(self) -> None:
+        from accounts.services import create_account_with_owner, create_user
+
+        user = create_user(email="bench@example.com", password=secrets.token_urlsafe(16))
+        self.account = create_account_with_owner(user=user, name="Bench")
+
+    def new(self, label: str) -> "Site":
+        from accounts.services import create_site
+
+        return create_site(account=self.account, name=f"bench {label}", hostnames=[HOSTNAME])
+
+
+@dataclass
+class IngestRun:
+    """One run of the ingest benchmark: its options and what it has started.
+
+    `env` is the environment of the processes it starts (gunicorn, worker);
+    `sqs_process` is kept to read the SQS server's CPU time.
+    """
+
+    args: argparse.Namespace
+    env: dict[str, str]
+    log_dir: Path
+    sites: Sites
+    sqs_process: Process
+    sqs: Any  # a boto3 SQS client
+
+    def __post_init__(self) -> None:
+        from django.conf import settings
+
+        from tracking.sqs import sqs_queue_name
+
+        name = sqs_queue_name(settings.SQS_HITS_QUEUE)
+        self.hits_url: str = self.sqs.get_queue_url(QueueName=name)["QueueUrl"]
+
+
+def pageviews(site_pk: int) -> int:
+    """Pageviews written for the site so far (the sum over its facts)."""
+    from tracking.models import Fact
+
+    sql = f"SELECT COALESCE(SUM(pageviews), 0) FROM {Fact._meta.db_table} WHERE site_id = %s"  # noqa: S608
+    return int(scalar(sql, [site_pk]))
+
+
+def server_connections() -> int:
+    """MariaDB's global `Connections` status: connection attempts since it started."""
+    return int(scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                      "WHERE VARIABLE_NAME = 'CONNECTIONS'"))  # fmt: skip
+
+
+def status_counters() -> dict[str, int]:
+    """A few of MariaDB's global status counters (all clients, not only the bench)."""
+    placeholders = ", ".join(["%s"] * len(STATUS_COUNTERS))
+    sql = f"SHOW GLOBAL STATUS WHERE Variable_name IN ({placeholders})"
+    return {name: int(value) for name, value in fetchall(sql, list(STATUS_COUNTERS))}
+
 
 # Each drain's name in the output, and the worker's DB_CONN_MAX_AGE (None: the default).
 DRAIN_MODES: tuple[tuple[str, int | None], ...] = (("persistent", None), ("conn_max_age_0", 0))
 
 
-def enqueue(messages: list[list[dict]], client: Any, url: str) -> None:
-    """Send through the `ingest_hits` actor, as the collector does; wait until SQS holds all."""
+def drain_once(run: IngestRun, *, label: str, conn_max_age: int | None) -> dict:
+    """Queue the hits for a new site, start a worker, time it until every pageview is written."""
     from analytics_site.broker import setup_broker
 
     actor = setup_broker().get_actor("ingest_hits")
-    before = queue_depth(client, url)
-    for message in messages:
-        actor.send(message)
-    stack.wait_until(
-        lambda: queue_depth(client, url) >= before + len(messages),
-        timeout=60,
-        message="the queue to hold the bench messages",
-    )
-
-
-def drain_once(run: IngestRun, *, label: str, conn_max_age: int | None) -> dict:
-    """Queue the hits for a new site, start a worker, time it until every pageview is written."""
     args, client, url = run.args, run.sqs, run.hits_url
     site = run.sites.new(label)
     hits = make_hits(site, args.drain_hits, seed=5)
     messages = messages_of(hits, args.hits_per_message)
     log(f"drain {label}: queueing {len(hits)} hits in {len(messages)} messages")
-    enqueue(messages, client, url)
-
+    # Sent through the `ingest_hits` actor, as the collector does, until SQS holds all.
+    before = queue_depth(client, url)
+    for message in messages:
+        actor.send(message)
+    processes.wait_until(lambda: queue_depth(client, url) >= before + len(messages), timeout=60,
+                         message="the queue to hold the bench messages")  # fmt: skip
     # Other clients of this MariaDB (other test runs) open connections too:
     # estimate their rate in an idle window just before.
     bg0, bg_t0 = server_connections(), time.monotonic()
     time.sleep(args.background_seconds)
     background_per_s = (server_connections() - bg0) / (time.monotonic() - bg_t0)
-
-    worker_env = dict(run.env)
-    if conn_max_age is not None:
-        worker_env["DB_CONN_MAX_AGE"] = str(conn_max_age)
-    conn0, db_cpu0, sqs_cpu0 = server_connections(), mariadb_cpu(), run.sqs_process.cpu_seconds()
-    status0 = status_counters()
-    worker = stack.start_worker(f"worker-{label}", worker_env, run.log_dir)
+    env = {**run.env, **({} if conn_max_age is None else {"DB_CONN_MAX_AGE": str(conn_max_age)})}
+    conn0, db_cpu0, status0, sqs_cpu0 = _gauges(run)
+    worker = processes.start_worker(f"worker-{label}", env, run.log_dir)
     started = time.monotonic()
     first_at, first_count, count, worker_cpu, first_cpu = None, 0, 0, 0.0, 0.0
-    deadline = started + args.drain_timeout
     try:
-        while time.monotonic() < deadline:
+        while time.monotonic() < started + args.drain_timeout:
             count = pageviews(site.pk)
             now = time.monotonic()
             worker_cpu = worker.cpu_seconds() or worker_cpu
@@ -82,62 +149,53 @@ def drain_once(run: IngestRun, *, label: str, conn_max_age: int | None) -> dict:
                 break
             time.sleep(0.1)
         done_at = time.monotonic()
-        conn1, db_cpu1 = server_connections(), mariadb_cpu()
-        sqs_cpu1 = run.sqs_process.cpu_seconds()
-        status1 = status_counters()
+        conn1, db_cpu1, status1, sqs_cpu1 = _gauges(run)
     finally:
         worker.stop()
     worker_log = worker.output()
     if count < len(hits):
-        raise RuntimeError(
-            f"drain {label}: {count} of {len(hits)} pageviews after {done_at - started:.0f}s; "
-            f"worker log: {worker.log_path}"
-        )
-    drain_s = done_at - (first_at or started)
-    wall_s = done_at - started
-    opened = conn1 - conn0
+        raise RuntimeError(f"drain {label}: {count} of {len(hits)} pageviews after "
+                           f"{done_at - started:.0f}s; worker log: {worker.log_path}")  # fmt: skip
+    drain_s, wall_s = done_at - (first_at or started), done_at - started
     return {
-        "label": label,
-        "conn_max_age": conn_max_age if conn_max_age is not None else "default",
-        "site_id": site.pk,
-        "hits": len(hits),
-        "messages": len(messages),
+        "label": label, "conn_max_age": "default" if conn_max_age is None else conn_max_age,
+        "site_id": site.pk, "hits": len(hits), "messages": len(messages),
         "hits_per_s": round((len(hits) - first_count) / drain_s, 1) if drain_s > 0 else None,
         "hits_per_s_including_startup": round(len(hits) / wall_s, 1),
-        "startup_s": round((first_at or started) - started, 2),
-        "drain_s": round(drain_s, 2),
-        "connections_opened": opened,
+        "startup_s": round((first_at or started) - started, 2), "drain_s": round(drain_s, 2),
+        "connections_opened": conn1 - conn0,
         "worker_log_errors": worker_log.count("Traceback") + worker_log.count(" ERROR "),
         "left_in_queue_after_stop": queue_depth(client, url),
         "background_connections_expected": round(background_per_s * wall_s, 1),
         # CPU from the first fact to the last: start-up (Django, imports) left out.
         "worker_cpu_ms_per_hit": round(
-            (worker_cpu - first_cpu) * 1000 / max(len(hits) - first_count, 1), 3
-        ),
+            (worker_cpu - first_cpu) * 1000 / max(len(hits) - first_count, 1), 3),
         # Global counters: row lock waits and their total time (ms) show the
         # worker's threads queueing behind each other's row locks.
         "mariadb_status_delta": {k: status1.get(k, 0) - v for k, v in status0.items()},
-        "cpu_s": {
-            "worker": round(worker_cpu, 2),
-            "sqs_server": round(sqs_cpu1 - sqs_cpu0, 2),
-            "mariadb_all_clients": round(db_cpu1 - db_cpu0, 2) if db_cpu0 is not None else None,
-        },
-    }
+        "cpu_s": {"worker": round(worker_cpu, 2), "sqs_server": round(sqs_cpu1 - sqs_cpu0, 2),
+                  "mariadb_all_clients": _delta(db_cpu0, db_cpu1)},
+    }  # fmt: skip
+
+
+def _gauges(run: IngestRun) -> tuple:
+    """MariaDB's connections, CPU and status counters, and the SQS server's CPU, so far."""
+    return (server_connections(), mariadb_cpu(), status_counters(),
+            run.sqs_process.cpu_seconds())  # fmt: skip
+
+
+def _delta(before: float | None, after: float | None) -> float | None:
+    return round(after - before, 2) if before is not None and after is not None else None
 
 
 def run_drains(run: IngestRun) -> dict[str, list[dict]]:
     """`--drain-repeats` drains in each mode, alternating which goes first; runs by mode."""
     runs: dict[str, list[dict]] = {name: [] for name, _ in DRAIN_MODES}
     for r in range(run.args.drain_repeats):
-        order = list(DRAIN_MODES)
-        if r % 2:
-            order.reverse()
-        for name, max_age in order:
+        for name, max_age in DRAIN_MODES[:: -1 if r % 2 else 1]:
             result = drain_once(run, label=f"{name}-{r + 1}", conn_max_age=max_age)
-            log(
-                f"drain {result['label']}: {result['hits_per_s']} hits/s, "
-                f"{result['connections_opened']} connections opened"
-            )
+            log(f"drain {result['label']}: {result['hits_per_s']} hits/s, "
+                f"{result['connections_opened']} connections opened")  # fmt: skip
             runs[name].append(result)
     return runs
 
@@ -146,50 +204,36 @@ def mean_of(runs: list[dict], key: str, digits: int = 1) -> float:
     return round(statistics.fmean(run[key] for run in runs), digits)
 
 
-class StatementTimer:
-    """A Django execute wrapper: wall time spent in the database, by statement shape."""
-
-    def __init__(self) -> None:
-        self.totals: dict[str, list] = {}
-
-    def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
-        began = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            key = re.sub(r"\s+", " ", sql)[:70] + (" [many]" if many else "")
-            entry = self.totals.setdefault(key, [0, 0.0])
-            entry[0] += 1
-            entry[1] += time.perf_counter() - began
-
-    def top(self, hits: int, count: int = 8) -> list[dict]:
-        ranked = sorted(self.totals.items(), key=lambda kv: kv[1][1], reverse=True)[:count]
-        return [
-            {"sql": sql, "calls": calls, "ms_per_hit": round(seconds * 1000 / hits, 4)}
-            for sql, (calls, seconds) in ranked
-        ]
-
-    def total_s(self) -> float:
-        return sum(seconds for _, seconds in self.totals.values())
+def slowest(timer: StatementTimer, hits: int, count: int = 8) -> list[dict]:
+    """The statement shapes that took longest in all, per hit."""
+    totals: dict[str, list] = {}
+    for sql, _, many, seconds in timer.statements:
+        shape = re.sub(r"\s+", " ", sql)[:70] + (" [many]" if many else "")
+        entry = totals.setdefault(shape, [0, 0.0])
+        entry[0] += 1
+        entry[1] += seconds
+    ranked = sorted(totals.items(), key=lambda kv: kv[1][1], reverse=True)[:count]
+    return [{"sql": sql, "calls": calls, "ms_per_hit": round(seconds * 1000 / hits, 4)}
+            for sql, (calls, seconds) in ranked]  # fmt: skip
 
 
-class Stopwatch:
-    """Wall time, this process's CPU and MariaDB's CPU (all clients) over a `with` block.
+@contextmanager
+def measured(site: "Site", hits: int, figures: dict) -> Iterator[None]:
+    """Fill `figures` with the wall time, this process's CPU and MariaDB's CPU of the block,
+    then check the site holds `hits` pageviews.
 
     The references run in this process, so their cost is read from here;
-    MariaDB's CPU is read from /proc and is None when its process is not found.
+    MariaDB's CPU is read from /proc (None when its process is not found).
     """
-
-    def __enter__(self) -> "Stopwatch":
-        self._db_cpu0, self._cpu0 = mariadb_cpu(), time.process_time()
-        self._started = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.seconds = time.perf_counter() - self._started
-        self.cpu_s, db_cpu1 = time.process_time() - self._cpu0, mariadb_cpu()
-        db_cpu0 = self._db_cpu0
-        self.mariadb_cpu_s = round(db_cpu1 - db_cpu0, 2) if db_cpu0 is not None else None
+    db_cpu0, cpu0, started = mariadb_cpu(), time.process_time(), time.perf_counter()
+    yield
+    seconds = time.perf_counter() - started
+    cpu, db_cpu1 = time.process_time() - cpu0, mariadb_cpu()
+    figures.update(hits_per_s=round(hits / seconds, 1), exact_s=seconds, seconds=round(seconds, 2),
+                   python_cpu_ms_per_hit=round(cpu * 1000 / hits, 3),
+                   mariadb_cpu_s_all_clients=_delta(db_cpu0, db_cpu1))  # fmt: skip
+    if (count := pageviews(site.pk)) != hits:
+        raise RuntimeError(f"{site.name} gave {count} pageviews, expected {hits}")
 
 
 def bench_in_process(args: argparse.Namespace, sites: Sites) -> dict:
@@ -201,22 +245,15 @@ def bench_in_process(args: argparse.Namespace, sites: Sites) -> dict:
     site = sites.new("ingest_batch")
     messages = messages_of(make_hits(site, args.drain_hits, seed=5), args.hits_per_message)
     log(f"in-process ingest_batch: {args.drain_hits} hits")
-    timer = StatementTimer()
-    with Stopwatch() as clock, connection.execute_wrapper(timer):
+    timer, figures = StatementTimer(), {}
+    with measured(site, args.drain_hits, figures), connection.execute_wrapper(timer):
         for message in messages:
             ingest_batch(message)
-    count = pageviews(site.pk)
-    if count != args.drain_hits:
-        raise RuntimeError(f"ingest_batch wrote {count} pageviews, expected {args.drain_hits}")
-    return {
-        "hits_per_s": round(args.drain_hits / clock.seconds, 1),
-        "seconds": round(clock.seconds, 2),
-        "python_cpu_ms_per_hit": round(clock.cpu_s * 1000 / args.drain_hits, 3),
-        "mariadb_cpu_s_all_clients": clock.mariadb_cpu_s,
-        # Wall time inside cursor.execute/executemany (commits not included).
-        "in_database_ms_per_hit": round(timer.total_s() * 1000 / args.drain_hits, 3),
-        "slowest_statements": timer.top(args.drain_hits),
-    }
+    del figures["exact_s"]
+    # Wall time inside cursor.execute/executemany (commits not included).
+    figures["in_database_ms_per_hit"] = round(timer.total_s() * 1000 / args.drain_hits, 3)
+    figures["slowest_statements"] = slowest(timer, args.drain_hits)
+    return figures
 
 
 def bench_raw(args: argparse.Namespace, sites: Sites, source_site_pk: int, messages: int) -> dict:
@@ -225,62 +262,85 @@ def bench_raw(args: argparse.Namespace, sites: Sites, source_site_pk: int, messa
     Same rows (read back from the facts table, moved to a new site), same
     transaction size (the rows of one message per transaction), one thread.
     """
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from tracking.fact_writes import FACT_COLUMNS, INSERT_FACTS
+    from tracking.models import Fact
 
-    table = facts_table()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(FACT_COLUMNS)} FROM {table} WHERE site_id = %s",  # noqa: S608
-            [source_site_pk],
-        )
+    with db_cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(FACT_COLUMNS)} FROM {Fact._meta.db_table} "  # noqa: S608
+                       "WHERE site_id = %s", [source_site_pk])  # fmt: skip
         rows = [list(row) for row in cursor.fetchall()]
     site = sites.new("raw")
-    site_index = FACT_COLUMNS.index("site_id")
     for row in rows:
-        row[site_index] = site.pk
+        row[FACT_COLUMNS.index("site_id")] = site.pk
     per_transaction = max(1, round(len(rows) / messages))
     log(f"raw executemany: {len(rows)} rows, {per_transaction} per transaction")
-    with Stopwatch() as clock, connection.cursor() as cursor:
+    figures: dict = {}
+    with measured(site, args.drain_hits, figures), db_cursor() as cursor:
         for i in range(0, len(rows), per_transaction):
             with transaction.atomic():
                 cursor.executemany(INSERT_FACTS, rows[i : i + per_transaction])
-    count = pageviews(site.pk)
-    if count != args.drain_hits:
-        raise RuntimeError(f"raw insert gave {count} pageviews, expected {args.drain_hits}")
-    return {
-        "hits_per_s": round(args.drain_hits / clock.seconds, 1),
-        "rows_per_s": round(len(rows) / clock.seconds, 1),
-        "rows": len(rows),
-        "rows_per_transaction": per_transaction,
-        "seconds": round(clock.seconds, 2),
-        "python_cpu_ms_per_hit": round(clock.cpu_s * 1000 / args.drain_hits, 3),
-        "mariadb_cpu_s_all_clients": clock.mariadb_cpu_s,
-    }
+    seconds = figures.pop("exact_s")
+    return {"hits_per_s": figures.pop("hits_per_s"), "rows_per_s": round(len(rows) / seconds, 1),
+            "rows": len(rows), "rows_per_transaction": per_transaction, **figures}  # fmt: skip
 
 
 def summarize_drains(run: IngestRun, runs: dict[str, list[dict]]) -> dict:
     """The persistent drains against the references, which run here (after the drains)."""
-    args = run.args
+    args, persistent = run.args, runs["persistent"]
     in_process = bench_in_process(args, run.sites)
-    first = runs["persistent"][0]
-    raw = bench_raw(args, run.sites, first["site_id"], first["messages"])
-    persistent = runs["persistent"]
+    raw = bench_raw(args, run.sites, persistent[0]["site_id"], persistent[0]["messages"])
     worker = mean_of(persistent, "hits_per_s")
+    inp, rawr = in_process["hits_per_s"], raw["hits_per_s"]
     return {
-        "worker_hits_per_s": worker,
-        "raw_executemany_hits_per_s": raw["hits_per_s"],
-        "ratio": round(worker / raw["hits_per_s"], 3),
-        "in_process_ingest_batch_hits_per_s": in_process["hits_per_s"],
-        "ratio_ingest_batch_to_raw": round(in_process["hits_per_s"] / raw["hits_per_s"], 3),
-        "ratio_worker_to_ingest_batch": round(worker / in_process["hits_per_s"], 3),
-        "hits": args.drain_hits,
-        "hits_per_message": args.hits_per_message,
+        "worker_hits_per_s": worker, "raw_executemany_hits_per_s": rawr,
+        "ratio": round(worker / rawr, 3), "in_process_ingest_batch_hits_per_s": inp,
+        "ratio_ingest_batch_to_raw": round(inp / rawr, 3),
+        "ratio_worker_to_ingest_batch": round(worker / inp, 3),
+        "hits": args.drain_hits, "hits_per_message": args.hits_per_message,
         "worker_hits_per_s_including_startup": mean_of(persistent, "hits_per_s_including_startup"),
         "worker_startup_s": mean_of(persistent, "startup_s"),
         "worker_cpu_ms_per_hit": mean_of(persistent, "worker_cpu_ms_per_hit", digits=3),
-        "in_process": in_process,
-        "raw": raw,
-        "runs": persistent,
-    }
+        "in_process": in_process, "raw": raw, "runs": persistent,
+    }  # fmt: skip
+
+
+def connect_ms(samples: int = 30) -> float:
+    """Median time to open and close one database connection as Django does: what
+    CONN_MAX_AGE=0 adds to every message (the worker closes it after each one)."""
+    from django.db import connection
+
+    times = []
+    for _ in range(samples):
+        began = time.perf_counter()
+        connection.get_new_connection(connection.get_connection_params()).close()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times) * 1000
+
+
+def compare_conn_max_age(runs: dict[str, list[dict]]) -> dict:
+    """Persistent against CONN_MAX_AGE=0 drains (from `run_drains`)."""
+    persistent, zero_runs = runs["persistent"], runs["conn_max_age_0"]
+    worker, zero = mean_of(persistent, "hits_per_s"), mean_of(zero_runs, "hits_per_s")
+    messages, connect = persistent[0]["messages"], connect_ms()
+    drain_s = statistics.fmean(run["drain_s"] for run in persistent)
+
+    def both(key: str) -> dict:
+        return {"persistent": [r[key] for r in persistent],
+                "conn_max_age_0": [r[key] for r in zero_runs]}  # fmt: skip
+
+    return {
+        "persistent_hits_per_s": worker, "conn_max_age_0_hits_per_s": zero,
+        "ratio": round(zero / worker, 3), "connections_opened": both("connections_opened"),
+        "background_connections_expected": both("background_connections_expected"),
+        "messages_per_drain": messages, "connect_ms_median": round(connect, 2),
+        # The ratio if every message's connect sat on the critical path (the
+        # worker's threads overlap them): what connecting alone can explain.
+        "expected_ratio_from_connect_time": round(
+            drain_s / (drain_s + messages * connect / 1000), 3),
+        "worker_cpu_ms_per_hit": {
+            "persistent": mean_of(persistent, "worker_cpu_ms_per_hit", digits=3),
+            "conn_max_age_0": mean_of(zero_runs, "worker_cpu_ms_per_hit", digits=3)},
+        "runs": zero_runs,
+    }  # fmt: skip

@@ -1,8 +1,13 @@
-"""Realistic made-up traffic for the demo site and for benchmarks.
+"""Realistic made-up traffic for the demo site (`manage.py seed_demo`, run by `make run`).
 
 Visits follow a weekly rhythm and a slow growth; paths, referrers and
 countries follow a long-tailed (Zipf-like) popularity, as real sites do.
 Rows are written through the same bulk path the worker uses.
+
+This stays product code, in tracking, because the demo command ships with
+the product (it is in the image) and no app may import harness/ or bench/;
+the benchmarks' traffic (harness/seed_traffic.py) reuses its word lists
+instead, so the dependency points from harness to tracking only.
 """
 
 import datetime as dt

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from tracking.counting import Row
 from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension, fact_condition, fact_sql, row_value
 from tracking.models import Counters, DailyRollup, Fact, HourlyTotal, MonthlyRollup, WeeklyRollup
+from tracking.sampling import in_buckets
 
 _ADD = ", ".join(f"{c} = {c} + VALUES({c})" for c in COUNTERS)
 
@@ -35,7 +36,14 @@ UPSERT_HOURLY = _upsert(HourlyTotal, "site_id", "hour")
 MAX_VALUE_LENGTH = 760
 
 
-def write_rollups(site_rows: Iterable[tuple[int, Row]]) -> None:
+def sum_rollups(site_rows: Iterable[tuple[int, Row]]) -> dict[str, dict[tuple, list[int]]]:
+    """The rollup rows `site_rows` add to, summed in memory: {upsert statement: {key: counters}}.
+
+    What the worker adds per batch (`write_rollups`), and what a set-based
+    rebuild of the same facts must give (tests/tracking/test_rollups.py,
+    bench/dashboard_sites.py's check of seeded sites). Keys whose counters sum
+    to zero are kept here and left out when written.
+    """
     daily: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
     hourly: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
     for site_id, row in site_rows:
@@ -55,13 +63,14 @@ def write_rollups(site_rows: Iterable[tuple[int, Row]]) -> None:
     for (site_id, dimension, day, value), totals in daily.items():
         _add(weekly[(site_id, dimension, week_of(day), value)], totals)
         _add(monthly[(site_id, dimension, day.replace(day=1), value)], totals)
+    return {UPSERT_DAILY: daily, UPSERT_WEEKLY: weekly, UPSERT_MONTHLY: monthly,
+            UPSERT_HOURLY: hourly}  # fmt: skip
+
+
+def write_rollups(site_rows: Iterable[tuple[int, Row]]) -> None:
+    """Add a batch's fact rows to every rollup table, in key order (see the module's docstring)."""
     with connection.cursor() as cursor:
-        for sql, sums in (
-            (UPSERT_DAILY, daily),
-            (UPSERT_WEEKLY, weekly),
-            (UPSERT_MONTHLY, monthly),
-            (UPSERT_HOURLY, hourly),
-        ):
+        for sql, sums in sum_rollups(site_rows).items():
             params = [(*key, *totals) for key, totals in sorted(sums.items()) if any(totals)]
             if params:
                 cursor.executemany(sql, params)
@@ -81,38 +90,80 @@ def _add(into: list[int], deltas: list[int]) -> None:
         into[i] += delta
 
 
+# Days rebuilt per transaction: each statement groups a month of facts, read through
+# the key, rather than all of a large site's facts at once.
+REBUILD_SLICE_DAYS = 31
+
+
 def rebuild_rollups(*, site_id: int) -> None:
     """Recompute a site's rollups from its facts, set-based.
 
-    For bulk loads (demo data, benchmarks) and repairs: facts are the truth,
-    rollups a derived copy. Runs in one transaction per table.
+    For bulk loads (demo data, benchmark seeding) and repairs: facts are the
+    truth, rollups a derived copy. The daily and hourly ones are rebuilt a
+    slice of days at a time (`rebuild_day_rollups`, one transaction each), then
+    the weekly and monthly ones from them; a reader meanwhile may see the site's
+    rollups partly rebuilt.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MIN(LEAST(local_date, DATE(ts))), MAX(GREATEST(local_date, DATE(ts))) "  # noqa: S608
+            f"FROM {Fact._meta.db_table} WHERE site_id = %s",
+            [site_id],
+        )
+        first, last = cursor.fetchone()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in (DailyRollup, HourlyTotal):
+            cursor.execute(f"DELETE FROM {table._meta.db_table} WHERE site_id = %s", [site_id])  # noqa: S608
+    day = first
+    while day and day <= last:
+        end = min(day + dt.timedelta(days=REBUILD_SLICE_DAYS), last + dt.timedelta(days=1))
+        rebuild_day_rollups(site_id=site_id, first_day=day, end_day=end)
+        day = end
+    rebuild_derived_rollups(site_id=site_id)
+
+
+def rebuild_day_rollups(*, site_id: int, first_day: dt.date, end_day: dt.date) -> None:
+    """Recompute the daily rollups of local days [first_day, end_day) and the hourly totals
+    of UTC hours in those days from the facts, set-based, in one transaction.
+
+    Facts are read through the key (site_id, sample, ts), one range per sample
+    bucket: a local day lies within a day of the same UTC day in every zone.
+    Weekly and monthly rollups are left alone (`rebuild_derived_rollups`).
     """
     sums = ", ".join(f"SUM({c})" for c in COUNTERS)
+    nonzero = " OR ".join(f"SUM({c}) <> 0" for c in COUNTERS)
+    facts = (
+        f"FROM {Fact._meta.db_table} WHERE site_id = %s AND {in_buckets()} AND ts >= %s AND ts < %s"
+    )
+    near = [first_day - dt.timedelta(days=1), end_day + dt.timedelta(days=1)]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {DailyRollup._meta.db_table} WHERE site_id = %s", [site_id])  # noqa: S608
+        cursor.execute(
+            f"DELETE FROM {DailyRollup._meta.db_table} "  # noqa: S608
+            "WHERE site_id = %s AND day >= %s AND day < %s",
+            [site_id, first_day, end_day],
+        )
         for dimension in [Dimension.TOTAL, *DIMENSIONS]:
-            expression = fact_sql(dimension)
+            value = f"LEFT({fact_sql(dimension)}, {MAX_VALUE_LENGTH})"
             where = fact_condition(dimension)
             cursor.execute(
                 f"INSERT INTO {DailyRollup._meta.db_table} "  # noqa: S608
                 f"(site_id, dimension, day, dim_value, {', '.join(COUNTERS)}) "
-                f"SELECT site_id, %s, local_date, LEFT({expression}, {MAX_VALUE_LENGTH}), {sums} "
-                f"FROM {Fact._meta.db_table} WHERE site_id = %s {where} "
-                f"GROUP BY site_id, local_date, LEFT({expression}, {MAX_VALUE_LENGTH}) "
-                f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in COUNTERS)}",
-                [int(dimension), site_id],
+                f"SELECT site_id, %s, local_date, {value}, {sums} {facts} "
+                f"AND local_date >= %s AND local_date < %s {where} "
+                f"GROUP BY site_id, local_date, {value} HAVING {nonzero}",
+                [int(dimension), site_id, *near, first_day, end_day],
             )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {HourlyTotal._meta.db_table} WHERE site_id = %s", [site_id])  # noqa: S608
+        cursor.execute(
+            f"DELETE FROM {HourlyTotal._meta.db_table} "  # noqa: S608
+            "WHERE site_id = %s AND hour >= %s AND hour < %s",
+            [site_id, first_day, end_day],
+        )
+        hour = "DATE_FORMAT(ts, '%%Y-%%m-%%d %%H:00:00')"
         cursor.execute(
             f"INSERT INTO {HourlyTotal._meta.db_table} (site_id, hour, {', '.join(COUNTERS)}) "  # noqa: S608
-            f"SELECT site_id, DATE_FORMAT(ts, '%%Y-%%m-%%d %%H:00:00'), {sums} "
-            f"FROM {Fact._meta.db_table} WHERE site_id = %s "
-            f"GROUP BY site_id, DATE_FORMAT(ts, '%%Y-%%m-%%d %%H:00:00') "
-            f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in COUNTERS)}",
-            [site_id],
+            f"SELECT site_id, {hour}, {sums} {facts} GROUP BY site_id, {hour} HAVING {nonzero}",
+            [site_id, first_day, end_day],
         )
-    rebuild_derived_rollups(site_id=site_id)
 
 
 def rebuild_derived_rollups(*, site_id: int) -> None:

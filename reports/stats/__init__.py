@@ -35,7 +35,7 @@ from reports.stats.queries import (
     totals,
     view_query,
 )
-from reports.stats.sampling import EXACT, Sample, sample_for
+from reports.stats.sampling import EXACT, Sample
 from reports.stats.series import INTERVALS, overview, timeseries
 from reports.stats.sql import DAILY, FACTS, HOURLY, MONTHLY, WEEKLY
 
@@ -59,7 +59,6 @@ __all__ = [
     # samples of visitors
     "Sample",
     "EXACT",
-    "sample_for",
     # filters, goals and patterns
     "Filter",
     "InvalidFilter",

@@ -98,11 +98,3 @@ def choose_sample(in_range: int, everything: int, *, above_hits: int | None = No
     if limit > 0 and in_range > limit:
         return Sample(max(1, math.ceil(SAMPLE_BUCKETS * limit / in_range)))
     return Sample(list_buckets=everything - in_range >= SCAN_SITE_BELOW_HITS)
-
-
-def sample_for(
-    *, site_id: int, first_day: dt.date, last_day: dt.date, above_hits: int | None = None
-) -> Sample:
-    """The sample a filtered view of this range reads: all visitors, unless the range is large."""
-    in_range, everything = range_hits(site_id=site_id, first_day=first_day, last_day=last_day)
-    return choose_sample(in_range, everything, above_hits=above_hits)

@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from harness.hits import queued_hit
 from tests.support.factories import SiteFactory, UserFactory
-from tests.support.hits import queued_hit
 from tests.support.processes import wait_until
 from tracking.actors import set_aside
 from tracking.models import Fact

@@ -8,8 +8,8 @@ from billing.models import Subscription, UsageNotice
 from billing.selectors import billing_notice, upgrade_prompt
 from billing.services import check_usage
 from billing.usage import current_usage
+from harness.hits import queued_hit
 from tests.support.factories import AccountFactory, SiteFactory, UserFactory
-from tests.support.hits import queued_hit
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup
 

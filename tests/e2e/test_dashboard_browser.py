@@ -17,10 +17,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from accounts.services import set_sharing
+from harness.hits import queued_hit
 from reports import views
 from reports.stats import Filter, StatsQuery, breakdown, totals
 from tests.support.factories import SiteFactory, UserFactory
-from tests.support.hits import queued_hit
 from tests.support.sample_traffic import ingest_sample
 from tracking.ingest import ingest_batch
 

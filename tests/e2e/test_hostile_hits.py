@@ -8,9 +8,9 @@ import base64
 import datetime as dt
 import json
 
+from harness.hits import queued_hit
 from tests.e2e.conftest import pageview_count
 from tests.support.factories import SiteFactory
-from tests.support.hits import queued_hit
 from tests.support.messages import dramatiq_body
 from tests.support.processes import wait_until
 

@@ -7,9 +7,9 @@ import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from harness.collector_client import pageview, post_many
 from tests.e2e.conftest import pageview_count
 from tests.support.processes import free_port, wait_until
-from tests.support.traffic import pageview, post_many
 
 HITS = 30
 TOKEN = "e2e-metrics-token"

@@ -20,9 +20,9 @@ import urllib.parse
 
 from django.db import connection
 
+from harness.collector_client import CollectorClient, pageview
 from tests.e2e.conftest import pageview_count
 from tests.support.processes import wait_until
-from tests.support.traffic import CollectorClient, pageview
 
 # Documentation ranges (RFC 5737, RFC 3849): nothing else on the machine uses them.
 CLIENT_IPS = [

@@ -7,10 +7,10 @@ cannot even decode it, so it is never acknowledged; SQS's redrive policy
 moves it after `SQS_MAX_RECEIVE_COUNT` receives).
 """
 
+from harness.collector_client import pageview, post_many
 from tests.e2e.conftest import pageview_count
 from tests.support.messages import dramatiq_body
 from tests.support.processes import wait_until
-from tests.support.traffic import pageview, post_many
 
 REAL_HITS = 20
 

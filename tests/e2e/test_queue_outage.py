@@ -7,9 +7,9 @@ must not turn up in the counts later.
 
 import json
 
+from harness.collector_client import CollectorClient, pageview
 from tests.e2e.conftest import pageview_count
 from tests.support.processes import free_port, port_open, wait_until
-from tests.support.traffic import CollectorClient, pageview
 
 
 def _post(stack, site, path: str) -> tuple[int, dict]:

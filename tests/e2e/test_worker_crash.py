@@ -8,10 +8,10 @@ already wrote. The stack uses a 3 s visibility timeout so redelivery is quick.
 import pytest
 from django.db import connection
 
+from harness.collector_client import SteadyTraffic
 from tests.e2e.conftest import pageview_count
 from tests.support.processes import wait_until
 from tests.support.tcp_proxy import TcpProxy
-from tests.support.traffic import SteadyTraffic
 
 
 def _transaction_open_through(proxy: TcpProxy) -> bool:

@@ -12,8 +12,8 @@ import signal
 
 from django.utils import timezone
 
+from harness.hits import queued_hit
 from tests.e2e.conftest import pageview_count
-from tests.support.hits import queued_hit
 from tests.support.messages import dramatiq_body
 from tests.support.processes import wait_until
 from tests.support.tcp_proxy import TcpProxy

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.services import set_sharing
-from tests.support.hits import queued_hit
+from harness.hits import queued_hit
 from tests.support.sample_traffic import ingest_sample
 from tracking.ingest import ingest_batch
 

@@ -12,7 +12,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.support.hits import queued_hit
+from harness.hits import queued_hit
 from tests.support.sample_traffic import ingest_sample
 from tracking.ingest import ingest_batch
 

@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import set_sharing
-from tests.support.hits import queued_hit
+from harness.hits import queued_hit
 from tracking.ingest import ingest_batch
 
 SCRIPT = "<script>alert(1)</script>"

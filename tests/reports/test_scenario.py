@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from harness.hits import FIREFOX, IPHONE, queued_hit
 from reports.stats import Filter, StatsQuery, breakdown, timeseries, totals
 from tests.support.factories import SiteFactory
-from tests.support.hits import FIREFOX, IPHONE, queued_hit
 from tracking.ingest import ingest_batch
 
 NY = ZoneInfo("America/New_York")

@@ -9,9 +9,9 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from harness.hits import queued_hit
 from reports.stats import Filter, StatsQuery, breakdown, totals
 from tests.support.factories import SiteFactory
-from tests.support.hits import queued_hit
 from tests.support.sample_traffic import ingest_sample
 from tracking.ingest import ingest_batch
 

@@ -5,8 +5,8 @@ own queue namespace, a gunicorn with the project's config and a Dramatiq
 worker, all pointed at the test database over TCP. Nothing is mocked.
 
 The processes are started as the benchmarks start them: the helpers live in
-bench/stack.py (bench/ never imports from tests/), this module adds the test
-stack on top.
+harness/processes.py (shared with bench/; tests never import bench), this
+module adds the test stack on top.
 """
 
 import os
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import boto3
 
-from bench import stack as bench_stack
-from bench.stack import ROOT, Process, free_port, port_open
+from harness import processes as harness
+from harness.processes import ROOT, Process, free_port, port_open
 
 # Seconds a test process gets to exit after SIGTERM before SIGKILL.
 STOP_TIMEOUT_S = 15
@@ -28,7 +28,7 @@ def wait_until(
     predicate: Callable[[], object], *, timeout: float, interval: float = 0.1, message: str = ""
 ) -> None:
     """Poll `predicate` until it is true; fail the test after `timeout` s (a bound, not a sleep)."""
-    bench_stack.wait_until(
+    harness.wait_until(
         predicate, timeout=timeout, interval=interval, message=message, error=AssertionError
     )
 
@@ -37,7 +37,7 @@ class SqsServer:
     def __init__(self, log_dir: Path) -> None:
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.process = bench_stack.sqs_server_process(self.port, dict(os.environ), log_dir)
+        self.process = harness.sqs_server_process(self.port, dict(os.environ), log_dir)
 
     def start(self) -> "SqsServer":
         self.process.start()
@@ -97,7 +97,7 @@ class Stack:
 
     def start_web(self, **extra_env: str) -> Process:
         """Start gunicorn; `extra_env` overrides settings for this process only."""
-        self.web = bench_stack.gunicorn_process(
+        self.web = harness.gunicorn_process(
             "web", "analytics_site.wsgi", self.web_port, {**self.env, **extra_env}, self.log_dir
         ).start()
         wait_until(lambda: port_open(self.web_port), timeout=30, message="gunicorn")
@@ -105,7 +105,7 @@ class Stack:
 
     def start_worker(self, **extra_env: str) -> Process:
         self._workers_started += 1
-        self.worker = bench_stack.start_worker(
+        self.worker = harness.start_worker(
             f"worker-{self.web_port}-{self._workers_started}",
             {**self.env, **extra_env},
             self.log_dir,
@@ -117,14 +117,7 @@ class Stack:
         return self.sqs.client().get_queue_url(QueueName=name)["QueueUrl"]
 
     def queue_depth(self, dead_letter: bool = False) -> int:
-        attrs = self.sqs.client().get_queue_attributes(
-            QueueUrl=self.queue_url(dead_letter),
-            AttributeNames=[
-                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
-                "ApproximateNumberOfMessagesDelayed",
-            ],
-        )["Attributes"]  # fmt: skip
-        return sum(int(v) for v in attrs.values())
+        return harness.queue_depth(self.sqs.client(), self.queue_url(dead_letter))
 
     def stop(self) -> None:
         for process in (self.worker, self.web):

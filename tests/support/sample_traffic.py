@@ -12,7 +12,7 @@ Four visitors on one day (times from `start`, a datetime in the site's zone):
 import datetime as dt
 import random
 
-from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
+from harness.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tracking.ingest import ingest_batch
 
 HOST = "https://example.com"

@@ -13,8 +13,8 @@ import pytest
 from django.conf import settings
 from django.db import OperationalError
 
+from harness.hits import queued_hit
 from tests.support.factories import SiteFactory
-from tests.support.hits import queued_hit
 from tracking import ingest
 from tracking.actors import ingest_hits
 from tracking.models import Fact

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from tests.support.hits import queued_hit
+from harness.hits import queued_hit
 from tracking.dimensions import DIMENSIONS, Dimension, fact_condition, fact_sql
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup, Fact

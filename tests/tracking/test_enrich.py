@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support.hits import CHROME, FIREFOX, IPHONE
+from harness.hits import CHROME, FIREFOX, IPHONE
 from tracking.enrich import parse_client, parse_page, parse_referrer
 from tracking.sources import classify
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from tests.support.hits import FIREFOX, queued_hit
+from harness.hits import FIREFOX, queued_hit
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup, Fact, VisitorState
 from tracking.queued_hit import PoisonMessage

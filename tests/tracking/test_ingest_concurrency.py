@@ -6,9 +6,9 @@ import threading
 import pytest
 from django.db import connection
 
+from harness.hits import queued_hit
 from reports.stats import StatsQuery, totals
 from tests.support.factories import SiteFactory
-from tests.support.hits import queued_hit
 from tracking.ingest import ingest_batch
 
 VISITORS = 60

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Site, SiteDeletion
 from accounts.services.sites import delete_site
-from tests.support.hits import queued_hit
+from harness.hits import queued_hit
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup, Fact, HourlyTotal, VisitorState
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db import connection
 
-from tests.support.hits import queued_hit
+from harness.hits import queued_hit
 from tracking.ingest import ingest_batch
 from tracking.models import Fact
 from tracking.sampling import SAMPLE_BUCKETS, in_buckets, sample_bucket

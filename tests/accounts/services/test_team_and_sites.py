@@ -9,8 +9,8 @@ from django.utils import timezone
 from accounts.models import Account, Membership
 from accounts.selectors import find_invitation
 from accounts.services import team
+from harness.hits import queued_hit
 from tests.support.factories import SiteFactory, UserFactory, member_of
-from tests.support.hits import queued_hit
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup, Fact, HourlyTotal, VisitorState
 

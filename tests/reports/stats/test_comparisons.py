@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from harness.hits import FIREFOX, queued_hit
 from reports.stats import Filter, StatsQuery, overview, timeseries, totals
-from tests.support.hits import FIREFOX, queued_hit
 from tracking.ingest import ingest_batch
 
 UTC = dt.UTC

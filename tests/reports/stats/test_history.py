@@ -2,8 +2,8 @@
 
 import datetime as dt
 
+from harness.hits import queued_hit
 from reports.stats import first_data_day
-from tests.support.hits import queued_hit
 from tracking.ingest import ingest_batch
 
 

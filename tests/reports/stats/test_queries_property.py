@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harness.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from reports.stats import StatsQuery, breakdown, overview, timeseries, totals
 from tests.support.factories import SiteFactory
-from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tracking.dimensions import BY_NAME
 from tracking.ingest import ingest_batch
 

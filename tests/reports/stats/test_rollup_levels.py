@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from harness.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from reports.stats import DAILY, MONTHLY, WEEKLY, StatsQuery, breakdown
 from reports.stats.rollup_reads import rollup_parts
 from tests.support.factories import SiteFactory
-from tests.support.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tracking.dimensions import BY_NAME, COUNTERS
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup, MonthlyRollup, WeeklyRollup

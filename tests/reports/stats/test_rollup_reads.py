@@ -5,9 +5,9 @@ from dataclasses import replace
 
 import pytest
 
+from harness.hits import queued_hit
 from reports.stats.queries import TOP_ROWS_ABOVE_HITS, StatsQuery, breakdown
 from reports.stats.rollup_reads import MAX_WANTED, top_rows
-from tests.support.hits import queued_hit
 from tracking.dimensions import Dimension
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup

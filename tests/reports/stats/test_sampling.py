@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from reports.stats import Filter, StatsQuery, breakdown, overview, timeseries, totals
-from reports.stats.sampling import EXACT, SCAN_SITE_BELOW_HITS, Sample, sample_for
+from reports.stats.sampling import EXACT, SCAN_SITE_BELOW_HITS, Sample, choose_sample, range_hits
 from tests.support.sample_traffic import ingest_crowd
 from tracking.models import DailyRollup, Fact
 
@@ -85,16 +85,16 @@ def test_a_whole_site_scan_reads_what_listing_every_bucket_reads(crowd):
 
 
 def test_a_range_within_the_limit_is_read_exactly(crowd):
-    sample = sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=10**6)
+    sample = sampled(crowd, DAY, DAY, above_hits=10**6)
     assert sample.is_exact
 
 
 def test_a_limit_of_zero_turns_sampling_off(crowd):
-    assert sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=0).is_exact
+    assert sampled(crowd, DAY, DAY, above_hits=0).is_exact
 
 
 def test_a_site_with_little_traffic_outside_the_range_is_scanned_not_listed(crowd):
-    sample = sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=10**6)
+    sample = sampled(crowd, DAY, DAY, above_hits=10**6)
     assert not sample.list_buckets
 
 
@@ -102,20 +102,20 @@ def test_a_site_with_much_traffic_outside_the_range_lists_every_bucket(crowd):
     later = DAY + dt.timedelta(days=40)
     DailyRollup.objects.create(site_id=crowd.pk, dimension=0, day=later,
                                pageviews=SCAN_SITE_BELOW_HITS)  # fmt: skip
-    sample = sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=10**6)
+    sample = sampled(crowd, DAY, DAY, above_hits=10**6)
     assert sample == EXACT and sample.list_buckets
 
 
 def test_a_large_range_reads_a_sample_holding_about_the_limit(crowd):
     hits = totals(query(crowd, filters=())).pageviews + totals(query(crowd, filters=())).completions
-    sample = sample_for(site_id=crowd.pk, first_day=DAY, last_day=DAY, above_hits=hits // 4)
+    sample = sampled(crowd, DAY, DAY, above_hits=hits // 4)
     assert sample.buckets == -(-1000 * (hits // 4) // hits)  # rounded up
     assert sample.share == pytest.approx(0.25, abs=0.01)
 
 
 def test_a_day_without_traffic_is_read_exactly(crowd):
     empty = DAY + dt.timedelta(days=5)
-    assert sample_for(site_id=crowd.pk, first_day=empty, last_day=empty, above_hits=1).is_exact
+    assert sampled(crowd, empty, empty, above_hits=1).is_exact
 
 
 @pytest.mark.parametrize("buckets", [0, 1001])
@@ -128,3 +128,9 @@ def test_the_margin_shrinks_with_the_visitors_in_the_sample():
     assert Sample(10).margin(40_000) == pytest.approx(0.1)  # 400 sampled visitors
     assert Sample(40).margin(40_000) == pytest.approx(0.05)
     assert EXACT.margin(40_000) == 0
+
+
+def sampled(site, first_day, last_day, *, above_hits: int) -> Sample:
+    """The sample a filtered view of the range reads (as view_query chooses it)."""
+    in_range, everything = range_hits(site_id=site.pk, first_day=first_day, last_day=last_day)
+    return choose_sample(in_range, everything, above_hits=above_hits)

@@ -10,8 +10,8 @@ distinct values it groups, so a too-short tail would flatter it.
 Every draw comes from a random generator seeded by the site and the day, so
 a day's hits are the same whichever process makes them, and in whatever
 order. Visitors never span two days (a visitor id is drawn per visit, the
-return visit stays on the same day). bench/dashboard_seed.py counts these
-hits into facts and loads them.
+return visit stays on the same day). harness/seed_facts.py counts these
+hits into facts; bench/dashboard_seed.py loads them.
 """
 
 import bisect

@@ -3,7 +3,9 @@
 Each thread owns one `http.client` connection and sends the next request as
 soon as the previous answer is read (closed loop: `processes * threads`
 requests in flight). Standard library only, so it can run in `spawn`ed
-processes without Django. Only ever aims at 127.0.0.1.
+processes without Django. Only ever aims at 127.0.0.1. With it, what load on
+the collector needs around it: waiting until the collector accepts hits, and
+keeping the local SQS server's queue near empty meanwhile (`QueueEmptier`).
 """
 
 import http.client
@@ -12,6 +14,10 @@ import resource
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from harness.processes import queue_depth, wait_until
 
 HOST = "127.0.0.1"
 
@@ -164,3 +170,63 @@ def run_load(
         },
         "client_cpu_s": sum(g["cpu_s"] for g in gathered),
     }
+
+
+class QueueEmptier:
+    """Keeps the hits queue near empty while the collector fills it, counting messages.
+
+    moto's SendMessage slows as its queue grows (it scans the queue), which
+    real SQS does not; purging every half second keeps the collector's SQS
+    calls at empty-queue speed. The count before each purge tells how many
+    messages (so how many hits per message) the collector sent.
+    """
+
+    def __init__(
+        self, client: Any, url: str, log: Callable[[str], None], interval: float = 0.5
+    ) -> None:
+        self.client, self.url, self.log, self.interval = client, url, log, interval
+        self._lock, self._stop, self._count = threading.Lock(), threading.Event(), 0
+        self._thread = threading.Thread(target=self._run, name="queue-emptier", daemon=True)
+        self._thread.start()
+
+    def _empty(self) -> None:
+        with self._lock:
+            depth = queue_depth(self.client, self.url)
+            if depth:
+                self.client.purge_queue(QueueUrl=self.url)
+                self._count += depth
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self._empty()
+            except Exception as exc:  # keep emptying; report the failure
+                self.log(f"queue emptier: {type(exc).__name__}: {exc}")
+
+    def take_count(self) -> int:
+        """Empty now; return the messages counted since the last call."""
+        self._empty()
+        with self._lock:
+            count, self._count = self._count, 0
+        return count
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
+def wait_for_collector(port: int, request: tuple[bytes, dict[str, str]]) -> None:
+    """Wait for a 202, not only an open port: the collector answers 503 until its sites load."""
+
+    def accepted() -> bool:
+        conn = http.client.HTTPConnection(HOST, port, timeout=10)
+        try:
+            conn.request("POST", "/api/event", body=request[0], headers=request[1])
+            return conn.getresponse().status == 202
+        except OSError:
+            return False
+        finally:
+            conn.close()
+
+    wait_until(accepted, timeout=60, interval=0.5,
+                         message="the collector to accept a hit")  # fmt: skip

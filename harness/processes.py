@@ -6,8 +6,8 @@ config, and the Dramatiq worker; what a benchmark needs on top: CPU seconds
 used by a whole process group, read from /proc (Linux only).
 
 The end-to-end tests start the same processes the same way and build their
-stack on this module (tests/support/processes.py); bench/ never imports from
-tests/, so the shared helpers live here.
+stack on this module (tests/support/processes.py), as the benchmarks do: one
+way to start the product, so both exercise what `make run` and production run.
 """
 
 import os
@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -82,6 +83,24 @@ def group_cpu_seconds(pgid: int) -> float:
 def pid_cpu_seconds(pid: int) -> float | None:
     fields = _stat_fields(pid)
     return None if fields is None else (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def mariadb_cpu() -> float | None:
+    """CPU seconds of the local MariaDB server so far; None if it is not found."""
+    pid = find_pid("mariadbd") or find_pid("mysqld")
+    return pid_cpu_seconds(pid) if pid else None
+
+
+def queue_depth(client: Any, url: str) -> int:
+    """Messages in an SQS queue, visible, in flight or delayed (SQS's approximate counts)."""
+    attrs = client.get_queue_attributes(
+        QueueUrl=url,
+        AttributeNames=[
+            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesDelayed",
+        ],
+    )["Attributes"]  # fmt: skip
+    return sum(int(v) for v in attrs.values())
 
 
 def find_pid(command_name: str) -> int | None:
