@@ -1,4 +1,4 @@
-"""Billing writes: trials, plan choices and changes, invoices, payments, usage notices.
+"""Billing writes: trials, plan choices and changes, invoices, payments (notices: notices.py).
 
 Every step that can run twice (a job re-run, a double-clicked form, a
 webhook delivered again) is made idempotent by a unique key in the
@@ -16,18 +16,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.emails import absolute_url, send_templated
-from accounts.models.core import Account, Membership
+from accounts.models.core import Account
 from billing.gateway import get_gateway
-from billing.models import Invoice, InvoiceLine, Plan, Subscription, UsageNotice
+from billing.models import Invoice, InvoiceLine, Plan, Subscription
+from billing.notices import check_usage
 from billing.periods import Period, billing_period, prorate
 from billing.plans import ensure_standard_plans
 from billing.switch import BillingDisabled, billing_enabled
-from billing.usage import current_usage
 
 logger = logging.getLogger(__name__)
 Status = Subscription.Status
-THRESHOLDS = (80, 100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,55 +327,6 @@ def renew(*, subscription: Subscription, today: dt.date) -> list[Invoice]:
         if invoice:
             invoices.append(invoice)
     return invoices
-
-
-def _owner_emails(account: Account) -> list[str]:
-    return list(
-        Membership.objects.filter(account=account, role=Membership.Role.OWNER)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-
-
-def check_usage(*, account: Account, today: dt.date) -> list[int]:
-    """Email the owners at 80% and 100% of the plan, once per usage period; track overage.
-
-    Hits over the limit are still collected: nothing is dropped, the account
-    is only asked to upgrade once BILLING_GRACE_DAYS have passed.
-    """
-    if not billing_enabled():
-        return []
-    usage = current_usage(account=account, today=today)
-    subscription = account.subscription
-    if usage.used >= usage.limit and subscription.over_limit_since is None:
-        subscription.over_limit_since = today
-        subscription.save(update_fields=["over_limit_since", "updated"])
-    elif (
-        usage.used < usage.limit
-        and subscription.over_limit_since is not None
-        and subscription.over_limit_since < usage.period.start
-    ):
-        subscription.over_limit_since = None
-        subscription.save(update_fields=["over_limit_since", "updated"])
-    sent = []
-    for threshold in THRESHOLDS:
-        if usage.used * 100 < usage.limit * threshold:
-            continue
-        try:
-            with transaction.atomic():
-                UsageNotice.objects.create(
-                    account=account, period_start=usage.period.start, threshold=threshold,
-                    usage=usage.used,
-                )  # fmt: skip
-        except IntegrityError:
-            continue
-        send_templated(
-            to=_owner_emails(account), template="billing/email/usage_notice",
-            context={"account": account, "usage": usage, "threshold": threshold,
-                     "billing_url": absolute_url(f"/org/{account.pk}/billing/")},
-        )  # fmt: skip
-        sent.append(threshold)
-    return sent
 
 
 def run_billing_cycle(*, today: dt.date | None = None) -> dict[str, int]:

@@ -16,7 +16,8 @@ from analytics_site import daily_jobs
 from analytics_site.daily_jobs import run_due_jobs
 from billing.gateway import get_gateway
 from billing.models import Subscription, UsageNotice
-from billing.services import check_usage, run_billing_cycle, utc_today
+from billing.notices import check_usage
+from billing.services import run_billing_cycle, utc_today
 from billing.switch import BillingDisabled
 from tests.support.factories import SiteFactory, UserFactory
 from tracking.models import DailyRollup

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from billing.models import Subscription, UsageNotice
+from billing.notices import check_usage
 from billing.selectors import billing_notice, upgrade_prompt
-from billing.services import check_usage
 from billing.usage import current_usage
 from harness.hits import queued_hit
 from tests.support.factories import AccountFactory, SiteFactory, UserFactory
