@@ -9,21 +9,10 @@ from django.utils import timezone
 from accounts.models import Account, Membership
 from accounts.selectors import find_invitation
 from accounts.services import team
-from harness.hits import queued_hit
 from tests.support.factories import SiteFactory, UserFactory, member_of
-from tracking.ingest import ingest_batch
-from tracking.models import DailyRollup, Fact, HourlyTotal, VisitorState
+from tests.support.site_data import one_pageview, tracking_rows
 
 pytestmark = pytest.mark.django_db
-
-
-def traffic(site, at):
-    ingest_batch([queued_hit(site, at=at, url="https://example.com/")])
-
-
-def rows(site_id) -> int:
-    return sum(m.objects.filter(site_id=site_id).count()
-               for m in (Fact, DailyRollup, HourlyTotal, VisitorState))  # fmt: skip
 
 
 def test_an_invitation_is_emailed_and_accepted_by_its_address(owner, site, mailoutbox):
@@ -93,10 +82,10 @@ def test_deleting_an_account_needs_its_name_and_deletes_every_sites_data(owner, 
     kept = SiteFactory()
     at = dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC)
     for s in (site, second, kept):
-        traffic(s, at)
+        one_pageview(s, at)
     with pytest.raises(ValidationError):
         team.delete_account(actor=owner, account=site.account, confirm="wrong")
     team.delete_account(actor=owner, account=site.account, confirm=site.account.name)
     assert not Account.objects.filter(pk=site.account_id).exists()
-    assert rows(site.pk) == rows(second.pk) == 0
-    assert rows(kept.pk) > 0
+    assert tracking_rows(site.pk) == tracking_rows(second.pk) == 0
+    assert tracking_rows(kept.pk) > 0
