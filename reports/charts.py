@@ -120,3 +120,31 @@ def _bar(css_class: str, x: float, bar_width: float, value: int, top: int) -> st
         f'<rect class="{css_class}" x="{_num(x)}" y="{_num(HEIGHT - height)}" '
         f'width="{_num(bar_width)}" height="{_num(height)}"/>'
     )
+
+
+SPARK_WIDTH, SPARK_HEIGHT = 120, 32
+
+
+def sparkline(values: list[int], *, title: str) -> SafeString:
+    """A small line of daily visitors (the sites overview): no axes, a <title> to read it.
+
+    The line is a polyline in a fixed viewBox, stroked by a class in app.css
+    with a non-scaling stroke, so it stays crisp at any width.
+    """
+    top = max(values, default=0)
+    step = SPARK_WIDTH / max(len(values) - 1, 1)
+    inner = SPARK_HEIGHT - 2
+
+    def y(value: int) -> str:
+        return _num(1 + inner - (inner * value / top if top else 0))
+
+    points = " ".join(f"{_num(i * step)},{y(v)}" for i, v in enumerate(values))
+    area = f"0,{SPARK_HEIGHT} {points} {_num(SPARK_WIDTH)},{SPARK_HEIGHT}"
+    return mark_safe(  # noqa: S308  (the only text, the title, is escaped)
+        f'<svg class="spark" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" '
+        f'preserveAspectRatio="none" role="img" aria-label="{escape(title)}" focusable="false">'
+        f"<title>{escape(title)}</title>"
+        f'<polygon class="spark-area" points="{area}"/>'
+        f'<polyline class="spark-line" points="{points}" vector-effect="non-scaling-stroke"/>'
+        "</svg>"
+    )

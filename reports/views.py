@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import Site
 from accounts.permissions import Action, can
 from accounts.selectors import account_is_suspended, get_site_for_user, sites_visible_to
+from reports.overview import build_sites_overview
 from reports.pages import as_context, build_dashboard_page, build_export, build_table_page
 from reports.panels import TABLES, Table
 from reports.scope import Scope
@@ -28,8 +29,16 @@ LIVE_REFRESH_SECONDS = 15
 
 
 @login_required
+@require_GET
 def site_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/site_list.html", {"sites": sites_visible_to(user=request.user)})
+    """The sites overview: every site the user can see, with its figures (reports/overview.py)."""
+    page = build_sites_overview(
+        request.user,
+        sort=request.GET.get("sort", ""),
+        search=request.GET.get("q", ""),
+        now=timezone.now(),
+    )
+    return render(request, "reports/site_list.html", {"page": page})
 
 
 @login_required

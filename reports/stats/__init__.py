@@ -12,6 +12,8 @@ can change freely. Inside, only reports/stats/db.py talks to the database.
 - `matching_copy` opens a temporary copy of a filtered view's facts that every
   question of the same view then reads (open it once per page).
 - `live_visitors`, `first_data_day`: questions about the site, not a range.
+- `site_summaries`: many sites at a glance (the sites overview), in a fixed
+  number of queries whatever the number of sites.
 - `Filter` and the pattern checks: what a filter may be, and the database's
   verdict on a `matches` pattern (`pattern_problem`, `is_regexp_error`).
 
@@ -38,6 +40,7 @@ from reports.stats.queries import (
 from reports.stats.sampling import EXACT, Sample
 from reports.stats.series import INTERVALS, overview, timeseries
 from reports.stats.sql import DAILY, FACTS, HOURLY, MONTHLY, WEEKLY
+from reports.stats.summaries import SiteSummary, site_summaries
 
 __all__ = [
     # the question and its answers
@@ -56,6 +59,9 @@ __all__ = [
     # about the site
     "live_visitors",
     "first_data_day",
+    # many sites at a glance (the sites overview)
+    "SiteSummary",
+    "site_summaries",
     # samples of visitors
     "Sample",
     "EXACT",

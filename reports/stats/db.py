@@ -11,6 +11,7 @@ expression the engine gave up on).
 import datetime as dt
 
 from django.db import DatabaseError, connection
+from django.db.models import Count
 
 from tracking.models import VisitorState
 
@@ -74,3 +75,15 @@ def is_regexp_error(exc: DatabaseError) -> bool:
 def visitors_seen_since(*, site_id: int, since: dt.datetime) -> int:
     """Visitors of the site whose state was touched since `since` (the visitor state table)."""
     return VisitorState.objects.filter(site_id=site_id, last_seen__gte=since).count()
+
+
+def visitors_seen_since_by_site(*, site_ids: list[int], since: dt.datetime) -> dict[int, int]:
+    """`visitors_seen_since` for many sites in one query; sites without any are left out."""
+    rows = (
+        VisitorState.objects.filter(site_id__in=site_ids, last_seen__gte=since)
+        .order_by()
+        .values("site_id")
+        .annotate(n=Count("visitor"))
+        .values_list("site_id", "n")
+    )
+    return {site_id: n for site_id, n in rows}
