@@ -1,19 +1,34 @@
 """Realistic made-up traffic for the demo site (`manage.py seed_demo`, run by `make run`).
 
-Visits follow a weekly rhythm and a slow growth; paths, referrers and
-countries follow a long-tailed (Zipf-like) popularity, as real sites do.
+Each source, page, device and country behaves its own way, as on a real site:
+
+- sources: search brings readers to docs, guides and blog posts and bounces
+  less than social, whose visitors land on a post, glance and leave; email
+  campaigns land on pricing and features; direct visitors open the home page.
+  Search and direct follow the working week, social peaks at weekends.
+- pages: home and blog landings bounce more, docs are long reads, pricing is a
+  short look that often goes on to sign up (the conversions).
+- devices: mobile visits are shorter and see fewer pages; some countries are
+  mostly mobile.
+- the calendar: slow growth over the range, a weekday/weekend rhythm, a few
+  newsletter campaign spikes and a launch day (Product Hunt and Hacker News)
+  that decays over the next days; visits follow the site's local daytime.
+
+Deterministic: one seed gives the same hits, visitor hashes and ids included.
 Rows are written through the same bulk path the worker uses.
 
 This stays product code, in tracking, because the demo command ships with
 the product (it is in the image) and no app may import harness/ or bench/;
 the benchmarks' traffic (harness/seed_traffic.py) reuses its word lists
-instead, so the dependency points from harness to tracking only.
+instead, so the dependency points from harness to tracking only (its seeds do
+not depend on `GENERATOR_VERSION`).
 """
 
 import datetime as dt
+import math
 import random
-import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -22,6 +37,9 @@ from tracking.counting import CountedHit, count_hit
 from tracking.fact_writes import INSERT_FACTS, fact_params
 from tracking.rollups import rebuild_rollups
 from tracking.sources import classify
+
+# Changes whenever the same seed gives different traffic.
+GENERATOR_VERSION = "demo-2"
 
 SECTIONS = ["blog", "docs", "guides", "changelog", "help", "pricing", "features", "customers"]
 WORDS = [
@@ -81,6 +99,90 @@ def _zipf_choice(rng: random.Random, items: list, skew: float = 1.1):
     return items[index]
 
 
+def page_kind(path: str) -> str:
+    """What a page is for: "home", "pricing", "signup", "docs", "blog" or "other"."""
+    if path == "/":
+        return "home"
+    section = path.split("/")[1]
+    return {
+        "pricing": "pricing", "signup": "signup", "docs": "docs", "guides": "docs",
+        "help": "docs", "blog": "blog", "changelog": "blog",
+    }.get(section, "other")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """How visits of one kind of source arrive and behave."""
+
+    referrers: tuple[tuple[str, str], ...]
+    weekday: float  # share of a weekday's visits
+    weekend: float  # share of a weekend day's visits (weekends are quieter overall)
+    bounce: float  # chance a visit sees one page, before the landing page's factor
+    extra_pages: int  # most further pages of a visit that goes on
+    lands_on: tuple[str, ...]  # page kinds, most likely first
+    mobile: float  # added to the visitor's chance of being on a phone
+
+
+SEARCH = (("google.com", "/"), ("google.com", "/"), ("google.com", "/"), ("bing.com", "/search"),
+          ("duckduckgo.com", "/"))  # fmt: skip
+SOCIAL = (("reddit.com", "/r/webdev"), ("t.co", "/"), ("facebook.com", "/"),
+          ("linkedin.com", "/feed"), ("news.ycombinator.com", "/item"))  # fmt: skip
+AI = (("chatgpt.com", "/"), ("perplexity.ai", "/search"))
+BLOGS = tuple(REFERRERS[12:])
+SOURCES = {
+    "search": Source(SEARCH, 0.40, 0.25, 0.36, 5, ("docs", "blog", "docs", "home", "pricing"), 0),
+    "direct": Source((("", ""),), 0.22, 0.13, 0.42, 6, ("home", "home", "docs", "pricing"), -0.05),
+    "social": Source(SOCIAL, 0.13, 0.22, 0.66, 3, ("blog", "blog", "home"), 0.2),
+    "referral": Source(
+        (("github.com", "/trending"), ("producthunt.com", "/posts")) + BLOGS,
+        0.10,
+        0.06,
+        0.50,
+        4,
+        ("home", "blog", "docs"),
+        0,
+    ),  # fmt: skip
+    "ai": Source(AI, 0.07, 0.05, 0.24, 5, ("docs", "pricing", "home"), -0.05),
+    "email": Source((("", ""),), 0.08, 0.02, 0.30, 4, ("pricing", "blog", "home"), 0.1),
+}
+# A landing page's effect on bounce: the home page and posts are glanced at.
+LANDING_BOUNCE = {
+    "home": 1.2,
+    "blog": 1.15,
+    "docs": 0.8,
+    "pricing": 0.9,
+    "other": 1.0,
+    "signup": 0.5,
+}
+# Median seconds on a page, on a computer (a phone: MOBILE_TIME of it).
+DWELL = {"home": 22, "pricing": 28, "signup": 50, "docs": 210, "blog": 130, "other": 45}
+MOBILE_TIME = 0.55
+MOBILE_BY_COUNTRY = {"IN": 0.3, "BR": 0.25, "JP": 0.1, "DE": -0.1, "NL": -0.05, "SE": -0.05}
+# Where a visit goes next from a kind of page.
+NEXT = {
+    "home": ("pricing", "docs", "blog", "other", "pricing"),
+    "docs": ("docs", "docs", "docs", "pricing", "home"),
+    "blog": ("blog", "home", "pricing", "docs"),
+    "pricing": ("signup", "docs", "home", "other"),
+    "signup": ("docs", "home"),
+    "other": ("home", "pricing", "docs", "blog"),
+}
+SIGNUP_FROM_PRICING = 0.35  # a visit on pricing that goes on goes to sign-up this often
+
+
+def _calendar(days: int) -> tuple[dict[int, tuple[str, float]], dict[int, float]]:
+    """Campaign days (days before the end -> campaign, email multiplier) and the launch's
+    referral and social multipliers, by days before the end."""
+    campaigns = {}
+    for n, day_index in enumerate(range(days - 12, 0, -19)):
+        name = CAMPAIGNS[n % len(CAMPAIGNS)]
+        campaigns[day_index] = (name, 7.0)
+        campaigns.setdefault(day_index - 1, (name, 2.5))
+    launch_day = round(days * 0.45)
+    launch = {launch_day - k: 9.0 * 0.45**k for k in range(5)} if days >= 10 else {}
+    return campaigns, launch
+
+
 def demo_hits(
     *,
     site_id: int,
@@ -92,79 +194,144 @@ def demo_hits(
     seed: int = 7,
     end: dt.datetime | None = None,
 ) -> Iterator[CountedHit]:
-    """Enriched hits for `days` days ending at `end` (default: now), visitor by visitor."""
+    """Enriched hits for `days` local days ending at `end` (default: now), visit by visit."""
     rng = random.Random(seed)
     zone = ZoneInfo(time_zone)
     end = end or dt.datetime.now(dt.UTC)
     paths = make_paths(path_count, rng)
+    by_kind: dict[str, list[str]] = {}
+    for path in paths:
+        by_kind.setdefault(page_kind(path), []).append(path)
+    campaigns, launch = _calendar(days)
+    last_day = end.astimezone(zone).date()
     for day_index in range(days, 0, -1):
-        day_start = (end - dt.timedelta(days=day_index - 1)).replace(
-            hour=0, minute=0, second=0, microsecond=0
-        )
-        weekday_factor = 0.6 if day_start.weekday() >= 5 else 1.0
+        day = last_day - dt.timedelta(days=day_index - 1)
+        midnight = dt.datetime.combine(day, dt.time(), zone)
+        weekend = day.weekday() >= 5
         growth = 0.6 + 0.4 * (days - day_index) / max(days, 1)
-        for _ in range(int(visits_per_day * weekday_factor * growth * rng.uniform(0.85, 1.15))):
-            start = day_start + dt.timedelta(seconds=rng.randint(0, 86399))
-            if start > end:
-                continue
-            visitor = secrets.token_hex(16)
-            # One device and place per visitor: a return visit comes from the same ones.
-            browser, os_name, device = _zipf_choice(rng, CLIENTS, 0.9)
-            client_dims = {
-                "country": _zipf_choice(rng, COUNTRIES, 0.8), "browser": browser, "os": os_name,
-                "device": device,
-            }  # fmt: skip
-            visit = (rng, site_id, visitor, hostname, zone, paths, client_dims, end)
-            yield from _visit_hits(*visit, start)
-            if rng.random() < 0.1:  # a returning visitor, later the same day
-                later = start + dt.timedelta(hours=rng.uniform(1, 6))
-                if later < end and later.date() == start.date():
-                    yield from _visit_hits(*visit, later)
+        volume = visits_per_day * growth * rng.uniform(0.88, 1.12)
+        campaign, email_boost = campaigns.get(day_index, ("", 1.0))
+        launch_boost = launch.get(day_index, 1.0)
+        for kind, source in SOURCES.items():
+            share = source.weekend if weekend else source.weekday
+            if kind == "email":
+                share *= email_boost
+            elif kind in ("referral", "social"):
+                share *= 1 + (launch_boost - 1) * (1.0 if kind == "referral" else 0.4)
+            for _ in range(int(volume * share)):
+                # Daytime in the site's zone, busiest in the afternoon.
+                start = midnight + dt.timedelta(hours=rng.triangular(0, 24, 14.5))
+                if start > end:
+                    continue
+                visit = _Visit(rng, site_id, hostname, zone, by_kind, paths, end)
+                client = visit.client(kind)
+                launching = launch_boost > 1 and kind == "referral" and rng.random() < 0.7
+                referrer = (rng.choice((("producthunt.com", "/posts"),
+                                        ("news.ycombinator.com", "/item")))
+                            if launching else _zipf_choice(rng, source.referrers, 0.9))  # fmt: skip
+                yield from visit.hits(kind, source, referrer, campaign, client, start)
+                if rng.random() < 0.1:  # a returning visitor, later the same day
+                    later = start + dt.timedelta(hours=rng.uniform(1, 6))
+                    if later < end and later.astimezone(zone).date() == day:
+                        yield from visit.hits("direct", SOURCES["direct"], ("", ""), "", client,
+                                              later)  # fmt: skip
 
 
-def _visit_hits(
-    rng, site_id, visitor, hostname, zone, paths, client_dims, end, start
-) -> Iterator[CountedHit]:
-    """One visit's hits, none of them after `end` (now, for the demo)."""
-    source = rng.random()
-    referrer_host, referrer_path = _zipf_choice(rng, REFERRERS, 0.9) if source < 0.55 else ("", "")
-    utm = dict.fromkeys(("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term"), "")
-    if source > 0.9:
-        utm.update(utm_source="newsletter", utm_medium="email", utm_campaign=rng.choice(CAMPAIGNS))
-    name, channel = classify(
-        referrer_host=referrer_host, utm_source=utm["utm_source"], utm_medium=utm["utm_medium"]
-    )
-    session_dims = {
-        "referrer_host": referrer_host, "referrer_path": referrer_path, "source": name,
-        "channel": channel, **utm,
-    }  # fmt: skip
-    pages = 1 if rng.random() < 0.45 else rng.randint(2, 8)
-    ts = start
-    for n in range(pages):
-        if ts > end:
-            return
-        path = _zipf_choice(rng, paths, 1.05)
-        common = {
-            "site": site_id, "visitor": visitor, "local_date": ts.astimezone(zone).date(),
-            "hostname": hostname, "pathname": path, "session_dims": session_dims,
-            "client_dims": client_dims,
+class _Visit:
+    """One visitor's hits (the hash drawn from the seed, so the demo is reproducible)."""
+
+    __slots__ = ("rng", "site_id", "hostname", "zone", "by_kind", "paths", "end", "visitor")
+
+    def __init__(self, rng, site_id, hostname, zone, by_kind, paths, end) -> None:
+        self.rng, self.site_id, self.hostname, self.zone = rng, site_id, hostname, zone
+        self.by_kind, self.paths, self.end = by_kind, paths, end
+        self.visitor = f"{rng.getrandbits(128):032x}"
+
+    def client(self, kind: str) -> dict:
+        """One device and place per visitor: a return visit comes from the same ones."""
+        rng = self.rng
+        country = _zipf_choice(rng, COUNTRIES, 0.8)
+        mobile = rng.random() < 0.33 + SOURCES[kind].mobile + MOBILE_BY_COUNTRY.get(country, 0)
+        group = [c for c in CLIENTS if (c[2] != "desktop") == mobile]
+        browser, os_name, device = _zipf_choice(rng, group, 0.9)
+        return {"country": country, "browser": browser, "os": os_name, "device": device}
+
+    def page(self, kind: str) -> str:
+        pages = self.by_kind.get(kind) or self.paths
+        return _zipf_choice(self.rng, pages, 1.05)
+
+    def hits(self, kind, source, referrer, campaign, client, start) -> Iterator[CountedHit]:
+        """One visit's hits, none of them after `end` (now, for the demo)."""
+        rng, end = self.rng, self.end
+        utm = dict.fromkeys(
+            ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term"), ""
+        )
+        if kind == "email":
+            utm.update(utm_source="newsletter", utm_medium="email",
+                       utm_campaign=campaign or rng.choice(CAMPAIGNS))  # fmt: skip
+        name, channel = classify(
+            referrer_host=referrer[0], utm_source=utm["utm_source"], utm_medium=utm["utm_medium"]
+        )
+        session_dims = {
+            "referrer_host": referrer[0], "referrer_path": referrer[1], "source": name,
+            "channel": channel, **utm,
         }  # fmt: skip
-        yield CountedHit(id=secrets.token_hex(16), type="pageview", ts=ts, **common)
-        if rng.random() < 0.03 and ts + dt.timedelta(seconds=3) <= end:
-            yield CountedHit(
-                id=secrets.token_hex(16), type="event", ts=ts + dt.timedelta(seconds=3),
-                event_name=rng.choice(EVENTS), value=rng.choice([0, 0, 900, 4900]), **common,
-            )  # fmt: skip
-        seconds = rng.randint(5, 240)
-        if n == pages - 1:
-            if rng.random() < 0.5 and ts + dt.timedelta(seconds=seconds) <= end:
-                # the page reports its visible time when left
-                yield CountedHit(
-                    id=secrets.token_hex(16), type="engagement",
-                    ts=ts + dt.timedelta(seconds=seconds), engaged_s=seconds, **common,
-                )  # fmt: skip
-            return
-        ts += dt.timedelta(seconds=seconds)
+        mobile = client["device"] != "desktop"
+        landing = _zipf_choice(rng, list(source.lands_on), 1.3)
+        path = self.page(landing)
+        bounce = source.bounce * LANDING_BOUNCE[landing] * (1.12 if mobile else 1.0)
+        extra = max(1, source.extra_pages - (2 if mobile else 0))
+        pages = 1 if rng.random() < min(bounce, 0.93) else 1 + rng.randint(1, extra)
+        ts = start
+        for n in range(pages):
+            if ts > end:
+                return
+            page = page_kind(path)
+            common = {
+                "site": self.site_id, "visitor": self.visitor,
+                "local_date": ts.astimezone(self.zone).date(), "hostname": self.hostname,
+                "pathname": path, "session_dims": session_dims, "client_dims": client,
+            }  # fmt: skip
+            yield CountedHit(id=self._id(), type="pageview", ts=ts, **common)
+            event = _event(rng, page)
+            if event and ts + dt.timedelta(seconds=3) <= end:
+                yield CountedHit(id=self._id(), type="event", ts=ts + dt.timedelta(seconds=3),
+                                 event_name=event[0], value=event[1], **common)  # fmt: skip
+            seconds = self._dwell(page, mobile)
+            if n == pages - 1:
+                if rng.random() < 0.6 and ts + dt.timedelta(seconds=seconds) <= end:
+                    # the page reports its visible time when left
+                    yield CountedHit(
+                        id=self._id(), type="engagement",
+                        ts=ts + dt.timedelta(seconds=seconds), engaged_s=seconds, **common,
+                    )  # fmt: skip
+                return
+            ts += dt.timedelta(seconds=seconds)
+            following = rng.choice(NEXT[page])
+            if page == "pricing":
+                following = "signup" if rng.random() < SIGNUP_FROM_PRICING else following
+            path = "/signup" if following == "signup" else self.page(following)
+
+    def _dwell(self, page: str, mobile: bool) -> int:
+        median = DWELL[page] * (MOBILE_TIME if mobile else 1.0)
+        return max(3, min(1800, round(self.rng.lognormvariate(math.log(median), 0.55))))
+
+    def _id(self) -> str:
+        return f"{self.rng.getrandbits(128):032x}"
+
+
+def _event(rng: random.Random, page: str) -> tuple[str, int] | None:
+    """A goal completed on the page, with its value in cents, or None."""
+    roll = rng.random()
+    if page == "signup":
+        return ("Signup", rng.choice((0, 900, 4900))) if roll < 0.45 else None
+    if page == "docs" and roll < 0.03:
+        return ("Download", 0)
+    if page == "blog" and roll < 0.025:
+        return ("Newsletter", 0)
+    if page == "other" and roll < 0.01:
+        return ("Contact", 0)
+    return None
 
 
 def counted_rows(hits: Iterator[CountedHit]) -> Iterator[tuple]:
