@@ -25,10 +25,12 @@ not depend on `GENERATOR_VERSION`).
 """
 
 import datetime as dt
+import itertools
 import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -99,6 +101,17 @@ def _zipf_choice(rng: random.Random, items: list, skew: float = 1.1):
     return items[index]
 
 
+@cache
+def _rank_weights(count: int, skew: float) -> list[float]:
+    """Cumulative weights 1/rank**skew of `count` items (Zipf's law)."""
+    return list(itertools.accumulate(1 / rank**skew for rank in range(1, count + 1)))
+
+
+def _ranked(rng: random.Random, items, skew: float = 1.0):
+    """An item of a short list, the first ones most likely, the last ones still drawn."""
+    return rng.choices(items, cum_weights=_rank_weights(len(items), skew))[0]
+
+
 def page_kind(path: str) -> str:
     """What a page is for: "home", "pricing", "signup", "docs", "blog" or "other"."""
     if path == "/":
@@ -158,6 +171,11 @@ LANDING_BOUNCE = {
 DWELL = {"home": 22, "pricing": 28, "signup": 50, "docs": 210, "blog": 130, "other": 45}
 MOBILE_TIME = 0.55
 MOBILE_BY_COUNTRY = {"IN": 0.3, "BR": 0.25, "JP": 0.1, "DE": -0.1, "NL": -0.05, "SE": -0.05}
+# Readers of some countries stay longer (time factor) or leave sooner (bounce factor).
+COUNTRY_HABITS = {
+    "DE": (1.25, .85), "JP": (1.3, .9), "NL": (1.15, .9), "SE": (1.15, .9), "FR": (1.1, 1.0),
+    "IN": (.75, 1.2), "BR": (.8, 1.15), "ES": (.9, 1.1), "IT": (.9, 1.1), "PL": (1.05, .95),
+}  # fmt: skip
 # Where a visit goes next from a kind of page.
 NEXT = {
     "home": ("pricing", "docs", "blog", "other", "pricing"),
@@ -228,7 +246,7 @@ def demo_hits(
                 launching = launch_boost > 1 and kind == "referral" and rng.random() < 0.7
                 referrer = (rng.choice((("producthunt.com", "/posts"),
                                         ("news.ycombinator.com", "/item")))
-                            if launching else _zipf_choice(rng, source.referrers, 0.9))  # fmt: skip
+                            if launching else _ranked(rng, source.referrers, 1.2))  # fmt: skip
                 yield from visit.hits(kind, source, referrer, campaign, client, start)
                 if rng.random() < 0.1:  # a returning visitor, later the same day
                     later = start + dt.timedelta(hours=rng.uniform(1, 6))
@@ -250,10 +268,10 @@ class _Visit:
     def client(self, kind: str) -> dict:
         """One device and place per visitor: a return visit comes from the same ones."""
         rng = self.rng
-        country = _zipf_choice(rng, COUNTRIES, 0.8)
+        country = _ranked(rng, COUNTRIES, 1.1)
         mobile = rng.random() < 0.33 + SOURCES[kind].mobile + MOBILE_BY_COUNTRY.get(country, 0)
         group = [c for c in CLIENTS if (c[2] != "desktop") == mobile]
-        browser, os_name, device = _zipf_choice(rng, group, 0.9)
+        browser, os_name, device = _ranked(rng, group, 1.2)
         return {"country": country, "browser": browser, "os": os_name, "device": device}
 
     def page(self, kind: str) -> str:
@@ -277,9 +295,10 @@ class _Visit:
             "channel": channel, **utm,
         }  # fmt: skip
         mobile = client["device"] != "desktop"
-        landing = _zipf_choice(rng, list(source.lands_on), 1.3)
+        landing = _ranked(rng, source.lands_on, 1.2)
+        time_factor, bounce_factor = COUNTRY_HABITS.get(client["country"], (1.0, 1.0))
         path = self.page(landing)
-        bounce = source.bounce * LANDING_BOUNCE[landing] * (1.12 if mobile else 1.0)
+        bounce = source.bounce * LANDING_BOUNCE[landing] * bounce_factor * (1.12 if mobile else 1)
         extra = max(1, source.extra_pages - (2 if mobile else 0))
         pages = 1 if rng.random() < min(bounce, 0.93) else 1 + rng.randint(1, extra)
         ts = start
@@ -297,7 +316,7 @@ class _Visit:
             if event and ts + dt.timedelta(seconds=3) <= end:
                 yield CountedHit(id=self._id(), type="event", ts=ts + dt.timedelta(seconds=3),
                                  event_name=event[0], value=event[1], **common)  # fmt: skip
-            seconds = self._dwell(page, mobile)
+            seconds = self._dwell(page, (MOBILE_TIME if mobile else 1.0) * time_factor)
             if n == pages - 1:
                 if rng.random() < 0.6 and ts + dt.timedelta(seconds=seconds) <= end:
                     # the page reports its visible time when left
@@ -312,8 +331,8 @@ class _Visit:
                 following = "signup" if rng.random() < SIGNUP_FROM_PRICING else following
             path = "/signup" if following == "signup" else self.page(following)
 
-    def _dwell(self, page: str, mobile: bool) -> int:
-        median = DWELL[page] * (MOBILE_TIME if mobile else 1.0)
+    def _dwell(self, page: str, factor: float) -> int:
+        median = DWELL[page] * factor
         return max(3, min(1800, round(self.rng.lognormvariate(math.log(median), 0.55))))
 
     def _id(self) -> str:

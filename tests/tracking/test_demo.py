@@ -22,7 +22,7 @@ def hits(days: int = 3, visits: int = 300, seed: int = 7):
 
 @cache
 def sums() -> dict[str, dict[str, Counter]]:
-    """Counters by page kind, device, source channel and local day, over two weeks."""
+    """Counters by page kind, device, source channel, local day and country, over two weeks."""
     by: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     states: dict = {}
     for hit in hits(days=14, visits=600):
@@ -31,6 +31,7 @@ def sums() -> dict[str, dict[str, Counter]]:
             keys = {
                 "page": page_kind(row.pathname), "device": row.client_dims["device"],
                 "channel": row.session_dims["channel"], "day": row.local_date.isoformat(),
+                "country": row.client_dims["country"],
             }  # fmt: skip
             for name, key in keys.items():
                 by[name][key].update(row.counters)
@@ -80,6 +81,11 @@ def test_mobile_visits_are_shorter_than_desktop_ones():
     mobile, desktop = devices["mobile"], devices["desktop"]
     assert mobile["duration"] / mobile["visits"] < 0.75 * desktop["duration"] / desktop["visits"]
     assert mobile["pageviews"] / mobile["visits"] < desktop["pageviews"] / desktop["visits"]
+
+
+def test_readers_of_some_countries_stay_longer():
+    countries = sums()["country"]
+    assert time_on_page(countries["DE"]) > 1.2 * time_on_page(countries["IN"])
 
 
 def test_search_and_social_bounce_differently():
