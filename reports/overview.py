@@ -42,6 +42,7 @@ class SiteCard:
     live: int
     spark: SafeString
     sort_visitors: int
+    has_data: bool  # any visitor in the last 60 days, or now
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,4 +139,5 @@ def _card(site: Site, summary) -> SiteCard:
         live=summary.live,
         spark=sparkline(daily, title=f"{site.name}: visitors per day, last 30 days"),
         sort_visitors=summary.visitors,
+        has_data=bool(summary.visitors or summary.previous_visitors or summary.live),
     )

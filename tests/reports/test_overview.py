@@ -41,6 +41,13 @@ def test_a_card_shows_the_sites_figures_and_links_to_its_dashboard(client, owner
     assert "<script" not in body.split("<main", 1)[1]
 
 
+def test_a_site_without_visitors_walks_to_its_snippet(client, owner, site):
+    client.force_login(owner)
+    body = page(client)
+    assert "No visitors yet" in body and '<svg class="spark"' not in body
+    assert f'href="{reverse("reports:dashboard", args=[site.public_id])}"' in body
+
+
 def test_an_outsiders_sites_never_appear(client, owner, site):
     other = SiteFactory(name="Someone else's site", hostnames="secret.example")
     visitors(other, 2)
