@@ -61,6 +61,14 @@ def site(owner):
 
 
 @pytest.fixture
+def staff(client):
+    """A superuser, logged in to the test client (the admin's tests)."""
+    user = UserFactory(email="staff@example.com", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
 def personas(owner, site) -> Personas:
     """The shared cast of every permission test: owner, admin, viewer, outsider, anonymous."""
     outsider = UserFactory(email="outsider@example.com")

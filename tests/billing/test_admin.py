@@ -7,16 +7,8 @@ from django.urls import reverse
 from accounts.models import Account
 from billing.admin import BillingAccountAdmin
 from billing.models import Subscription
-from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client):
-    user = UserFactory(email="staff@example.com", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return user
 
 
 @pytest.mark.parametrize(
