@@ -69,12 +69,9 @@ def client_network(address: str) -> str:
     One machine usually holds a whole IPv6 /64 and could switch addresses
     inside it to start every count afresh.
     """
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
+    normal = normalize_ip(address)
+    if normal is None:
         return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
-    return str(ip)
+    if ":" in normal:  # IPv6 (normalize_ip turned IPv4-mapped ones into IPv4)
+        return str(ipaddress.IPv6Network(f"{normal}/64", strict=False))
+    return normal
