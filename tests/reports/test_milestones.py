@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from accounts.models import Membership
 from accounts.permissions import ALLOWED, Action
@@ -11,6 +12,7 @@ from reports.models import LABEL_MAX_LENGTH, Milestone
 from reports.selectors import find_milestone, milestones_of
 from reports.services import InvalidMilestone, create_milestone, delete_milestone
 from tests.support.factories import MilestoneFactory
+from tests.support.personas import Personas
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
@@ -144,3 +146,55 @@ def test_deleting_a_site_deletes_its_milestones(personas):
     MilestoneFactory(site=personas.site)
     personas.site.delete()
     assert not Milestone.objects.exists()
+
+
+# The dashboard's forms, for every persona: done (ok), refused (403: a member
+# whose role may not write), hidden (404: not a member), or the login page.
+OK, DENIED, HIDDEN, LOGIN = "ok", 403, 404, "login"
+VIEW_EXPECTED = {
+    #          owner admin viewer  outsider anonymous
+    "create": [OK,   OK,   DENIED, HIDDEN,  LOGIN],
+    "delete": [OK,   OK,   DENIED, HIDDEN,  LOGIN],
+}  # fmt: skip
+VIEW_CASES = [
+    (action, actor, row[i])
+    for action, row in VIEW_EXPECTED.items()
+    for i, actor in enumerate(Personas.NAMES)
+]
+
+
+def post_form(client, action: str, site, milestone) -> object:
+    if action == "create":
+        url = reverse("reports:milestone_create", args=[site.public_id])
+        return client.post(url, {"date": "2026-03-14", "label": "Launch"})
+    url = reverse("reports:milestone_delete", args=[site.public_id, milestone.pk])
+    return client.post(url)
+
+
+@pytest.mark.parametrize("action, actor, expected", VIEW_CASES)
+def test_dashboard_milestone_forms_follow_the_permission_table(
+    client, personas, action, actor, expected
+):
+    milestone = MilestoneFactory(site=personas.site, label="Existing")
+    if personas.user(actor) is not None:
+        client.force_login(personas.user(actor))
+    response = post_form(client, action, personas.site, milestone)
+    labels = set(Milestone.objects.values_list("label", flat=True))
+    if expected == OK:
+        assert response.status_code == 302
+        assert labels == ({"Existing", "Launch"} if action == "create" else set())
+    elif expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+        assert labels == {"Existing"}
+    else:
+        assert response.status_code == expected
+        assert labels == {"Existing"}
+
+
+def test_an_outsider_cannot_delete_a_milestone_through_their_own_site(client, personas):
+    milestone = MilestoneFactory(site=personas.site)
+    client.force_login(personas.outsider)
+    url = reverse("reports:milestone_delete", args=[personas.outsider_site.public_id, milestone.pk])
+    assert client.post(url).status_code == 404
+    assert Milestone.objects.filter(pk=milestone.pk).exists()
