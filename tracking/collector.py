@@ -1,9 +1,10 @@
 """The collector endpoint: `/api/event`, hit by every tracked page view.
 
 A list of named steps, each of which may stop the hit with a reason:
-parse -> drop automated traffic -> known site -> allowed hostname ->
-identify (visitor hash and country, in memory; the IP stops here) -> queue.
-No step touches the database.
+parse -> sender (a browser, or a server with an API key: tracking/senders.py)
+-> drop automated traffic -> known site -> the key may send for it ->
+allowed hostname -> identify (visitor hash and country, in memory; the IP
+stops here) -> queue. No step touches the database.
 """
 
 import datetime as dt
@@ -16,14 +17,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from common import metrics
-from common.http import request_client_ip
 from tracking.bots import is_bot_user_agent, is_prefetch
 from tracking.directory import DirectoryUnavailable, directory
-from tracking.hits import HitRejected, HitRequest, is_storable, parse_body, parse_hit
+from tracking.hits import HitRejected, HitRequest, parse_body, parse_hit
 from tracking.identity import country_of, visitor_hash
 from tracking.producer import publish_hit
 from tracking.publisher import QueueUnavailable
 from tracking.queued_hit import QueuedHit
+from tracking.senders import check_may_send, client_address, read_sender, user_agent_of
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ ACCEPTED_CONTENT_TYPES = ("application/json", "text/plain", "")
 # Why a hit was not queued, as the rejected-hits metric counts it (a few fixed values).
 REJECTION_REASONS = {
     400: "invalid",
+    401: "api_key",
     403: "hostname_not_allowed",
     404: "unknown_site",
     405: "method",
@@ -64,8 +66,12 @@ def _collect(request: HttpRequest) -> HttpResponse:
         hit_request = _read(request)
         outcome = _accept(request, hit_request)
     except HitRejected as rejected:
-        metrics.HITS_REJECTED.labels(REJECTION_REASONS.get(rejected.status, "invalid")).inc()
-        return _error(rejected.message, rejected.status)
+        reason = rejected.reason or REJECTION_REASONS.get(rejected.status, "invalid")
+        metrics.HITS_REJECTED.labels(reason).inc()
+        response = _error(rejected.message, rejected.status)
+        if rejected.status == 401:
+            response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        return response
     except DirectoryUnavailable:
         metrics.HITS_REJECTED.labels("directory_unavailable").inc()
         return _error("temporarily unavailable; try again", 503)
@@ -101,22 +107,20 @@ def _read(request: HttpRequest) -> HitRequest:
 
 def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
     """Run the steps after parsing; return what happened ("queued" or why it was dropped)."""
-    user_agent = request.META.get("HTTP_USER_AGENT", "")[:1000]
-    # WSGI servers decode headers as latin-1, which is always storable; this
-    # guards against any other server (the worker stores what the UA parses to).
-    if "\x00" in user_agent or not is_storable(user_agent):
-        raise HitRejected("user agent contains a character that cannot be stored")
+    sender = read_sender(request)
+    user_agent = user_agent_of(request, sender)
     if is_bot_user_agent(user_agent) or is_prefetch(request.META):
         return "dropped: automated traffic"
 
     site = directory.site(hit_request.site)
     if site is None:
         raise HitRejected("unknown site", 404)
+    check_may_send(sender, site)
     if not site.allows_hostname(hit_request.hostname):
         raise HitRejected("hostname not allowed for this site", 403)
 
     now = time.time()
-    ip = request_client_ip(request)
+    ip = client_address(request, sender)
     salt = directory.salt(dt.datetime.fromtimestamp(now, dt.UTC).date())
     hit = QueuedHit(
         id=secrets.token_hex(16),

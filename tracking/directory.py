@@ -1,4 +1,9 @@
-"""What the collector knows without asking the database: sites and salts.
+"""What the collector knows without asking the database: sites, salts and API keys.
+
+API keys are known by their SHA-256 only (as they are stored): the hashes of
+every live key, and per site those that may send server-side events for it
+(tracking/senders.py). A revoked key or a changed role takes effect at the
+next refresh.
 
 Each web process keeps a copy, refreshed by one background thread every
 `SITE_CACHE_REFRESH_S` seconds. The hot path reads the copy only, so a slow
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import close_old_connections
 
-from accounts.selectors import tracked_sites
+from accounts.selectors import live_api_key_hashes, tracked_sites
 from tracking.salts import ensure_salts
 
 logger = logging.getLogger(__name__)
@@ -28,6 +33,7 @@ class KnownSite:
     hostnames: tuple[str, ...]
     time_zone: str
     query_params: tuple[str, ...] = ()
+    writer_keys: frozenset[str] = frozenset()  # hashes of the keys that may send its events
 
     def allows_hostname(self, hostname: str) -> bool:
         """Empty list: any hostname; `*.example.com` also allows example.com's subdomains."""
@@ -56,6 +62,7 @@ class Directory:
         self.background = background
         self._sites: dict[str, KnownSite] | None = None
         self._salts: dict[dt.date, str] = {}
+        self._live_keys: frozenset[str] = frozenset()
         self._loaded = threading.Event()
         self._lock = threading.Lock()
         self._pid: int | None = None
@@ -71,8 +78,14 @@ class Directory:
             raise DirectoryUnavailable(f"no salt for {day}")
         return salt
 
+    def key_is_live(self, key_hash: str) -> bool:
+        """Whether a key with this hash authenticates (not revoked, its user still a member)."""
+        self._ensure_started()
+        self._snapshot()
+        return key_hash in self._live_keys
+
     def refresh(self) -> None:
-        """Load sites and salts now (used by the thread, and by tests)."""
+        """Load sites, salts and keys now (used by the thread, and by tests)."""
         sites = {
             s["public_id"]: KnownSite(
                 pk=s["pk"],
@@ -80,11 +93,13 @@ class Directory:
                 hostnames=tuple(s["hostnames"]),
                 time_zone=s["time_zone"],
                 query_params=tuple(s["query_params"]),
+                writer_keys=frozenset(s["writer_keys"]),
             )
             for s in tracked_sites()
         }
+        live_keys = frozenset(live_api_key_hashes())
         salts = ensure_salts(today=dt.datetime.now(dt.UTC).date())
-        self._sites, self._salts = sites, salts
+        self._sites, self._salts, self._live_keys = sites, salts, live_keys
         self._loaded.set()
 
     def _snapshot(self) -> tuple[dict[str, KnownSite], dict[dt.date, str]]:

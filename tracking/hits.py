@@ -29,6 +29,8 @@ UNSTORABLE_RE = re.compile(r"[\ud800-\udfff]")
 class HitRejected(Exception):
     """The hit is malformed: answered with `status` and never queued."""
 
+    reason: str | None = None  # the rejected-hits metric's label, when the status is not enough
+
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.message = message
