@@ -14,13 +14,17 @@ import base64
 import binascii
 import contextlib
 import ipaddress
+import json
 import re
 import socket
+import urllib.error
 import urllib.parse
+import urllib.request
 
 from django.db import connection
 
-from harness.collector_client import CollectorClient, pageview
+from accounts.services.api_keys import create_api_key
+from harness.collector_client import BROWSER_UA, CollectorClient, pageview
 from tests.e2e.conftest import pageview_count
 from tests.support.processes import wait_until
 
@@ -34,7 +38,9 @@ CLIENT_IPS = [
 ]
 # A proxy chain: only the first entry is the client; the rest must not be kept either.
 CHAIN = "198.51.100.23, 192.0.2.50"
-ALL_IPS = [*CLIENT_IPS, "198.51.100.23", "192.0.2.50"]
+# Visitors a server forwards in X-Visitor-IP (tracking/senders.py), with a writing key or a bad one.
+FORWARDED_IPS = ["198.51.100.99", "2001:db8::99"]
+ALL_IPS = [*CLIENT_IPS, "198.51.100.23", "192.0.2.50", *FORWARDED_IPS]
 BOT_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 
@@ -65,7 +71,26 @@ def _leaks_in_value(value: object) -> list[str]:
     return _leaks_in_text(str(value))
 
 
-def _send_traffic(stack, site) -> int:
+def _server_hit(stack, site, key: str, visitor_ip: str) -> int:
+    """A pageview sent by a server for its visitor; the answer's status."""
+    request = urllib.request.Request(  # noqa: S310  (the test stack, on loopback)
+        stack.base_url + "/api/event",
+        data=json.dumps(pageview(site.public_id, "/server-side")).encode(),
+        headers={
+            "Content-Type": "application/json", "User-Agent": "python-requests/2.32.3",
+            "Authorization": f"Bearer {key}", "X-Visitor-IP": visitor_ip,
+            "X-Visitor-User-Agent": BROWSER_UA, "X-Forwarded-For": CLIENT_IPS[0],
+        },
+        method="POST",
+    )  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _send_traffic(stack, site, key: str) -> int:
     """Send every kind of request from the distinctive addresses; return pageviews accepted."""
     client = CollectorClient(stack.base_url)
     accepted_pageviews = 0
@@ -86,6 +111,9 @@ def _send_traffic(stack, site) -> int:
         assert client.post({"site": site.public_id}, ip=CLIENT_IPS[3])[0] == 400
     finally:
         client.close()
+    assert _server_hit(stack, site, key, FORWARDED_IPS[0]) == 202
+    accepted_pageviews += 1
+    assert _server_hit(stack, site, "ak_00000000_not-a-live-key", FORWARDED_IPS[1]) == 401
     # An image-beacon hit, sent as a GET.
     query = urllib.parse.urlencode(
         {"site": site.public_id, "url": "https://shop.example.com/pixel"}
@@ -171,9 +199,11 @@ def _loopback_as_client(text: str, listening_ports: set[int]) -> list[str]:
 
 
 def test_no_ip_address_reaches_a_table_a_queue_message_or_a_log_line(make_stack, e2e_site):
+    owner = e2e_site.account.memberships.get().user
+    _, key = create_api_key(user=owner, account=e2e_site.account, name="server", can_write=True)
     stack = make_stack()
     stack.start_web()
-    expected_pageviews = _send_traffic(stack, e2e_site)
+    expected_pageviews = _send_traffic(stack, e2e_site, key)
 
     bodies = _take_and_return_messages(stack)
     assert bodies, "the accepted hits should be in the queue"
