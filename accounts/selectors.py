@@ -3,13 +3,13 @@
 import hashlib
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Account, ApiKey, Invitation, Membership, Site
-from accounts.permissions import ALLOWED, Action
+from accounts.permissions import Action, role_allows
 
 
 def sites_visible_to(*, user: AbstractBaseUser) -> QuerySet[Site]:
@@ -33,33 +33,15 @@ def get_shared_site(*, token: str) -> Site:
 
 
 def tracked_sites() -> list[dict]:
-    """Every site with what the collector needs to accept its hits.
-
-    `writer_keys` are the SHA-256 hashes of the API keys that may send
-    server-side events for the site now, by the rule of
-    accounts.services.api_key_allows(write=True): live, read-write, scoped to
-    all the account's sites or to this one, and their user's current role
-    may write. Two queries, whatever the number of sites and keys.
-    """
-    per_account: dict[int, set[str]] = {}
-    per_site: dict[tuple[int, int], set[str]] = {}
-    writers = _live_keys(can_write=True, user__memberships__role__in=ALLOWED[Action.WRITE_API_KEY])
-    for key_hash, account_id, site_id in writers.values_list("key_hash", "account_id", "site_id"):
-        if site_id is None:
-            per_account.setdefault(account_id, set()).add(key_hash)
-        else:
-            per_site.setdefault((account_id, site_id), set()).add(key_hash)
+    """Every site with what the collector needs to accept its hits."""
     return [
         {
             "pk": site.pk,
+            "account_id": site.account_id,
             "public_id": site.public_id,
             "hostnames": site.hostname_list,
             "time_zone": site.time_zone,
             "query_params": site.query_param_list,
-            "writer_keys": sorted(
-                per_account.get(site.account_id, set())
-                | per_site.get((site.account_id, site.pk), set())
-            ),
         }
         for site in Site.objects.only(
             "pk", "account_id", "public_id", "hostnames", "time_zone", "query_params"
@@ -67,18 +49,31 @@ def tracked_sites() -> list[dict]:
     ]
 
 
-def live_api_key_hashes() -> set[str]:
-    """Hashes of every key that authenticates now (accounts.services.authenticate_api_key):
-    not revoked, its user active and still a member of the key's account."""
-    return set(_live_keys().values_list("key_hash", flat=True))
+def live_api_keys() -> list[dict]:
+    """Every key that authenticates now, with what the collector needs to check it.
 
-
-def _live_keys(**more: object) -> QuerySet[ApiKey]:
-    # One filter() call, `more` included: every condition on the membership
-    # then applies to the same row, the key's own account's.
-    return ApiKey.objects.filter(
-        revoked__isnull=True, user__is_active=True, user__memberships__account=F("account"), **more
-    ).distinct()
+    Live as for accounts.services.authenticate_api_key: not revoked, its user
+    active and still a member of the key's account. `may_write` is the rule of
+    api_key_allows(write=True): a read-write key whose user's current role may
+    write. Two queries, whatever the number of keys.
+    """
+    live = ApiKey.objects.filter(revoked__isnull=True, user__is_active=True)
+    holders = Membership.objects.filter(user_id__in=live.values("user_id"))
+    roles = {
+        (user_id, account_id): role
+        for user_id, account_id, role in holders.values_list("user_id", "account_id", "role")
+    }
+    keys = live.values_list("key_hash", "user_id", "account_id", "site_id", "can_write")
+    return [
+        {
+            "hash": key_hash,
+            "account_id": account_id,
+            "site_id": site_id,
+            "may_write": can_write and role_allows(role, Action.WRITE_API_KEY),
+        }
+        for key_hash, user_id, account_id, site_id, can_write in keys
+        if (role := roles.get((user_id, account_id))) is not None
+    ]
 
 
 def account_is_suspended(*, site: Site) -> bool:

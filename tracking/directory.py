@@ -1,9 +1,8 @@
 """What the collector knows without asking the database: sites, salts and API keys.
 
-API keys are known by their SHA-256 only (as they are stored): the hashes of
-every live key, and per site those that may send server-side events for it
-(tracking/senders.py). A revoked key or a changed role takes effect at the
-next refresh.
+API keys are known by their SHA-256 only (as they are stored), each with its
+scope and whether it may write (tracking/senders.py). A new or revoked key,
+or a changed role, takes effect at the next refresh.
 
 Each web process keeps a copy, refreshed by one background thread every
 `SITE_CACHE_REFRESH_S` seconds. The hot path reads the copy only, so a slow
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import close_old_connections
 
-from accounts.selectors import live_api_key_hashes, tracked_sites
+from accounts.selectors import live_api_keys, tracked_sites
 from tracking.salts import ensure_salts
 
 logger = logging.getLogger(__name__)
@@ -33,7 +32,7 @@ class KnownSite:
     hostnames: tuple[str, ...]
     time_zone: str
     query_params: tuple[str, ...] = ()
-    writer_keys: frozenset[str] = frozenset()  # hashes of the keys that may send its events
+    account_id: int = 0
 
     def allows_hostname(self, hostname: str) -> bool:
         """Empty list: any hostname; `*.example.com` also allows example.com's subdomains."""
@@ -50,6 +49,20 @@ class KnownSite:
         return False
 
 
+@dataclass(frozen=True, slots=True)
+class KnownKey:
+    """A live API key: its account, its one site (None: all the account's), whether it writes."""
+
+    account_id: int
+    site_id: int | None
+    may_write: bool
+
+    def may_send_for(self, site: KnownSite) -> bool:
+        """Whether the key may send server-side events for the site (api_key_allows, write)."""
+        in_scope = site.account_id == self.account_id and self.site_id in (None, site.pk)
+        return self.may_write and in_scope
+
+
 class DirectoryUnavailable(Exception):
     """The directory has never been loaded (the database was away at start)."""
 
@@ -62,7 +75,7 @@ class Directory:
         self.background = background
         self._sites: dict[str, KnownSite] | None = None
         self._salts: dict[dt.date, str] = {}
-        self._live_keys: frozenset[str] = frozenset()
+        self._keys: dict[str, KnownKey] = {}
         self._loaded = threading.Event()
         self._lock = threading.Lock()
         self._pid: int | None = None
@@ -78,11 +91,11 @@ class Directory:
             raise DirectoryUnavailable(f"no salt for {day}")
         return salt
 
-    def key_is_live(self, key_hash: str) -> bool:
-        """Whether a key with this hash authenticates (not revoked, its user still a member)."""
+    def key(self, key_hash: str) -> KnownKey | None:
+        """The live key with this SHA-256, or None (unknown, revoked, its user gone)."""
         self._ensure_started()
         self._snapshot()
-        return key_hash in self._live_keys
+        return self._keys.get(key_hash)
 
     def refresh(self) -> None:
         """Load sites, salts and keys now (used by the thread, and by tests)."""
@@ -93,13 +106,16 @@ class Directory:
                 hostnames=tuple(s["hostnames"]),
                 time_zone=s["time_zone"],
                 query_params=tuple(s["query_params"]),
-                writer_keys=frozenset(s["writer_keys"]),
+                account_id=s["account_id"],
             )
             for s in tracked_sites()
         }
-        live_keys = frozenset(live_api_key_hashes())
+        keys = {
+            k["hash"]: KnownKey(k["account_id"], k["site_id"], k["may_write"])
+            for k in live_api_keys()
+        }
         salts = ensure_salts(today=dt.datetime.now(dt.UTC).date())
-        self._sites, self._salts, self._live_keys = sites, salts, live_keys
+        self._sites, self._salts, self._keys = sites, salts, keys
         self._loaded.set()
 
     def _snapshot(self) -> tuple[dict[str, KnownSite], dict[dt.date, str]]:

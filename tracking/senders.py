@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 from common.http import normalize_ip, request_client_ip
-from tracking.directory import KnownSite, directory
+from tracking.directory import KnownKey, KnownSite, directory
 from tracking.hits import HitRejected, is_storable
 
 KEY_PREFIX = "ak_"  # accounts/services/api_keys.py
@@ -46,13 +46,13 @@ class KeyRefused(HitRejected):
 
 @dataclass(frozen=True, slots=True)
 class Sender:
-    """What the collector trusts about the request: a server's key (its hash), if any."""
+    """Who sent the request: a server with a live key, or (without one) a browser."""
 
-    key_hash: str | None = None
+    key: KnownKey | None = None
 
     @property
     def is_server(self) -> bool:
-        return self.key_hash is not None
+        return self.key is not None
 
 
 BROWSER = Sender()
@@ -69,15 +69,15 @@ def read_sender(request: HttpRequest) -> Sender:
         raise KeyRefused("Authorization must be `Bearer <API key>`", 401)
     if not raw.startswith(KEY_PREFIX) or len(raw) > MAX_KEY_LENGTH:
         raise KeyRefused("API key is malformed", 401)
-    key_hash = hashlib.sha256(raw.encode()).hexdigest()
-    if not directory.key_is_live(key_hash):
+    key = directory.key(hashlib.sha256(raw.encode()).hexdigest())
+    if key is None:
         raise KeyRefused("API key is not valid (unknown or revoked)", 401)
-    return Sender(key_hash)
+    return Sender(key)
 
 
 def check_may_send(sender: Sender, site: KnownSite) -> None:
     """A server's key must be one that may write to this site."""
-    if sender.is_server and sender.key_hash not in site.writer_keys:
+    if sender.key is not None and not sender.key.may_send_for(site):
         raise KeyRefused(
             "API key may not send events for this site (it is read-only, "
             "for another site, or its owner may no longer write)",
