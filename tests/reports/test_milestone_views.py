@@ -165,3 +165,11 @@ def test_an_hourly_chart_marks_the_first_hour_of_the_day(owner_client, site):
     html = dashboard(owner_client, site, params).content.decode()
     assert marks(html) == ["Milestone: Sun 15 Mar 2026, Sunday"]
     assert '<line class="milestone" x1="245" x2="245"' in html  # column 24: 00:00 on the 15th
+
+
+def test_a_suspended_account_writes_no_milestones(owner_client, site):
+    site.account.suspended = True
+    site.account.save()
+    response = owner_client.post(create_url(site), {"date": "2026-03-14", "label": "Launch"})
+    assert response.status_code == 403
+    assert not Milestone.objects.exists()
