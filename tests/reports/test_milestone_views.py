@@ -173,3 +173,10 @@ def test_a_suspended_account_writes_no_milestones(owner_client, site):
     response = owner_client.post(create_url(site), {"date": "2026-03-14", "label": "Launch"})
     assert response.status_code == 403
     assert not Milestone.objects.exists()
+
+
+def test_a_refused_forms_page_keeps_its_other_forms_on_the_dashboard(owner_client, site):
+    html = owner_client.post(create_url(site), {"date": ""}).content.decode()
+    dashboard_path = reverse("reports:dashboard", args=[site.public_id])
+    assert f'<form method="get" action="{dashboard_path}" class="custom-range">' in html
+    assert f'<form method="get" action="{dashboard_path}" class="menu-list filter-form">' in html
