@@ -104,7 +104,8 @@ def test_a_forwarded_address_that_is_no_address_is_refused_by_name(
 def test_a_forwarded_bot_is_still_dropped(collector, owner, site, queue, loaded_directory):
     key = key_for(owner, site, directory=loaded_directory)
     bot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-    response = send(collector, site, key, HTTP_X_VISITOR_USER_AGENT=bot)
+    # The server's own agent looks like a browser: the forwarded one is what is checked.
+    response = send(collector, site, key, HTTP_USER_AGENT=VISITOR_UA, HTTP_X_VISITOR_USER_AGENT=bot)
     assert response.json() == {"status": "dropped: automated traffic"}
     assert queue.depth() == 0
 
