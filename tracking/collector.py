@@ -2,7 +2,8 @@
 
 A list of named steps, each of which may stop the hit with a reason:
 parse -> drop automated traffic -> known site -> allowed hostname ->
-identify (visitor hash and country, in memory; the IP stops here) -> queue.
+identify (visitor hash and country, in memory) -> the site's shields
+(blocked addresses, countries, paths; the IP stops here) -> queue.
 No step touches the database.
 """
 
@@ -10,6 +11,7 @@ import datetime as dt
 import logging
 import secrets
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -19,6 +21,7 @@ from common import metrics
 from common.http import request_client_ip
 from tracking.bots import is_bot_user_agent, is_prefetch
 from tracking.directory import DirectoryUnavailable, directory
+from tracking.drops import count_drop
 from tracking.hits import HitRejected, HitRequest, is_storable, parse_body, parse_hit
 from tracking.identity import country_of, visitor_hash
 from tracking.producer import publish_hit
@@ -75,7 +78,7 @@ def _collect(request: HttpRequest) -> HttpResponse:
     if outcome == "queued":
         metrics.HITS_ACCEPTED.inc()
     else:
-        metrics.HITS_REJECTED.labels("automated").inc()
+        metrics.HITS_REJECTED.labels("shield" if "blocked" in outcome else "automated").inc()
     if request.method == "GET":
         return _cors(HttpResponse(PIXEL_GIF, content_type="image/gif"))
     return _cors(JsonResponse({"status": outcome}, status=202))
@@ -117,6 +120,13 @@ def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
 
     now = time.time()
     ip = request_client_ip(request)
+    country = country_of(ip)
+    path = urlsplit(hit_request.url).path if site.shields.paths else ""
+    blocked = site.shields.blocked_reason(address=ip, country=country, path=path)
+    if blocked:
+        del ip
+        count_drop(site_id=site.pk, time_zone=site.time_zone, reason=blocked, now=now)
+        return f"dropped: blocked {blocked}"
     salt = directory.salt(dt.datetime.fromtimestamp(now, dt.UTC).date())
     hit = QueuedHit(
         id=secrets.token_hex(16),
@@ -131,8 +141,9 @@ def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
         value=hit_request.value,
         duration_ms=hit_request.duration_ms,
         visitor=visitor_hash(salt=salt, site_id=site.public_id, ip=ip, user_agent=user_agent),
-        country=country_of(ip),
+        country=country,
         ua=user_agent,
+        engaged_bounce_s=settings.ENGAGED_BOUNCE_SECONDS if site.engaged_bounce else 0,
     )
     del ip  # from here on only the hash and the country exist
     publish_hit(hit.to_message())

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from accounts.selectors import tracked_sites
+from common.shields import Shields
+from tracking.drops import flush_drops
 from tracking.salts import ensure_salts
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,8 @@ class KnownSite:
     hostnames: tuple[str, ...]
     time_zone: str
     query_params: tuple[str, ...] = ()
+    shields: Shields = Shields()
+    engaged_bounce: bool = False
 
     def allows_hostname(self, hostname: str) -> bool:
         """Empty list: any hostname; `*.example.com` also allows example.com's subdomains."""
@@ -80,6 +84,12 @@ class Directory:
                 hostnames=tuple(s["hostnames"]),
                 time_zone=s["time_zone"],
                 query_params=tuple(s["query_params"]),
+                shields=Shields.parse(
+                    addresses=s["blocked_addresses"],
+                    countries=s["blocked_countries"],
+                    paths=s["blocked_paths"],
+                ),
+                engaged_bounce=s["engaged_bounce"],
             )
             for s in tracked_sites()
         }
@@ -112,6 +122,10 @@ class Directory:
                 self.refresh()
             except Exception:
                 logger.exception("could not refresh the site directory; keeping the old copy")
+            try:
+                flush_drops()  # the shields' counts of this process (tracking/drops.py)
+            except Exception:
+                logger.exception("could not save the shields' counts; keeping them for later")
             threading.Event().wait(self.refresh_s if self._loaded.is_set() else 1.0)
 
 

@@ -52,6 +52,9 @@ class QueuedHit:
     country: str = ""
     ua: str = ""
     keep: tuple[str, ...] = ()
+    # Engaged bounce (docs/metrics.md): seconds of engagement that make a
+    # one-page visit no bounce, for sites that turned it on; 0 when off.
+    engaged_bounce_s: int = 0
 
     def to_message(self) -> dict:
         """The JSON-ready dict that travels in the SQS message."""
@@ -79,6 +82,7 @@ class QueuedHit:
                 visitor=str(raw.get("visitor", ""))[:VISITOR_HASH_LENGTH],
                 country=str(raw.get("country", ""))[:2], ua=str(raw.get("ua", "")),
                 keep=tuple(str(k) for k in raw.get("keep") or ()),
+                engaged_bounce_s=int(raw.get("engaged_bounce_s", 0)),
             )  # fmt: skip
         except (TypeError, ValueError) as exc:
             raise MalformedHit(f"hit is malformed: {exc}"[:200]) from exc

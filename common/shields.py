@@ -1,0 +1,171 @@
+"""A site's shields: which hits the collector drops before they are queued.
+
+The owner types three lists in the site settings (accounts validates them
+with the parsers here); the collector's in-memory directory holds them
+compiled (`Shields`), and checks every hit against them while the client's
+address is still in memory. Nothing here stores or logs the address.
+
+Written once here, below accounts and tracking, because both need it: the
+settings form refuses what the collector could not use.
+
+- Addresses: one per line, an address (`203.0.113.7`, `2001:db8::1`) or a
+  CIDR range (`203.0.113.0/24`, `2001:db8::/32`). Checked with one set
+  look-up per prefix length in the list, so a long list costs no more
+  per hit than a short one with the same prefix lengths.
+- Countries: ISO 3166-1 alpha-2 codes (`RU, CN`), as the country lookup gives them.
+- Paths: one pattern per line, starting with `/`; `*` stands for any run of
+  characters (`/admin/*`, `*/preview`), everything else is literal and case
+  matters (like the dashboard's paths). Matched piece by piece with `str.find`,
+  never a regular expression, so no pattern can make the collector backtrack.
+"""
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+
+MAX_ADDRESSES = 1000
+MAX_COUNTRIES = 250
+MAX_PATH_PATTERNS = 100
+MAX_PATTERN_LENGTH = 200
+COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+
+# Why a hit was dropped, as counted per site and day (shown in the site settings).
+BLOCKED_ADDRESS, BLOCKED_COUNTRY, BLOCKED_PATH = "address", "country", "path"
+REASONS = (BLOCKED_ADDRESS, BLOCKED_COUNTRY, BLOCKED_PATH)
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+def parse_networks(text: str) -> list[Network]:
+    """Addresses and CIDR ranges, one per line (or comma); ValueError naming a bad one."""
+    entries = _lines(text)
+    if len(entries) > MAX_ADDRESSES:
+        raise ValueError(f"at most {MAX_ADDRESSES} addresses or ranges")
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ValueError(f"{entry[:60]!r} is not an IP address or CIDR range") from None
+    return networks
+
+
+def parse_countries(text: str) -> frozenset[str]:
+    """Two-letter country codes separated by spaces or commas; ValueError naming a bad one."""
+    codes = [code.upper() for code in text.replace(",", " ").split()]
+    if len(codes) > MAX_COUNTRIES:
+        raise ValueError(f"at most {MAX_COUNTRIES} countries")
+    for code in codes:
+        if not COUNTRY_RE.fullmatch(code):
+            raise ValueError(f"{code[:20]!r} is not a two-letter country code")
+    return frozenset(codes)
+
+
+def parse_path_patterns(text: str) -> tuple[str, ...]:
+    """Path patterns, one per line; ValueError naming a bad one."""
+    patterns = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(patterns) > MAX_PATH_PATTERNS:
+        raise ValueError(f"at most {MAX_PATH_PATTERNS} path patterns")
+    for pattern in patterns:
+        if len(pattern) > MAX_PATTERN_LENGTH:
+            raise ValueError(f"a path pattern is longer than {MAX_PATTERN_LENGTH} characters")
+        if not pattern.startswith(("/", "*")):
+            raise ValueError(f"{pattern[:60]!r} must start with / (or *)")
+    return tuple(patterns)
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    """Whether `path` matches `pattern` as a whole, `*` being any run of characters.
+
+    Greedy-leftmost placement of the pieces between stars is exact for
+    patterns whose only wildcard is `*`, and costs at most one scan of the
+    path per piece.
+    """
+    pieces = pattern.split("*")
+    if len(pieces) == 1:
+        return path == pattern
+    first, *middle, last = pieces
+    if not path.startswith(first) or len(path) < len(first) + len(last):
+        return False
+    position, end = len(first), len(path) - len(last)
+    for piece in middle:
+        found = path.find(piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return path.endswith(last)
+
+
+@dataclass(frozen=True, slots=True)
+class Shields:
+    """One site's compiled shields; `Shields()` blocks nothing."""
+
+    # {IP version: {prefix length: network addresses shifted right by the host bits}}
+    networks: dict[int, dict[int, frozenset[int]]] = field(default_factory=dict)
+    countries: frozenset[str] = frozenset()
+    paths: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, *, addresses: str = "", countries: str = "", paths: str = "") -> "Shields":
+        """The site's settings compiled; entries that no longer parse are skipped.
+
+        (The settings form refuses them; the collector must not fail on a row
+        that was written some other way.)
+        """
+        by_version: dict[int, dict[int, set[int]]] = {}
+        for line in _lines(addresses):
+            try:
+                network = ipaddress.ip_network(line, strict=False)
+            except ValueError:
+                continue
+            host_bits = network.max_prefixlen - network.prefixlen
+            by_length = by_version.setdefault(network.version, {})
+            by_length.setdefault(network.prefixlen, set()).add(
+                int(network.network_address) >> host_bits
+            )
+        try:
+            codes = parse_countries(countries)
+        except ValueError:
+            codes = frozenset()
+        try:
+            patterns = parse_path_patterns(paths)
+        except ValueError:
+            patterns = ()
+        return cls(
+            networks={
+                version: {length: frozenset(keys) for length, keys in lengths.items()}
+                for version, lengths in by_version.items()
+            },
+            countries=codes,
+            paths=patterns,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.networks or self.countries or self.paths)
+
+    def blocks_address(self, address: str) -> bool:
+        if not self.networks or not address:
+            return False
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        lengths = self.networks.get(ip.version)
+        if not lengths:
+            return False
+        number, bits = int(ip), ip.max_prefixlen
+        return any(number >> (bits - length) in keys for length, keys in lengths.items())
+
+    def blocked_reason(self, *, address: str, country: str, path: str) -> str | None:
+        """Which shield drops this hit (address, country, then path), or None."""
+        if self.blocks_address(address):
+            return BLOCKED_ADDRESS
+        if country and country in self.countries:
+            return BLOCKED_COUNTRY
+        if any(path_matches(pattern, path) for pattern in self.paths):
+            return BLOCKED_PATH
+        return None
