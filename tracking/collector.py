@@ -144,6 +144,7 @@ def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
         country=country,
         ua=user_agent,
         engaged_bounce_s=settings.ENGAGED_BOUNCE_SECONDS if site.engaged_bounce else 0,
+        props=hit_request.props,
     )
     del ip  # from here on only the hash and the country exist
     publish_hit(hit.to_message())

@@ -43,6 +43,7 @@ class CountedHit:
     value: int = 0
     engaged_s: int = 0
     engaged_bounce_s: int = 0  # 0: engagement never undoes a bounce (the site's option is off)
+    props: tuple[tuple[str, str], ...] = ()  # an event's properties (tracking.event_properties)
 
 
 @dataclass(slots=True)
