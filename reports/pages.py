@@ -40,7 +40,7 @@ from reports.viewstate import Listing, ParsedView, ViewState
 LIST_PAGE_SIZE = 50
 
 
-def as_context(page: "DashboardPage | TablePage") -> dict:
+def as_context(page) -> dict:
     """A page's fields as a template context (shallow: nested data stays as it is)."""
     return {f.name: getattr(page, f.name) for f in fields(page)}
 
