@@ -119,14 +119,24 @@ class Directory:
                 # Honours CONN_MAX_AGE and health checks. Only here: in a test's
                 # transaction it would close the connection under the test.
                 close_old_connections()
-                self.refresh()
             except Exception:
-                logger.exception("could not refresh the site directory; keeping the old copy")
-            try:
-                flush_drops()  # the shields' counts of this process (tracking/drops.py)
-            except Exception:
-                logger.exception("could not save the shields' counts; keeping them for later")
+                logger.exception("could not check the directory's database connection")
+            self.tick()
             threading.Event().wait(self.refresh_s if self._loaded.is_set() else 1.0)
+
+    def tick(self) -> None:
+        """One round of the thread: reload the copy, save the shields' counts (tracking/drops.py).
+
+        Either may fail (the database is away) without stopping the other or the thread.
+        """
+        try:
+            self.refresh()
+        except Exception:
+            logger.exception("could not refresh the site directory; keeping the old copy")
+        try:
+            flush_drops()
+        except Exception:
+            logger.exception("could not save the shields' counts; keeping them for later")
 
 
 directory = Directory(refresh_s=settings.SITE_CACHE_REFRESH_S)

@@ -68,6 +68,9 @@ class QueuedHit:
         message = {name: getattr(self, name) for name in self.__slots__}
         message["keep"] = list(self.keep)
         message["props"] = dict(self.props)
+        for optional in ("props", "engaged_bounce_s"):  # most hits have neither: keep SQS lean
+            if not message[optional]:
+                del message[optional]
         return message
 
     @classmethod

@@ -187,7 +187,7 @@ def test_engagement_carries_the_engaged_bounce_threshold_of_sites_that_turned_it
     site.save()
     loaded_directory.refresh()
     post(collector, payload)
-    assert [hit["engaged_bounce_s"] for hit in queue.take_hits()] == [0, 15]
+    assert [hit.get("engaged_bounce_s", 0) for hit in queue.take_hits()] == [0, 15]
 
 
 def test_an_engagement_is_queued_with_its_duration(collector, site, queue):
