@@ -15,8 +15,9 @@ settings form refuses what the collector could not use.
 - Countries: ISO 3166-1 alpha-2 codes (`RU, CN`), as the country lookup gives them.
 - Paths: one pattern per line, starting with `/`; `*` stands for any run of
   characters (`/admin/*`, `*/preview`), everything else is literal and case
-  matters (like the dashboard's paths). Matched piece by piece with `str.find`,
-  never a regular expression, so no pattern can make the collector backtrack.
+  matters (like the dashboard's paths). Compiled into one expression of
+  literal pieces in atomic groups (`_glob_source`), so no pattern can make the
+  collector backtrack: a few microseconds for a hundred patterns.
 """
 
 import ipaddress
@@ -78,26 +79,36 @@ def parse_path_patterns(text: str) -> tuple[str, ...]:
     return tuple(patterns)
 
 
-def path_matches(pattern: str, path: str) -> bool:
-    """Whether `path` matches `pattern` as a whole, `*` being any run of characters.
+def _glob_source(pattern: str) -> str:
+    """A regular expression matching what `pattern` matches, and never backtracking far.
 
-    Greedy-leftmost placement of the pieces between stars is exact for
-    patterns whose only wildcard is `*`, and costs at most one scan of the
-    path per piece.
+    Pieces between stars are literal. Each middle piece is found at its
+    leftmost place after the previous one, inside an atomic group, so a
+    failed match is never retried from another place: that is exact for
+    patterns whose only wildcard is `*` (a later place could only leave less
+    room for the rest), and bounds the work to about one scan of the path per
+    piece, whatever the pattern. Only the last `.*` backtracks, once, over the
+    path.
     """
-    pieces = pattern.split("*")
-    if len(pieces) == 1:
-        return path == pattern
-    first, *middle, last = pieces
-    if not path.startswith(first) or len(path) < len(first) + len(last):
-        return False
-    position, end = len(first), len(path) - len(last)
-    for piece in middle:
-        found = path.find(piece, position, end)
-        if found < 0:
-            return False
-        position = found + len(piece)
-    return path.endswith(last)
+    first, *rest = pattern.split("*")
+    if not rest:
+        return re.escape(first) + r"\Z"
+    *middle, last = rest
+    found = "".join(f"(?>.*?{re.escape(piece)})" for piece in middle)
+    return re.escape(first) + found + ".*" + re.escape(last) + r"\Z"
+
+
+def compile_path_patterns(patterns: tuple[str, ...]) -> re.Pattern | None:
+    """One expression for all of a site's patterns (one scan per hit in C, not one per pattern)."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{_glob_source(p)})" for p in patterns), re.DOTALL)
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    """Whether `path` matches `pattern` as a whole, `*` being any run of characters."""
+    compiled = compile_path_patterns((pattern,))
+    return compiled is not None and compiled.match(path) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +119,7 @@ class Shields:
     networks: dict[int, dict[int, frozenset[int]]] = field(default_factory=dict)
     countries: frozenset[str] = frozenset()
     paths: tuple[str, ...] = ()
+    path_re: re.Pattern | None = None  # `paths`, compiled (compile_path_patterns)
 
     @classmethod
     def parse(cls, *, addresses: str = "", countries: str = "", paths: str = "") -> "Shields":
@@ -142,6 +154,7 @@ class Shields:
             },
             countries=codes,
             paths=patterns,
+            path_re=compile_path_patterns(patterns),
         )
 
     def __bool__(self) -> bool:
@@ -166,6 +179,6 @@ class Shields:
             return BLOCKED_ADDRESS
         if country and country in self.countries:
             return BLOCKED_COUNTRY
-        if any(path_matches(pattern, path) for pattern in self.paths):
+        if self.path_re is not None and self.path_re.match(path):
             return BLOCKED_PATH
         return None
