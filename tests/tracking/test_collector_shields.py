@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common import metrics
 from tests.tracking.test_collector import post
 from tracking.drops import drops_by_day, flush_drops
 from tracking.models import ShieldDrop
@@ -159,3 +160,12 @@ def test_the_queue_never_carries_the_address_of_an_allowed_hit_either(
     _send(collector, site, "203.0.113.9")
     [body] = queue.take_bodies()
     assert "203.0.113.9" not in base64.b64decode(body).decode()
+
+
+def test_the_rejected_hits_metric_counts_shield_drops_under_their_own_reason(
+    collector, site, shield
+):
+    shield(blocked_countries="GB")
+    before = metrics.HITS_REJECTED.labels("shield")._value.get()
+    _send(collector, site, GB_ADDRESS)
+    assert metrics.HITS_REJECTED.labels("shield")._value.get() == before + 1
