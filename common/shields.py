@@ -23,6 +23,7 @@ settings form refuses what the collector could not use.
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 MAX_ADDRESSES = 1000
 MAX_COUNTRIES = 250
@@ -182,3 +183,10 @@ class Shields:
         if self.path_re is not None and self.path_re.match(path):
             return BLOCKED_PATH
         return None
+
+
+@lru_cache(maxsize=8192)
+def shields_for(addresses: str, countries: str, paths: str) -> Shields:
+    """`Shields.parse`, remembered: the directory reloads every site every few seconds,
+    and a site's lists rarely change, so each is compiled once per change, not per reload."""
+    return Shields.parse(addresses=addresses, countries=countries, paths=paths)

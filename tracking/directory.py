@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from accounts.selectors import tracked_sites
-from common.shields import Shields
+from common.shields import Shields, shields_for
 from tracking.drops import flush_drops
 from tracking.salts import ensure_salts
 
@@ -84,10 +84,8 @@ class Directory:
                 hostnames=tuple(s["hostnames"]),
                 time_zone=s["time_zone"],
                 query_params=tuple(s["query_params"]),
-                shields=Shields.parse(
-                    addresses=s["blocked_addresses"],
-                    countries=s["blocked_countries"],
-                    paths=s["blocked_paths"],
+                shields=shields_for(
+                    s["blocked_addresses"], s["blocked_countries"], s["blocked_paths"]
                 ),
                 engaged_bounce=s["engaged_bounce"],
             )

@@ -9,6 +9,7 @@ from common.shields import (
     parse_networks,
     parse_path_patterns,
     path_matches,
+    shields_for,
 )
 
 
@@ -114,3 +115,9 @@ def test_entries_that_no_longer_parse_are_skipped_rather_than_failing_the_collec
     shields = Shields.parse(addresses="nonsense\n203.0.113.7", countries="R U S", paths="x")
     assert shields.blocks_address("203.0.113.7")
     assert not shields.countries and not shields.paths
+
+
+def test_the_same_lists_compile_once_however_often_the_directory_reloads():
+    first = shields_for("203.0.113.0/24", "RU", "/admin/*")
+    assert shields_for("203.0.113.0/24", "RU", "/admin/*") is first
+    assert shields_for("203.0.113.0/24", "RU", "/admin/x") is not first
