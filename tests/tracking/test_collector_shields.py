@@ -22,7 +22,7 @@ GB_ADDRESS, US_ADDRESS = "81.2.69.142", "8.8.8.8"
 
 @pytest.fixture
 def shield(site, loaded_directory):
-    """Set the site's shields and reload the collector's copy of the sites."""
+    """Set the site's shields and reload the collector's copy of the sites; counts start at 0."""
 
     def set_shields(**fields):
         for name, value in fields.items():
@@ -31,7 +31,8 @@ def shield(site, loaded_directory):
         loaded_directory.refresh()
         flush_drops()  # start from no pending counts
 
-    return set_shields
+    yield set_shields
+    flush_drops()  # leave none for later tests (written in this test's transaction)
 
 
 def _send(client, site, address, url=PAGE, **headers):
@@ -141,7 +142,7 @@ def test_flushing_again_adds_to_the_days_counts(collector, site, shield):
     flush_drops()
     _send(collector, site, GB_ADDRESS)
     flush_drops()
-    [day] = drops_by_day(site_id=site.pk, first_day=ShieldDrop.objects.get().day)
+    [day] = drops_by_day(site_id=site.pk, first_day=ShieldDrop.objects.get(site_id=site.pk).day)
     assert day["reasons"] == {"country": 2}
 
 
