@@ -1,7 +1,10 @@
 """What the collector knows without asking the database: sites and salts.
 
-Each web process keeps a copy, refreshed by one background thread every
-`SITE_CACHE_REFRESH_S` seconds. The hot path reads the copy only, so a slow
+A site comes with its allowed hostnames, its shields (common/shields.py,
+compiled) and its engaged-bounce option. Each web process keeps a copy,
+refreshed by one background thread every `SITE_CACHE_REFRESH_S` seconds; the
+same thread saves the process's count of hits the shields dropped
+(tracking/drops.py). The hot path reads the copy only, so a slow
 or absent database never slows the collector, and each web process holds
 one database connection for this, whatever its thread count.
 """
