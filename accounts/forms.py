@@ -65,12 +65,24 @@ class SiteForm(forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = ["name", "hostnames", "time_zone", "query_params", "retention_months"]
+        fields = [
+            "name", "hostnames", "time_zone", "query_params", "retention_months",
+            "engaged_bounce", "blocked_addresses", "blocked_countries", "blocked_paths",
+        ]  # fmt: skip
         labels = {
             "hostnames": "Allowed hostnames (one per line; *.example.com for subdomains)",
             "query_params": "Query parameters that tell pages apart (e.g. id, page)",
+            "engaged_bounce": "A one-page visit engaged for a while is not a bounce",
+            "blocked_addresses": "Blocked IP addresses and ranges (one per line, e.g. "
+            "203.0.113.7 or 2001:db8::/32)",
+            "blocked_countries": "Blocked countries (two-letter codes, e.g. RU, CN)",
+            "blocked_paths": "Blocked page paths (one per line; * is any text, e.g. /admin/*)",
         }
-        widgets = {"hostnames": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "hostnames": forms.Textarea(attrs={"rows": 3}),
+            "blocked_addresses": forms.Textarea(attrs={"rows": 3}),
+            "blocked_paths": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class ConfirmNameForm(forms.Form):

@@ -32,6 +32,12 @@ def get_shared_site(*, token: str) -> Site:
     return get_object_or_404(Site, share_token=token, share_enabled=True)
 
 
+TRACKED_FIELDS = (
+    "pk", "account_id", "public_id", "hostnames", "time_zone", "query_params",
+    "blocked_addresses", "blocked_countries", "blocked_paths", "engaged_bounce",
+)  # fmt: skip
+
+
 def tracked_sites() -> list[dict]:
     """Every site with what the collector needs to accept its hits."""
     return [
@@ -42,10 +48,12 @@ def tracked_sites() -> list[dict]:
             "hostnames": site.hostname_list,
             "time_zone": site.time_zone,
             "query_params": site.query_param_list,
+            "blocked_addresses": site.blocked_addresses,
+            "blocked_countries": site.blocked_countries,
+            "blocked_paths": site.blocked_paths,
+            "engaged_bounce": site.engaged_bounce,
         }
-        for site in Site.objects.only(
-            "pk", "account_id", "public_id", "hostnames", "time_zone", "query_params"
-        ).order_by("pk")
+        for site in Site.objects.only(*TRACKED_FIELDS).order_by("pk")
     ]
 
 

@@ -203,6 +203,8 @@ COLLECTOR_SEND_TIMEOUT_S = env_float("COLLECTOR_SEND_TIMEOUT_S", 5.0)
 COLLECTOR_MAX_BODY_BYTES = env_int("COLLECTOR_MAX_BODY_BYTES", 8192)
 # How often each web process re-reads the list of known sites.
 SITE_CACHE_REFRESH_S = env_float("SITE_CACHE_REFRESH_S", 5.0)
+# Sites with engaged bounce on: a one-page visit engaged this long is no bounce.
+ENGAGED_BOUNCE_SECONDS = env_int("ENGAGED_BOUNCE_SECONDS", 10, minimum=1)
 
 LOGGING = {
     "version": 1,

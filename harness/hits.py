@@ -30,6 +30,8 @@ def queued_hit(
     value: int = 0,
     duration_ms: int = 0,
     country: str = "",
+    engaged_bounce_s: int = 0,
+    props: dict[str, str] | None = None,
 ) -> dict:
     """A hit as it travels in a queue message; the visitor hash uses a salt per UTC day."""
     salt = f"test-salt-{at.astimezone(dt.UTC).date()}"
@@ -37,5 +39,6 @@ def queued_hit(
         id=secrets.token_hex(16), site=site.pk, tz=site.time_zone, ts=at.timestamp(),
         type=type, url=url, referrer=referrer, name=name, value=value, duration_ms=duration_ms,
         visitor=visitor_hash(salt=salt, site_id=site.public_id, ip=ip, user_agent=ua),
-        country=country, ua=ua,
+        country=country, ua=ua, engaged_bounce_s=engaged_bounce_s,
+        props=tuple(sorted((props or {}).items())),
     ).to_message()  # fmt: skip

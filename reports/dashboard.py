@@ -145,6 +145,7 @@ class Row:
     href: str  # the dashboard filtered by this value
     bar: str  # width of the proportional bar, e.g. "37.5%"
     cells: tuple[Cell, ...]
+    properties_href: str = ""  # events: the event broken down by property
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +219,9 @@ def build_table_rows(
                 href=scope.dashboard(state.with_filter(chosen)),
                 bar=f"{100 * main / top:.1f}%" if top > 0 and main > 0 else "0%",
                 cells=tuple(cells),
+                properties_href=(
+                    scope.properties(state, row.value) if table.dimension == "event" else ""
+                ),
             )
         )
     return tuple(built)

@@ -15,7 +15,7 @@ import io
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 
-from reports.labels import DIMENSION_LABELS
+from reports.labels import dimension_label
 from reports.panels import Table
 from reports.stats import BreakdownRow, StatsQuery, breakdown
 
@@ -76,7 +76,7 @@ def table_records(
 
     Rates divide by `range_visitors`, or by each row's base if given (reports/goals.py).
     """
-    yield [DIMENSION_LABELS[table.dimension], *(c.label + UNITS[c.kind] for c in table.columns)]
+    yield [dimension_label(table.dimension), *(c.label + UNITS[c.kind] for c in table.columns)]
     for row in rows:
         base = bases.get(row.value, 0) if bases is not None else range_visitors
         cells: list[object] = [row.value]

@@ -88,6 +88,13 @@ def values_labelled(dimension: str, text: str) -> list[str]:
     return found + sorted(value for value, label in labels.items() if wanted in label.casefold())
 
 
+def dimension_label(dimension: str) -> str:
+    """`Page`, or `Property plan` for an event property (`prop.plan`)."""
+    if dimension.startswith("prop."):
+        return "Property " + dimension.removeprefix("prop.")
+    return DIMENSION_LABELS[dimension]
+
+
 def filter_label(f: Filter) -> str:
     """`Page is /pricing`, for chips, titles and chart descriptions."""
-    return f"{DIMENSION_LABELS[f.dimension]} {OP_LABELS[f.op]} {value_label(f.dimension, f.value)}"
+    return f"{dimension_label(f.dimension)} {OP_LABELS[f.op]} {value_label(f.dimension, f.value)}"

@@ -38,12 +38,12 @@ from reports.stats import (
     matching_copy,
     totals,
 )
-from reports.viewstate import Listing, ParsedView, ViewState
+from reports.viewstate import PROPERTY_CHOICE, Listing, ParsedView, ViewState
 
 LIST_PAGE_SIZE = 50
 
 
-def as_context(page: "DashboardPage | TablePage") -> dict:
+def as_context(page) -> dict:
     """A page's fields as a template context (shallow: nested data stays as it is)."""
     return {f.name: getattr(page, f.name) for f in fields(page)}
 
@@ -117,7 +117,7 @@ def build_dashboard_page(scope: Scope, view: ParsedView, *, now: dt.datetime) ->
         range_hidden=[(k, v) for k, v in state.params() if k not in ("range", "from", "to")],
         state_hidden=state.params(),
         chips=[(filter_label(f), scope.dashboard(state.without_filter(f))) for f in state.filters],
-        dimension_choices=list(DIMENSION_LABELS.items()),
+        dimension_choices=[*DIMENSION_LABELS.items(), (PROPERTY_CHOICE, "Event property")],
         op_choices=[(op, OP_LABELS[op]) for op in FORM_OPS],
         clear_href=scope.dashboard(replace(state, filters=())),
         live_count=live_visitors(site_id=site.pk),

@@ -6,6 +6,7 @@ only ever links to /share/<token>/... and never to the account's own URLs
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.urls import reverse
 
@@ -34,6 +35,17 @@ class Scope:
 
     def export(self, key: str, state: ViewState) -> str:
         return self._path("export", table=key) + state.query()
+
+    def properties(self, state: ViewState, event: str, key: str = "") -> str:
+        """An event's breakdown by property (`key`, or its most used one)."""
+        wanted = [("event", event), *([("key", key)] if key else [])]
+        return self._path("properties") + "?" + urlencode([*state.params(), *wanted])
+
+    def properties_export(self, state: ViewState, event: str) -> str:
+        """Every property value of an event, as CSV."""
+        return (
+            self._path("properties_export") + "?" + urlencode([*state.params(), ("event", event)])
+        )
 
     def live(self) -> str:
         return self._path("live")

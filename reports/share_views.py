@@ -20,7 +20,14 @@ from accounts.selectors import get_shared_site, get_site_for_user
 from common.http import request_client_ip
 from reports import sharing
 from reports.scope import Scope
-from reports.views import render_dashboard, render_export, render_live, render_table
+from reports.views import (
+    render_dashboard,
+    render_export,
+    render_live,
+    render_properties,
+    render_properties_export,
+    render_table,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,6 +76,25 @@ def share_export(request: HttpRequest, token: str, table: str) -> HttpResponse:
     if not sharing.has_access(request.session, site):
         return HttpResponseForbidden("This shared dashboard needs its password.")
     return _private(render_export(request, Scope(site, shared=True), table))
+
+
+@require_http_methods(["GET", "POST"])
+def share_properties(request: HttpRequest, token: str) -> HttpResponse:
+    """An event's properties; behind a password, asked for here like the full lists."""
+    site = get_shared_site(token=token)
+    if not sharing.has_access(request.session, site):
+        return _password_page(request, site)
+    if request.method == "POST":
+        return HttpResponseRedirect(request.get_full_path())
+    return _private(render_properties(request, Scope(site, shared=True)))
+
+
+@require_GET
+def share_properties_export(request: HttpRequest, token: str) -> HttpResponse:
+    site = get_shared_site(token=token)
+    if not sharing.has_access(request.session, site):
+        return HttpResponseForbidden("This shared dashboard needs its password.")
+    return _private(render_properties_export(request, Scope(site, shared=True)))
 
 
 @require_GET

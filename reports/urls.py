@@ -8,6 +8,12 @@ urlpatterns = [
     path("sites/<str:public_id>/", views.dashboard, name="dashboard"),
     path("sites/<str:public_id>/tables/<slug:table>/", views.table, name="table"),
     path("sites/<str:public_id>/export/<slug:table>.csv", views.export, name="export"),
+    path("sites/<str:public_id>/events/properties/", views.properties, name="properties"),
+    path(
+        "sites/<str:public_id>/events/properties.csv",
+        views.properties_export,
+        name="properties_export",
+    ),
     path("sites/<str:public_id>/live", views.live, name="live"),
     path("sites/<str:public_id>/milestones/", milestone_views.create, name="milestone_create"),
     path(
@@ -21,5 +27,15 @@ urlpatterns = [
     path(
         "share/<str:token>/export/<slug:table>.csv", share_views.share_export, name="share_export"
     ),
+    path(
+        "share/<str:token>/events/properties/",
+        share_views.share_properties,
+        name="share_properties",
+    ),  # fmt: skip
+    path(
+        "share/<str:token>/events/properties.csv",
+        share_views.share_properties_export,
+        name="share_properties_export",
+    ),  # fmt: skip
     path("share/<str:token>/live", share_views.share_live, name="share_live"),
 ]

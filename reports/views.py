@@ -22,6 +22,7 @@ from reports.models import LABEL_MAX_LENGTH
 from reports.overview import build_sites_overview
 from reports.pages import as_context, build_dashboard_page, build_export, build_table_page
 from reports.panels import TABLES, Table
+from reports.properties import build_properties_export, build_properties_page, event_of
 from reports.scope import Scope
 from reports.stats import live_visitors
 from reports.viewstate import ParsedView, ViewState, parse_listing, parse_search, read_view
@@ -58,6 +59,18 @@ def table(request: HttpRequest, public_id: str, table: str) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest, public_id: str, table: str) -> HttpResponse:
     return render_export(request, _member_scope(request, public_id), table)
+
+
+@login_required
+@require_GET
+def properties(request: HttpRequest, public_id: str) -> HttpResponse:
+    return render_properties(request, _member_scope(request, public_id))
+
+
+@login_required
+@require_GET
+def properties_export(request: HttpRequest, public_id: str) -> HttpResponse:
+    return render_properties_export(request, _member_scope(request, public_id))
 
 
 @login_required
@@ -151,6 +164,33 @@ def render_export(request: HttpRequest, scope: Scope, key: str) -> HttpResponse:
         return HttpResponse(export.error, status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(export.body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export.filename}.csv"'
+    return response
+
+
+def render_properties(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """One event broken down by property (reports/properties.py); no event named: 400."""
+    if account_is_suspended(site=scope.site):
+        return suspended_notice(request, scope.site)
+    event, key, error = event_of(request.GET)
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    page = build_properties_page(scope, _view(request, scope), event=event, key=key)
+    status = 400 if page.errors else 200
+    return render(request, "reports/properties.html", as_context(page), status=status)
+
+
+def render_properties_export(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """Every property value of one event as CSV; a bad URL gets a 400."""
+    if account_is_suspended(site=scope.site):
+        return suspended_notice(request, scope.site)
+    event, _, error = event_of(request.GET)
+    body, filename, error = ("", "", error) if error else build_properties_export(
+        scope, _view(request, scope), event=event
+    )  # fmt: skip
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 

@@ -21,7 +21,9 @@ from reports.ranges import DEFAULT, PRESETS, DateRange, InvalidRange, parse_rang
 from reports.stats import MAX_FILTERS, Filter, InvalidFilter, first_data_day, pattern_problem
 
 # The add-filter form sends its parts separately; the view folds them into `f`.
-ADD_FIELDS = ("add_dim", "add_op", "add_value")
+ADD_FIELDS = ("add_dim", "add_op", "add_value", "add_key")
+# The add-filter form's choice for an event property (reports.stats: `prop.<key>`).
+PROPERTY_CHOICE = "prop"
 # Full lists: the highest page asked for, and the longest search kept.
 MAX_PAGE = 2000
 MAX_SEARCH = 200
@@ -116,11 +118,16 @@ def added_filter(params: QueryDict) -> Filter | str | None:
         return None
     dimension, op = params.get("add_dim", ""), params.get("add_op", "")
     value = params.get("add_value", "").strip()
-    if dimension not in DIMENSION_LABELS:
+    if dimension == PROPERTY_CHOICE:  # an event property: its key is typed beside the value
+        key = params.get("add_key", "").strip()
+        if not key:
+            return "Type the key of the event property to filter by."
+        dimension = f"prop.{key}"
+    elif dimension not in DIMENSION_LABELS:
         return "Choose what to filter by."
     if op in ("contains", "not_contains") and not value:
         return "Type some text for the filter to look for."
-    if op in ("is", "is_not"):
+    if op in ("is", "is_not") and not dimension.startswith("prop."):
         value = stored_value(dimension, value)
     try:
         return Filter(dimension, op, value)

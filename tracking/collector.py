@@ -3,14 +3,16 @@
 A list of named steps, each of which may stop the hit with a reason:
 parse -> sender (a browser, or a server with an API key: tracking/senders.py)
 -> drop automated traffic -> known site -> the key may send for it ->
-allowed hostname -> identify (visitor hash and country, in memory; the IP
-stops here) -> queue. No step touches the database.
+allowed hostname -> identify (visitor hash and country, in memory) -> the
+site's shields (blocked addresses, countries, paths; the IP stops here) ->
+queue. No step touches the database.
 """
 
 import datetime as dt
 import logging
 import secrets
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -19,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from common import metrics
 from tracking.bots import is_bot_user_agent, is_prefetch
 from tracking.directory import DirectoryUnavailable, directory
+from tracking.drops import count_drop
 from tracking.hits import HitRejected, HitRequest, parse_body, parse_hit
 from tracking.identity import country_of, visitor_hash
 from tracking.producer import publish_hit
@@ -81,7 +84,7 @@ def _collect(request: HttpRequest) -> HttpResponse:
     if outcome == "queued":
         metrics.HITS_ACCEPTED.inc()
     else:
-        metrics.HITS_REJECTED.labels("automated").inc()
+        metrics.HITS_REJECTED.labels("shield" if "blocked" in outcome else "automated").inc()
     if request.method == "GET":
         return _cors(HttpResponse(PIXEL_GIF, content_type="image/gif"))
     return _cors(JsonResponse({"status": outcome}, status=202))
@@ -121,6 +124,13 @@ def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
 
     now = time.time()
     ip = client_address(request, sender)
+    country = country_of(ip)
+    path = urlsplit(hit_request.url).path if site.shields.paths else ""
+    blocked = site.shields.blocked_reason(address=ip, country=country, path=path)
+    if blocked:
+        del ip
+        count_drop(site_id=site.pk, time_zone=site.time_zone, reason=blocked, now=now)
+        return f"dropped: blocked {blocked}"
     salt = directory.salt(dt.datetime.fromtimestamp(now, dt.UTC).date())
     hit = QueuedHit(
         id=secrets.token_hex(16),
@@ -135,8 +145,10 @@ def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
         value=hit_request.value,
         duration_ms=hit_request.duration_ms,
         visitor=visitor_hash(salt=salt, site_id=site.public_id, ip=ip, user_agent=user_agent),
-        country=country_of(ip),
+        country=country,
         ua=user_agent,
+        engaged_bounce_s=settings.ENGAGED_BOUNCE_SECONDS if site.engaged_bounce else 0,
+        props=hit_request.props,
     )
     del ip  # from here on only the hash and the country exist
     publish_hit(hit.to_message())

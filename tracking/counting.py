@@ -42,6 +42,8 @@ class CountedHit:
     event_name: str = ""
     value: int = 0
     engaged_s: int = 0
+    engaged_bounce_s: int = 0  # 0: engagement never undoes a bounce (the site's option is off)
+    props: tuple[tuple[str, str], ...] = ()  # an event's properties (tracking.event_properties)
 
 
 @dataclass(slots=True)
@@ -172,16 +174,29 @@ def _event(hit: CountedHit, state: dict, session: dict | None) -> tuple[list[Row
 
 
 def _engagement(hit: CountedHit, state: dict, session: dict | None) -> tuple[list[Row], dict]:
-    """Visible time reported by the page: it raises the last page's time, never lowers it."""
+    """Visible time reported by the page: it raises the last page's time, never lowers it.
+
+    With engaged bounce on (`hit.engaged_bounce_s`), a visit still on its one
+    page view that was engaged that long is no longer a bounce.
+    """
     if session is None or session["last"]["pathname"] != hit.pathname:
         return [], state
     last = session["last"]
     engaged = min(hit.engaged_s, MAX_PAGE_SECONDS)
-    if engaged <= last["counted"]:
+    counters = {}
+    if engaged > last["counted"]:
+        counters["duration"] = engaged - last["counted"]
+    engaged_visit = hit.engaged_bounce_s > 0 and engaged >= hit.engaged_bounce_s
+    if session["bounced"] and engaged_visit:
+        counters["bounces"] = -1
+    if not counters:
         return [], state
-    row = _correction_row(hit, session, {"duration": engaged - last["counted"]}, seq=0)
+    row = _correction_row(hit, session, counters, seq=0)
     row.kind = ENGAGEMENT
-    state["session"] = {**session, "last": {**last, "counted": engaged}}
+    state["session"] = {
+        **session, "bounced": session["bounced"] and not engaged_visit,
+        "last": {**last, "counted": max(engaged, last["counted"])},
+    }  # fmt: skip
     return [row], state
 
 

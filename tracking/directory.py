@@ -4,8 +4,11 @@ API keys are known by their SHA-256 only (as they are stored), each with its
 scope and whether it may write (tracking/senders.py). A new or revoked key,
 or a changed role, takes effect at the next refresh.
 
-Each web process keeps a copy, refreshed by one background thread every
-`SITE_CACHE_REFRESH_S` seconds. The hot path reads the copy only, so a slow
+A site comes with its allowed hostnames, its shields (common/shields.py,
+compiled) and its engaged-bounce option. Each web process keeps a copy,
+refreshed by one background thread every `SITE_CACHE_REFRESH_S` seconds; the
+same thread saves the process's count of hits the shields dropped
+(tracking/drops.py). The hot path reads the copy only, so a slow
 or absent database never slows the collector, and each web process holds
 one database connection for this, whatever its thread count.
 """
@@ -20,6 +23,8 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from accounts.selectors import live_api_keys, tracked_sites
+from common.shields import Shields, shields_for
+from tracking.drops import flush_drops
 from tracking.salts import ensure_salts
 
 logger = logging.getLogger(__name__)
@@ -33,6 +38,8 @@ class KnownSite:
     time_zone: str
     query_params: tuple[str, ...] = ()
     account_id: int = 0
+    shields: Shields = Shields()
+    engaged_bounce: bool = False
 
     def allows_hostname(self, hostname: str) -> bool:
         """Empty list: any hostname; `*.example.com` also allows example.com's subdomains."""
@@ -107,6 +114,10 @@ class Directory:
                 time_zone=s["time_zone"],
                 query_params=tuple(s["query_params"]),
                 account_id=s["account_id"],
+                shields=shields_for(
+                    s["blocked_addresses"], s["blocked_countries"], s["blocked_paths"]
+                ),
+                engaged_bounce=s["engaged_bounce"],
             )
             for s in tracked_sites()
         }
@@ -140,10 +151,24 @@ class Directory:
                 # Honours CONN_MAX_AGE and health checks. Only here: in a test's
                 # transaction it would close the connection under the test.
                 close_old_connections()
-                self.refresh()
             except Exception:
-                logger.exception("could not refresh the site directory; keeping the old copy")
+                logger.exception("could not check the directory's database connection")
+            self.tick()
             threading.Event().wait(self.refresh_s if self._loaded.is_set() else 1.0)
+
+    def tick(self) -> None:
+        """One round of the thread: reload the copy, save the shields' counts (tracking/drops.py).
+
+        Either may fail (the database is away) without stopping the other or the thread.
+        """
+        try:
+            self.refresh()
+        except Exception:
+            logger.exception("could not refresh the site directory; keeping the old copy")
+        try:
+            flush_drops()
+        except Exception:
+            logger.exception("could not save the shields' counts; keeping them for later")
 
 
 directory = Directory(refresh_s=settings.SITE_CACHE_REFRESH_S)

@@ -14,6 +14,9 @@ from tracking.queued_hit import (
     HIT_TYPES,
     MAX_DURATION_MS,
     MAX_EVENT_NAME_LENGTH,
+    MAX_PROP_KEY_LENGTH,
+    MAX_PROP_VALUE_LENGTH,
+    MAX_PROPS,
     MAX_REFERRER_LENGTH,
     MAX_URL_LENGTH,
     MAX_VALUE_CENTS,
@@ -24,6 +27,11 @@ SITE_ID_RE = re.compile(r"^[A-Z0-9]{4,16}$")
 # a str, but they have no UTF-8 form, so the database (utf8mb4) cannot store
 # them and the worker's insert would fail after the hit was answered 2xx.
 UNSTORABLE_RE = re.compile(r"[\ud800-\udfff]")
+# A property value holding anything shaped like an email address is dropped:
+# properties must never carry personal data (docs/events.md).
+EMAIL_RE = re.compile(r"[^\s@<>()\[\],;:\"]+@[^\s@<>()\[\],;:\"]+\.[^\s@<>()\[\],;:\"]+")
+# Control characters (NUL, newlines...) have no place in a property key.
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class HitRejected(Exception):
@@ -49,6 +57,7 @@ class HitRequest:
     name: str
     value: int
     duration_ms: int
+    props: tuple[tuple[str, str], ...] = ()
 
 
 def parse_body(body: bytes) -> dict:
@@ -93,7 +102,8 @@ def parse_hit(data: dict) -> HitRequest:
     duration_ms = _integer(data, "duration", maximum=MAX_DURATION_MS)
     if hit_type == "engagement" and not duration_ms:
         raise HitRejected("an engagement needs a duration")
-    if hit_type != "event":  # only events carry a name and a value
+    props = parse_props(data.get("props")) if hit_type == "event" else ()
+    if hit_type != "event":  # only events carry a name, a value and properties
         name, value = "", 0
     if hit_type != "engagement":
         duration_ms = 0
@@ -106,7 +116,45 @@ def parse_hit(data: dict) -> HitRequest:
         name=name,
         value=value,
         duration_ms=duration_ms,
+        props=props,
     )
+
+
+def parse_props(raw: object) -> tuple[tuple[str, str], ...]:
+    """An event's properties: a JSON object (as text in a GET hit) of strings.
+
+    Refused (400): not an object, more than MAX_PROPS keys, a key that is
+    empty, too long or holds a colon or a control character, a value that
+    is not a string, anything the database cannot store. Cut to
+    MAX_PROP_VALUE_LENGTH characters: longer values. Dropped: empty values
+    and values that look like an email address.
+    """
+    if raw is None or raw == "" or raw == {}:
+        return ()
+    if isinstance(raw, str):  # GET hits carry the object as JSON text
+        try:
+            raw = json.loads(raw)
+        except (ValueError, RecursionError):
+            raise HitRejected("props is not a JSON object") from None
+    if not isinstance(raw, dict):
+        raise HitRejected("props must be an object of string values")
+    if len(raw) > MAX_PROPS:
+        raise HitRejected(f"props has more than {MAX_PROPS} keys")
+    props = {}
+    for key, value in raw.items():
+        key = key.strip()
+        if not key or len(key) > MAX_PROP_KEY_LENGTH:
+            raise HitRejected(f"props keys must be 1 to {MAX_PROP_KEY_LENGTH} characters")
+        if ":" in key or CONTROL_RE.search(key):
+            raise HitRejected("props keys may not contain a colon or a control character")
+        if not isinstance(value, str):
+            raise HitRejected("props values must be strings")
+        if "\x00" in value or not is_storable(key + value):
+            raise HitRejected("props contain a character that cannot be stored")
+        value = value.strip()[:MAX_PROP_VALUE_LENGTH]
+        if value and not EMAIL_RE.search(value):
+            props[key] = value
+    return tuple(sorted(props.items()))
 
 
 def _string(

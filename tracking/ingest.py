@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 
 from common import metrics
-from tracking import fact_writes
+from tracking import event_properties, fact_writes
 from tracking.counting import CountedHit, Row, count_hit
 from tracking.enrich import parse_client, parse_page, parse_referrer
 from tracking.queued_hit import QueuedHit, hits_from_message
@@ -56,6 +56,8 @@ def enrich(hit: QueuedHit) -> CountedHit:
         event_name=hit.name if hit.type == "event" else "",
         value=hit.value if hit.type == "event" else 0,
         engaged_s=hit.duration_ms // 1000 if hit.type == "engagement" else 0,
+        engaged_bounce_s=hit.engaged_bounce_s,
+        props=hit.props if hit.type == "event" else (),
     )  # fmt: skip
 
 
@@ -81,6 +83,7 @@ def write_batch(counted: list[CountedHit]) -> int:
             rows, states[key] = count_hit(hit, states[key])
             site_rows += [(hit.site, row) for row in rows]
         fact_writes.insert_facts(cursor, site_rows)
+        event_properties.insert_properties(cursor, new_hits)
         fact_writes.save_visitors(cursor, states, expires=expires)
         write_rollups(site_rows)
     if new_hits:

@@ -194,3 +194,45 @@ class Salt(models.Model):
 
     day = models.DateField(unique=True)
     secret = models.CharField(max_length=64)
+
+
+class EventProperty(models.Model):
+    """One property (`key`: `value`) of one event hit, written with its fact.
+
+    Properties are raw data like facts (purged with them, per site retention):
+    the events panel's breakdown by property and the property filters read
+    them, joined to the event's fact by (site_id, hit_id). Clustered by site
+    and time like the facts, so a date range is one range read.
+    """
+
+    pk = models.CompositePrimaryKey("site_id", "ts", "hit_id", "prop_key")
+    site_id = models.BigIntegerField()
+    hit_id = models.CharField(max_length=32)
+    ts = models.DateTimeField(help_text="UTC time of the event")
+    local_date = models.DateField()
+    visitor = models.CharField(max_length=32, default="")
+    event_name = text_dimension(200)
+    prop_key = text_dimension(64)
+    prop_value = text_dimension(256)
+    value = models.BigIntegerField(default=0, help_text="the event's value, cents")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site_id", "hit_id", "prop_key"], name="event_property_once"
+            ),
+        ]
+
+
+class ShieldDrop(models.Model):
+    """Hits a site's shields dropped in the collector, per local day and reason.
+
+    Counted in each web process's memory and added here by its directory
+    thread (tracking/drops.py), so the collector still makes no query per hit.
+    """
+
+    pk = models.CompositePrimaryKey("site_id", "day", "reason")
+    site_id = models.BigIntegerField()
+    day = models.DateField()
+    reason = models.CharField(max_length=10)
+    hits = models.BigIntegerField(default=0)

@@ -14,6 +14,10 @@ MAX_REFERRER_LENGTH = 2048
 MAX_EVENT_NAME_LENGTH = 200
 MAX_VALUE_CENTS = 10**12
 MAX_DURATION_MS = 24 * 3600 * 1000
+# Event properties (docs/events.md): at most this many, keys and values bounded.
+MAX_PROPS = 30
+MAX_PROP_KEY_LENGTH = 64
+MAX_PROP_VALUE_LENGTH = 256
 HIT_ID_LENGTH = 32
 VISITOR_HASH_LENGTH = 32
 
@@ -52,11 +56,21 @@ class QueuedHit:
     country: str = ""
     ua: str = ""
     keep: tuple[str, ...] = ()
+    # Engaged bounce (docs/metrics.md): seconds of engagement that make a
+    # one-page visit no bounce, for sites that turned it on; 0 when off.
+    engaged_bounce_s: int = 0
+    # An event's properties, (key, value) pairs checked by the collector
+    # (tracking.hits); a JSON object in the message.
+    props: tuple[tuple[str, str], ...] = ()
 
     def to_message(self) -> dict:
         """The JSON-ready dict that travels in the SQS message."""
         message = {name: getattr(self, name) for name in self.__slots__}
         message["keep"] = list(self.keep)
+        message["props"] = dict(self.props)
+        for optional in ("props", "engaged_bounce_s"):  # most hits have neither: keep SQS lean
+            if not message[optional]:
+                del message[optional]
         return message
 
     @classmethod
@@ -79,9 +93,23 @@ class QueuedHit:
                 visitor=str(raw.get("visitor", ""))[:VISITOR_HASH_LENGTH],
                 country=str(raw.get("country", ""))[:2], ua=str(raw.get("ua", "")),
                 keep=tuple(str(k) for k in raw.get("keep") or ()),
+                engaged_bounce_s=int(raw.get("engaged_bounce_s", 0)),
+                props=_props(raw.get("props")),
             )  # fmt: skip
         except (TypeError, ValueError) as exc:
             raise MalformedHit(f"hit is malformed: {exc}"[:200]) from exc
+
+
+def _props(raw: object) -> tuple[tuple[str, str], ...]:
+    """An event's properties read back, held to the collector's limits whatever was sent."""
+    if not raw:
+        return ()
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
+        raise MalformedHit("hit field 'props' must map strings to strings")
+    pairs = {k[:MAX_PROP_KEY_LENGTH]: v[:MAX_PROP_VALUE_LENGTH] for k, v in raw.items() if k}
+    return tuple(sorted(pairs.items()))[:MAX_PROPS]
 
 
 def hits_from_message(raw_hits: object) -> list[QueuedHit]:

@@ -10,7 +10,7 @@ import datetime as dt
 from django.apps import apps
 from django.db import connection, models
 
-from tracking.models import Fact
+from tracking.models import EventProperty, Fact
 from tracking.sampling import in_buckets
 
 CHUNK = 5000
@@ -60,11 +60,18 @@ def delete_site_data(*, site_id: int, max_chunks: int | None = None) -> bool:
 
 
 def purge_facts_before(*, site_id: int, before: dt.datetime, max_chunks: int | None = None) -> int:
-    """Delete the site's raw facts older than `before` (UTC); rollups keep their totals.
+    """Delete the site's raw facts (and events' properties) older than `before` (UTC);
+    rollups keep their totals.
 
     Dashboards read unfiltered ranges from the rollups, so totals for purged
-    days stay; filtered views of those days will show nothing.
+    days stay; filtered views and property breakdowns of those days will show nothing.
     """
+    _delete_in_chunks(
+        f"DELETE FROM {EventProperty._meta.db_table} WHERE site_id = %s "  # noqa: S608
+        f"AND ts < %s LIMIT {CHUNK}",
+        [site_id, before.astimezone(dt.UTC).replace(tzinfo=None)],
+        max_chunks=max_chunks,
+    )
     deleted, _ = _delete_in_chunks(
         f"DELETE FROM {Fact._meta.db_table} WHERE site_id = %s "  # noqa: S608
         f"AND {in_buckets()} AND ts < %s LIMIT {CHUNK}",

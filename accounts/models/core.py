@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from common.shields import parse_countries, parse_networks, parse_path_patterns
+
 SITE_ID_ALPHABET = string.ascii_uppercase + string.digits
 SITE_ID_LENGTH = 8
 
@@ -20,6 +22,25 @@ def new_public_site_id() -> str:
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not a known time zone")
+
+
+def _check(parse, value: str) -> None:
+    try:
+        parse(value)
+    except ValueError as exc:  # the parsers' messages name the bad entry
+        raise ValidationError(str(exc)) from None
+
+
+def validate_networks(value: str) -> None:
+    _check(parse_networks, value)
+
+
+def validate_countries(value: str) -> None:
+    _check(parse_countries, value)
+
+
+def validate_path_patterns(value: str) -> None:
+    _check(parse_path_patterns, value)
 
 
 RETENTION_CHOICES = [
@@ -90,6 +111,15 @@ class Site(models.Model):
     # Raw facts older than this many months are purged by `purge_old_facts`;
     # rollups keep the totals. 0 keeps everything.
     retention_months = models.PositiveSmallIntegerField(default=0, choices=RETENTION_CHOICES)
+    # Shields (common/shields.py): hits the collector drops before queueing them.
+    # The owner's own lists, stored as typed; no visitor's address is ever stored.
+    blocked_addresses = models.TextField(blank=True, default="", validators=[validate_networks])
+    blocked_countries = models.CharField(
+        max_length=800, blank=True, default="", validators=[validate_countries]
+    )
+    blocked_paths = models.TextField(blank=True, default="", validators=[validate_path_patterns])
+    # A one-page visit engaged for ENGAGED_BOUNCE_SECONDS is no bounce (docs/metrics.md).
+    engaged_bounce = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.name

@@ -39,7 +39,10 @@ def create_site(
     return site
 
 
-SITE_FIELDS = ("name", "hostnames", "time_zone", "query_params", "retention_months")
+SITE_FIELDS = (
+    "name", "hostnames", "time_zone", "query_params", "retention_months",
+    "blocked_addresses", "blocked_countries", "blocked_paths", "engaged_bounce",
+)  # fmt: skip
 
 
 def update_site(*, site: Site, **changes: object) -> Site:

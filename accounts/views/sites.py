@@ -13,6 +13,7 @@ from accounts.models import Site
 from accounts.permissions import Action, require
 from accounts.selectors import account_is_suspended, get_account_for_user, get_site_for_user
 from accounts.services import create_site, delete_site, update_site
+from accounts.site_sections import site_sections
 
 
 def snippet(site: Site) -> str:
@@ -33,8 +34,8 @@ def new_site(request: HttpRequest, account_id: int) -> HttpResponse:
             account=account, name=data["name"], hostnames=data["hostnames"].splitlines(),
             time_zone=data["time_zone"],
         )  # fmt: skip
-        update_site(site=site, query_params=data["query_params"],
-                    retention_months=data["retention_months"])  # fmt: skip
+        made = ("name", "hostnames", "time_zone")
+        update_site(site=site, **{f: data[f] for f in form.Meta.fields if f not in made})
         messages.success(request, "Site created. Add the snippet below to your pages.")
         return HttpResponseRedirect(reverse("accounts:site_settings", args=[site.public_id]))
     context = {"account": account, "form": form}
@@ -56,6 +57,7 @@ def site_settings(request: HttpRequest, public_id: str) -> HttpResponse:
         "form": form,
         "snippet": snippet(site),
         "suspended": account_is_suspended(site=site),
+        "sections": site_sections(site=site),
     }
     return render(
         request, "accounts/site_settings.html", context, status=400 if form.errors else 200

@@ -11,6 +11,8 @@ can change freely. Inside, only reports/stats/db.py talks to the database.
   rollups without filters and from the facts with them.
 - `matching_copy` opens a temporary copy of a filtered view's facts that every
   question of the same view then reads (open it once per page).
+- `property_keys`, `property_breakdown`: an event's properties and their
+  values (reports/stats/properties.py); `Filter("prop.<key>", ...)` filters by one.
 - `live_visitors`, `first_data_day`: questions about the site, not a range.
 - `site_summaries`: many sites at a glance (the sites overview), in a fixed
   number of queries whatever the number of sites.
@@ -26,6 +28,7 @@ from reports.stats.filters import MAX_FILTERS, Filter, InvalidFilter, pattern_pr
 from reports.stats.goals import base_query, event_filtered
 from reports.stats.history import first_data_day
 from reports.stats.matching import matching_copy
+from reports.stats.properties import property_breakdown, property_keys
 from reports.stats.queries import (
     DISTINCT_VISITORS,
     BreakdownRow,
@@ -54,6 +57,9 @@ __all__ = [
     "timeseries",
     "overview",
     "INTERVALS",
+    # events broken down by property
+    "property_keys",
+    "property_breakdown",
     # one read of a filtered view's facts
     "matching_copy",
     # about the site

@@ -3,6 +3,11 @@
 A filter is `dimension`, `op` and `value`; several combine with AND. In
 URLs they read `f=pathname:is:/pricing` (repeatable), so a copied link
 reproduces the view.
+
+An event property is a dimension too, named `prop.<key>`
+(`f=prop.plan:is:pro`): it keeps the rows of the events carrying that key
+with a matching value (is, is not, contains), read from the event property
+rows (tracking.models.EventProperty) of the same site and time range.
 """
 
 import re
@@ -10,9 +15,14 @@ from dataclasses import dataclass
 
 from reports.stats.db import regexp_refusal
 from reports.stats.pattern_cost import costly_reason
+from reports.stats.sql import PROPERTIES
 from tracking.dimensions import BY_NAME, DIMENSIONS, fact_sql
+from tracking.models import FactKind
+from tracking.queued_hit import MAX_PROP_KEY_LENGTH
 
 OPS = ("is", "is_not", "contains", "not_contains", "matches")
+PROPERTY_PREFIX = "prop."
+PROPERTY_OPS = ("is", "is_not", "contains")
 MAX_FILTERS = 10
 MAX_VALUE_LENGTH = 500
 
@@ -28,7 +38,13 @@ class Filter:
     value: str
 
     def __post_init__(self) -> None:
-        if self.dimension not in BY_NAME:
+        if self.is_property:
+            key = self.property_key
+            if not key or len(key) > MAX_PROP_KEY_LENGTH or ":" in key:
+                raise InvalidFilter("a property filter names a key of 1 to 64 characters")
+            if self.op not in PROPERTY_OPS:
+                raise InvalidFilter("a property filter is one of is, is not, contains")
+        elif self.dimension not in BY_NAME:
             raise InvalidFilter(f"unknown dimension {self.dimension!r}")
         if self.op not in OPS:
             raise InvalidFilter(f"unknown operator {self.op!r}")
@@ -55,14 +71,45 @@ class Filter:
         return f"{self.dimension}:{self.op}:{self.value}"
 
     @property
+    def is_property(self) -> bool:
+        return self.dimension.startswith(PROPERTY_PREFIX)
+
+    @property
+    def property_key(self) -> str:
+        return self.dimension.removeprefix(PROPERTY_PREFIX)
+
+    @property
     def scope(self) -> str:
-        return DIMENSIONS[BY_NAME[self.dimension]].scope
+        return "event" if self.is_property else DIMENSIONS[BY_NAME[self.dimension]].scope
 
 
-def filter_sql(filters: tuple[Filter, ...]) -> tuple[str, list]:
-    """` AND ...` conditions over the facts table, with their parameters."""
+def _property_sql(f: Filter, site_id: int, ts_from, ts_to) -> tuple[str, list]:
+    """Event rows whose event carries the filter's key with a matching value."""
+    op = {"is": "= %s", "is_not": "<> %s", "contains": "COLLATE utf8mb4_general_ci LIKE %s"}[f.op]
+    value = f.value if f.op != "contains" else "%" + re.sub(r"([\\%_])", r"\\\1", f.value) + "%"
+    return (
+        f"kind = {int(FactKind.EVENT)} AND hit_id IN (SELECT hit_id FROM {PROPERTIES} "  # noqa: S608
+        "WHERE site_id = %s AND ts >= %s AND ts < %s AND prop_key = %s "
+        f"AND prop_value {op})",
+        [site_id, ts_from, ts_to, f.property_key, value],
+    )
+
+
+def filter_sql(
+    filters: tuple[Filter, ...], *, site_id: int = 0, ts_from=None, ts_to=None
+) -> tuple[str, list]:
+    """` AND ...` conditions over the facts table, with their parameters.
+
+    Property filters read the event property rows of `site_id` between
+    `ts_from` and `ts_to` (UTC), the range the facts are read in.
+    """
     clauses, params = [], []
     for f in filters:
+        if f.is_property:
+            clause, more = _property_sql(f, site_id, ts_from, ts_to)
+            clauses.append(clause)
+            params.extend(more)
+            continue
         expression = fact_sql(BY_NAME[f.dimension])
         if f.op in ("is", "is_not"):
             clauses.append(f"{expression} {'=' if f.op == 'is' else '<>'} %s")

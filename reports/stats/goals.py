@@ -19,7 +19,8 @@ GOAL_OPS = ("is", "contains")
 
 
 def _is_goal(f: Filter) -> bool:
-    return f.scope == "event" and f.op in GOAL_OPS
+    # A property filter keeps only the rows of events carrying the property, whatever its op.
+    return f.is_property or (f.scope == "event" and f.op in GOAL_OPS)
 
 
 def event_filtered(q: StatsQuery) -> bool:

@@ -172,11 +172,17 @@ def facts_table(q: StatsQuery) -> str:
     return FACTS
 
 
-def fact_range(q: StatsQuery) -> tuple[str, list]:
+def utc_window(q: StatsQuery) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC times (naive, as stored) that hold every hit of the range's local days."""
     zone = ZoneInfo(q.time_zone)
     start = dt.datetime.combine(q.first_day, dt.time(), zone).astimezone(dt.UTC)
     end = dt.datetime.combine(q.last_day + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
-    where, params = filter_sql(q.filters)
+    return (start - ZONE_MARGIN).replace(tzinfo=None), (end + ZONE_MARGIN).replace(tzinfo=None)
+
+
+def fact_range(q: StatsQuery) -> tuple[str, list]:
+    ts_from, ts_to = utc_window(q)
+    where, params = filter_sql(q.filters, site_id=q.site_id, ts_from=ts_from, ts_to=ts_to)
     if q.until:
         where, params = (
             " AND ts < %s" + where,
@@ -187,8 +193,8 @@ def fact_range(q: StatsQuery) -> tuple[str, list]:
         "AND local_date BETWEEN %s AND %s" + where,
         [
             q.site_id,
-            (start - ZONE_MARGIN).replace(tzinfo=None),
-            (end + ZONE_MARGIN).replace(tzinfo=None),
+            ts_from,
+            ts_to,
             q.first_day,
             q.last_day,
             *params,

@@ -1,9 +1,17 @@
 """The tables the query layer reads and the SQL text they share (sent by reports/stats/db.py)."""
 
-from tracking.models import DailyRollup, Fact, HourlyTotal, MonthlyRollup, WeeklyRollup
+from tracking.models import (
+    DailyRollup,
+    EventProperty,
+    Fact,
+    HourlyTotal,
+    MonthlyRollup,
+    WeeklyRollup,
+)
 
 FACTS, DAILY, HOURLY = Fact._meta.db_table, DailyRollup._meta.db_table, HourlyTotal._meta.db_table
 MONTHLY, WEEKLY = MonthlyRollup._meta.db_table, WeeklyRollup._meta.db_table
+PROPERTIES = EventProperty._meta.db_table
 # Every counter summed, in tracking.dimensions.COUNTERS order.
 SUMS = (
     "SUM(pageviews), SUM(visits), SUM(uniques), SUM(page_uniques), SUM(bounces), "

@@ -59,6 +59,25 @@ def test_the_add_filter_form_fields_become_a_filter():
     assert state.filters == (Filter("pathname", "is_not", "/admin"),)
 
 
+def test_the_add_filter_form_filters_by_an_event_property_with_its_typed_key():
+    state, errors = parse("add_dim=prop&add_key=plan&add_op=is&add_value=Pro")
+    assert errors == []
+    assert state.filters == (Filter("prop.plan", "is", "Pro"),)  # values kept as typed
+
+
+def test_an_event_property_filter_without_a_key_is_refused():
+    state, errors = parse("add_dim=prop&add_key=&add_op=is&add_value=pro")
+    assert (state.filters, errors) == ((), ["Type the key of the event property to filter by."])
+
+
+def test_an_event_property_filter_with_an_operator_it_lacks_is_refused_naming_them():
+    state, errors = parse("add_dim=prop&add_key=plan&add_op=not_contains&add_value=pro")
+    assert state.filters == ()
+    assert errors == [
+        "That filter cannot be applied: a property filter is one of is, is not, contains."
+    ]
+
+
 def test_a_contains_filter_without_text_is_refused():
     state, errors = parse("add_dim=pathname&add_op=contains&add_value=")
     assert state.filters == ()

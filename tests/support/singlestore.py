@@ -37,8 +37,10 @@ SHARDED_BY_SITE = {
     "tracking_monthlyrollup",
     "tracking_hourlytotal",
     "tracking_visitorstate",
+    "tracking_eventproperty",
+    "tracking_shielddrop",
 }
-FACTS = {"tracking_fact"}
+FACTS = {"tracking_fact", "tracking_eventproperty"}
 ROLLUPS = {
     "tracking_dailyrollup",
     "tracking_weeklyrollup",
@@ -55,6 +57,7 @@ HIT_PATH_MODULES = (
     "tracking.actors",
     "tracking.fact_writes",
     "tracking.rollups",
+    "tracking.event_properties",
 )
 
 # Statements the product sends that sqlglot's dialect cannot read although

@@ -103,6 +103,29 @@ def test_an_event_is_queued_with_its_name_and_value(collector, site, queue):
     assert (hit["type"], hit["name"], hit["value"]) == ("event", "Signup", 900)
 
 
+def test_an_events_properties_are_queued_as_an_object_without_email_like_values(
+    collector, site, queue
+):
+    props = {"plan": "pro", "who": "jane@example.com"}
+    payload = {"site": site.public_id, "url": PAGE, "name": "Signup", "props": props}
+    assert post(collector, payload).status_code == 202
+    [hit] = queue.take_hits()
+    assert hit["props"] == {"plan": "pro"}
+
+
+def test_engagement_carries_the_engaged_bounce_threshold_of_sites_that_turned_it_on(
+    collector, site, queue, loaded_directory, settings
+):
+    settings.ENGAGED_BOUNCE_SECONDS = 15
+    payload = {"site": site.public_id, "type": "engagement", "url": PAGE, "duration": 4200}
+    post(collector, payload)
+    site.engaged_bounce = True
+    site.save()
+    loaded_directory.refresh()
+    post(collector, payload)
+    assert [hit.get("engaged_bounce_s", 0) for hit in queue.take_hits()] == [0, 15]
+
+
 def test_an_engagement_is_queued_with_its_duration(collector, site, queue):
     post(collector, {"site": site.public_id, "type": "engagement", "url": PAGE, "duration": 4200})
     [hit] = queue.take_hits()

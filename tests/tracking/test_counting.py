@@ -97,3 +97,49 @@ def test_counting_does_not_change_the_state_passed_in():
     snapshot = repr(first)
     count_hit(hit(10, path="/b"), first)
     assert repr(first) == snapshot
+
+
+# --- engaged bounce (a per-site option; ENGAGED_BOUNCE_SECONDS) ---------------------
+
+
+def engaged(seconds: float, engaged_s: int, threshold: int = 10, **extra) -> CountedHit:
+    return hit(seconds, "engagement", engaged_s=engaged_s, engaged_bounce_s=threshold, **extra)
+
+
+def test_with_engaged_bounce_off_an_engaged_single_page_visit_still_bounces():
+    sums, _ = run(hit(0), engaged(30, 45, threshold=0))
+    assert (sums["bounces"], sums["duration"]) == (1, 45)
+
+
+def test_with_engaged_bounce_on_a_single_page_visit_engaged_that_long_is_no_bounce():
+    sums, _ = run(hit(0), engaged(30, 10))
+    assert "bounces" not in sums and sums["duration"] == 10 and sums["visits"] == 1
+
+
+def test_with_engaged_bounce_on_a_visit_engaged_for_less_still_bounces():
+    sums, _ = run(hit(0), engaged(30, 9))
+    assert sums["bounces"] == 1
+
+
+def test_the_bounce_is_undone_once_however_many_engagements_follow():
+    sums, _ = run(hit(0), engaged(10, 12), engaged(20, 20), engaged(30, 25))
+    assert "bounces" not in sums and sums["duration"] == 25
+
+
+def test_an_engaged_visit_that_then_views_a_second_page_is_undone_only_once():
+    sums, _ = run(hit(0), engaged(15, 15), hit(40, path="/b"))
+    assert "bounces" not in sums and sums["visits"] == 1
+
+
+def test_engagement_reported_below_the_time_already_counted_still_undoes_the_bounce():
+    # An earlier report of 12 s came while the option was off; this one, with it on, says 11.
+    sums, _ = run(hit(0), engaged(10, 12, threshold=0), engaged(20, 11))
+    assert "bounces" not in sums and sums["duration"] == 12
+
+
+def test_the_undone_bounce_lands_on_the_entry_pages_row():
+    state: dict = {}
+    _, state = count_hit(hit(0, path="/landing"), state)
+    rows, _ = count_hit(engaged(20, 30, path="/landing"), state)
+    [row] = rows
+    assert (row.pathname, row.counters) == ("/landing", {"duration": 30, "bounces": -1})

@@ -7,7 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.support.factories import SiteFactory
+from tracking import drops
 from tracking.directory import Directory, DirectoryUnavailable, KnownSite
+from tracking.models import ShieldDrop
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +63,33 @@ def test_a_directory_never_loaded_is_unavailable(settings):
 def test_allowed_hostnames(hostnames, hostname, allowed):
     site = KnownSite(pk=1, public_id="ABCD1234", hostnames=hostnames, time_zone="UTC")
     assert site.allows_hostname(hostname) is allowed
+
+
+def test_a_sites_shields_and_engaged_bounce_are_in_the_copy(site, loaded_directory):
+    site.blocked_addresses, site.blocked_countries, site.engaged_bounce = (
+        "203.0.113.0/24",
+        "RU",
+        True,
+    )
+    site.save()
+    loaded_directory.refresh()
+    known = loaded_directory.site(site.public_id)
+    assert known.shields.blocks_address("203.0.113.9") and "RU" in known.shields.countries
+    assert known.engaged_bounce is True
+
+
+def test_each_round_of_the_thread_saves_the_shields_counts_of_this_process(site, loaded_directory):
+    drops.count_drop(site_id=site.pk, time_zone="UTC", reason="country", now=1_780_000_000.0)
+    loaded_directory.tick()
+    saved = ShieldDrop.objects.filter(site_id=site.pk).values_list("reason", "hits")
+    assert list(saved) == [("country", 1)]
+
+
+def test_a_failed_save_keeps_the_counts_for_the_next_round(site, loaded_directory, monkeypatch):
+    drops.count_drop(site_id=site.pk, time_zone="UTC", reason="path", now=1_780_000_000.0)
+    monkeypatch.setattr(drops, "UPSERT_DROPS", "INSERT INTO no_such_table VALUES (%s, %s, %s, %s)")
+    loaded_directory.tick()  # logged, not raised
+    monkeypatch.undo()
+    loaded_directory.tick()
+    saved = ShieldDrop.objects.filter(site_id=site.pk).values_list("reason", "hits")
+    assert list(saved) == [("path", 1)]

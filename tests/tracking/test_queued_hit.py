@@ -4,7 +4,13 @@ import json
 
 import pytest
 
-from tracking.queued_hit import MalformedHit, PoisonMessage, QueuedHit, hits_from_message
+from tracking.queued_hit import (
+    MAX_PROPS,
+    MalformedHit,
+    PoisonMessage,
+    QueuedHit,
+    hits_from_message,
+)
 
 HIT = QueuedHit(
     id="a" * 32, site=7, tz="Europe/Paris", ts=1767225600.5, type="event",
@@ -50,3 +56,26 @@ def test_a_message_that_is_not_a_list_is_poison():
 def test_one_malformed_hit_makes_the_strict_read_poison():
     with pytest.raises(PoisonMessage):
         hits_from_message([HIT.to_message(), {"id": 1}])
+
+
+def test_an_events_properties_travel_as_a_json_object_and_come_back_as_pairs():
+    hit = QueuedHit(id="h" * 32, site=1, tz="UTC", ts=1.0, type="event", url="https://e.x/",
+                    name="Signup", props=(("cta", "header"), ("plan", "pro")))  # fmt: skip
+    message = hit.to_message()
+    assert message["props"] == {"cta": "header", "plan": "pro"}
+    assert QueuedHit.from_message(message).props == hit.props
+
+
+def test_properties_read_back_are_held_to_the_collectors_limits():
+    raw = {"id": "h", "site": 1, "tz": "UTC", "ts": 1, "type": "event", "url": "https://e.x/",
+           "props": {f"k{i:02}" + "x" * 70: "v" * 300 for i in range(40)}}  # fmt: skip
+    props = QueuedHit.from_message(raw).props
+    assert len(props) == MAX_PROPS
+    assert {(len(k), len(v)) for k, v in props} == {(64, 256)}
+
+
+def test_properties_that_are_not_strings_make_the_hit_malformed():
+    raw = {"id": "h", "site": 1, "tz": "UTC", "ts": 1, "type": "event", "url": "https://e.x/",
+           "props": {"plan": 5}}  # fmt: skip
+    with pytest.raises(MalformedHit, match="props"):
+        QueuedHit.from_message(raw)

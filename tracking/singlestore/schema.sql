@@ -139,6 +139,34 @@ CREATE TABLE tracking_hourlytotal (
   SORT KEY (hour, site_id)
 );
 
+-- One row per property of an event hit (tracking.models.EventProperty), written with
+-- the event's fact and read like the facts: append-only columnstore sorted by time.
+CREATE TABLE tracking_eventproperty (
+  site_id BIGINT NOT NULL,
+  hit_id VARCHAR(32) NOT NULL,
+  ts DATETIME(6) NOT NULL,
+  local_date DATE NOT NULL,
+  visitor VARCHAR(32) NOT NULL DEFAULT '',
+  event_name VARCHAR(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '',
+  prop_key VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '',
+  prop_value VARCHAR(256) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '',
+  value BIGINT NOT NULL DEFAULT 0,
+  UNIQUE KEY event_property_once (site_id, hit_id, prop_key) USING HASH,
+  SHARD KEY (site_id),
+  SORT KEY (ts, site_id)
+);
+
+-- Hits dropped by a site's shields per local day and reason: a few rows per site
+-- and day, upserted by each web process's directory thread.
+CREATE ROWSTORE TABLE tracking_shielddrop (
+  site_id BIGINT NOT NULL,
+  day DATE NOT NULL,
+  reason VARCHAR(10) NOT NULL,
+  hits BIGINT NOT NULL,
+  PRIMARY KEY (site_id, day, reason),
+  SHARD KEY (site_id)
+);
+
 -- Key/value state of a visitor: read and rewritten by every hit, so rowstore.
 CREATE ROWSTORE TABLE tracking_visitorstate (
   site_id BIGINT NOT NULL,

@@ -34,7 +34,7 @@ hit_strategy = st.fixed_dictionaries(
 )
 
 
-def _queued(site, h: dict) -> dict:
+def _queued(site, h: dict, engaged_bounce_s: int = 0) -> dict:
     return queued_hit(
         site,
         at=START + dt.timedelta(minutes=h["minute"]),
@@ -47,6 +47,7 @@ def _queued(site, h: dict) -> dict:
         value=h["value"] if h["type"] == "event" else 0,
         duration_ms=h["seconds"] * 1000 if h["type"] == "engagement" else 0,
         country=["US", "DE", ""][h["visitor"] % 3],
+        engaged_bounce_s=engaged_bounce_s,
     )
 
 
@@ -64,10 +65,13 @@ def _ranges(zone: str) -> list[tuple[dt.date, dt.date]]:
     hits=st.lists(hit_strategy, min_size=1, max_size=40),
     batch_size=st.integers(min_value=1, max_value=10),
     zone=st.sampled_from(["UTC", "Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata"]),
+    engaged_bounce_s=st.sampled_from([0, 10]),  # the site's engaged bounce off or on
 )
-def test_rollups_and_facts_agree_on_every_metric_dimension_and_range(hits, batch_size, zone):
+def test_rollups_and_facts_agree_on_every_metric_dimension_and_range(
+    hits, batch_size, zone, engaged_bounce_s
+):
     site = SiteFactory(time_zone=zone)
-    queued = [_queued(site, h) for h in hits]
+    queued = [_queued(site, h, engaged_bounce_s) for h in hits]
     for i in range(0, len(queued), batch_size):
         ingest_batch(queued[i : i + batch_size])
 
