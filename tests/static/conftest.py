@@ -75,6 +75,9 @@ class Collector:
             def do_GET(self) -> None:  # noqa: N802  (the http.server API)
                 if self.path == "/script.js":
                     self._answer(200, SCRIPT_PATH.read_bytes(), "application/javascript")
+                elif self.path.startswith("/script."):
+                    name = self.path.removeprefix("/script.").removesuffix(".js")
+                    self._answer(200, extension_path(name).read_bytes(), "application/javascript")
                 else:
                     self._answer(200, tab.html.encode(), "text/html")
 
