@@ -42,6 +42,7 @@ class CountedHit:
     event_name: str = ""
     value: int = 0
     engaged_s: int = 0
+    scroll: int | None = None  # engagement: the deepest scroll of the page, percent
 
 
 @dataclass(slots=True)
@@ -172,16 +173,28 @@ def _event(hit: CountedHit, state: dict, session: dict | None) -> tuple[list[Row
 
 
 def _engagement(hit: CountedHit, state: dict, session: dict | None) -> tuple[list[Row], dict]:
-    """Visible time reported by the page: it raises the last page's time, never lowers it."""
+    """Visible time and scroll depth reported by the page: each raises the last page's, never
+    lowers it; the first scroll reported also counts the page view among those that report."""
     if session is None or session["last"]["pathname"] != hit.pathname:
         return [], state
-    last = session["last"]
+    last = dict(session["last"])
+    counters: dict[str, int] = {}
     engaged = min(hit.engaged_s, MAX_PAGE_SECONDS)
-    if engaged <= last["counted"]:
+    if engaged > last["counted"]:
+        counters["duration"] = engaged - last["counted"]
+        last["counted"] = engaged
+    if hit.scroll is not None:
+        seen = last.get("scroll")
+        if seen is None:
+            counters.update(scroll_depth=hit.scroll, scroll_views=1)
+        elif hit.scroll > seen:
+            counters["scroll_depth"] = hit.scroll - seen
+        last["scroll"] = max(hit.scroll, seen or 0)
+    if not counters:
         return [], state
-    row = _correction_row(hit, session, {"duration": engaged - last["counted"]}, seq=0)
+    row = _correction_row(hit, session, counters, seq=0)
     row.kind = ENGAGEMENT
-    state["session"] = {**session, "last": {**last, "counted": engaged}}
+    state["session"] = {**session, "last": last}
     return [row], state
 
 

@@ -15,6 +15,7 @@ from tracking.queued_hit import (
     MAX_DURATION_MS,
     MAX_EVENT_NAME_LENGTH,
     MAX_REFERRER_LENGTH,
+    MAX_SCROLL_PERCENT,
     MAX_URL_LENGTH,
     MAX_VALUE_CENTS,
 )
@@ -47,6 +48,7 @@ class HitRequest:
     name: str
     value: int
     duration_ms: int
+    scroll: int | None = None
 
 
 def parse_body(body: bytes) -> dict:
@@ -93,8 +95,11 @@ def parse_hit(data: dict) -> HitRequest:
         raise HitRejected("an engagement needs a duration")
     if hit_type != "event":  # only events carry a name and a value
         name, value = "", 0
+    scroll = None
     if hit_type != "engagement":
         duration_ms = 0
+    elif data.get("scroll") is not None:
+        scroll = _integer(data, "scroll", maximum=MAX_SCROLL_PERCENT)
     return HitRequest(
         site=site,
         type=hit_type,
@@ -104,6 +109,7 @@ def parse_hit(data: dict) -> HitRequest:
         name=name,
         value=value,
         duration_ms=duration_ms,
+        scroll=scroll,
     )
 
 

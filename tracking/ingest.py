@@ -56,6 +56,7 @@ def enrich(hit: QueuedHit) -> CountedHit:
         event_name=hit.name if hit.type == "event" else "",
         value=hit.value if hit.type == "event" else 0,
         engaged_s=hit.duration_ms // 1000 if hit.type == "engagement" else 0,
+        scroll=hit.scroll if hit.type == "engagement" else None,
     )  # fmt: skip
 
 

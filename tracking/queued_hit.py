@@ -14,6 +14,7 @@ MAX_REFERRER_LENGTH = 2048
 MAX_EVENT_NAME_LENGTH = 200
 MAX_VALUE_CENTS = 10**12
 MAX_DURATION_MS = 24 * 3600 * 1000
+MAX_SCROLL_PERCENT = 100
 HIT_ID_LENGTH = 32
 VISITOR_HASH_LENGTH = 32
 
@@ -48,6 +49,7 @@ class QueuedHit:
     name: str = ""
     value: int = 0
     duration_ms: int = 0
+    scroll: int | None = None  # engagement only: the deepest scroll, percent
     visitor: str = ""
     country: str = ""
     ua: str = ""
@@ -76,12 +78,18 @@ class QueuedHit:
                 referrer=str(raw.get("referrer", "")),
                 name=str(raw.get("name", ""))[:MAX_EVENT_NAME_LENGTH],
                 value=int(raw.get("value", 0)), duration_ms=int(raw.get("duration_ms", 0)),
+                scroll=_scroll(raw.get("scroll")),
                 visitor=str(raw.get("visitor", ""))[:VISITOR_HASH_LENGTH],
                 country=str(raw.get("country", ""))[:2], ua=str(raw.get("ua", "")),
                 keep=tuple(str(k) for k in raw.get("keep") or ()),
             )  # fmt: skip
         except (TypeError, ValueError) as exc:
             raise MalformedHit(f"hit is malformed: {exc}"[:200]) from exc
+
+
+def _scroll(raw: object) -> int | None:
+    """A scroll percent read back, kept within 0-100 (the collector checked it already)."""
+    return None if raw is None else min(max(int(raw), 0), MAX_SCROLL_PERCENT)
 
 
 def hits_from_message(raw_hits: object) -> list[QueuedHit]:
