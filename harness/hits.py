@@ -29,6 +29,7 @@ def queued_hit(
     name: str = "",
     value: int = 0,
     duration_ms: int = 0,
+    scroll: int | None = None,
     country: str = "",
 ) -> dict:
     """A hit as it travels in a queue message; the visitor hash uses a salt per UTC day."""
@@ -36,6 +37,7 @@ def queued_hit(
     return QueuedHit(
         id=secrets.token_hex(16), site=site.pk, tz=site.time_zone, ts=at.timestamp(),
         type=type, url=url, referrer=referrer, name=name, value=value, duration_ms=duration_ms,
+        scroll=scroll,
         visitor=visitor_hash(salt=salt, site_id=site.public_id, ip=ip, user_agent=ua),
         country=country, ua=ua,
     ).to_message()  # fmt: skip

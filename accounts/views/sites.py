@@ -92,4 +92,8 @@ def site_exclude(request: HttpRequest, public_id: str) -> HttpResponse:
     site = get_site_for_user(user=request.user, public_id=public_id)
     require(user=request.user, account=site.account_id, action=Action.VIEW_SITE)
     hosts = [h for h in site.hostname_list if "*" not in h]
-    return render(request, "accounts/site_exclude.html", {"site": site, "hosts": hosts})
+    response = render(request, "accounts/site_exclude.html", {"site": site, "hosts": hosts})
+    # The site's window must keep its opener to post its answer back ("same-origin",
+    # the default, would cut it); windows this page did not open still cannot reach it.
+    response["Cross-Origin-Opener-Policy"] = "same-origin-allow-popups"
+    return response

@@ -18,7 +18,10 @@ document.querySelectorAll("[data-exclusion]").forEach((box) => {
   box.querySelectorAll("[data-url]").forEach((button) => {
     button.addEventListener("click", () => {
       status.textContent = "waiting for your site's answer…";
-      opened = window.open(button.dataset.url, "analytics-exclude");
+      // A new window each time: in one already showing the site, a change of the
+      // fragment alone would not load the page again, so the tracker would not run.
+      opened?.close();
+      opened = window.open(button.dataset.url);
     });
   });
 });

@@ -41,3 +41,8 @@ def test_the_settings_page_leads_to_it(client, personas):
     client.force_login(personas.owner)
     html = client.get(reverse("accounts:site_settings", args=[personas.site.public_id])).content
     assert reverse("accounts:site_exclude", args=[personas.site.public_id]).encode() in html
+
+
+def test_the_page_lets_the_window_it_opens_answer_back(client, personas):
+    response = exclude_page(client, personas, "owner")
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin-allow-popups"
