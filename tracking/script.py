@@ -35,14 +35,17 @@ storage. Apart from that one key, the tracker stores nothing and sets no cookie.
 
 Hits are JSON sent with `navigator.sendBeacon` to `/api/event` on the script's
 own origin: no navigation waits for them. Every browser able to run the script
-(it needs 2020's JavaScript) has sendBeacon; there is no image fallback any more
-(it cost 40 of the 1,024 gzipped bytes the core may weigh).
+(it needs the JavaScript of 2020-21: `?.`, `??`, `||=`) has sendBeacon; there is
+no image fallback any more (it cost 40 of the 1,024 gzipped bytes the core may
+weigh).
 
 How the core reads (it is hand-written small, one line, gzipped at most 1,024
 bytes): `g` the tag's dataset, `X` "send nothing", `w(type, url, fields)` sends,
 `L` the current page's URL, `a` its visible ms and `y` when it was last shown
 (NaN while hidden), `R` reports the engagement, `j` the page URL (canonical or
-location), `r` trackPageview, `p` trackEvent.
+location), `r` trackPageview, `p` trackEvent. `fathom.s` holds extra fields of
+the engagement hit, set by an extension (`script.scroll.js`: `{scroll}`): scroll
+depth costs 60 bytes and did not fit in the core with everything else.
 
 Extensions, opt-in by a second tag after the core's (both `defer`):
 
