@@ -61,4 +61,5 @@ urlpatterns = [
     path("org/<int:account_id>/sites/new/", sites.new_site, name="new_site"),
     path("sites/<str:public_id>/settings/", sites.site_settings, name="site_settings"),
     path("sites/<str:public_id>/delete/", sites.site_delete, name="site_delete"),
+    path("sites/<str:public_id>/exclude/", sites.site_exclude, name="site_exclude"),
 ]

@@ -8,11 +8,12 @@ from analytics_site.backoffice import queues_page
 from analytics_site.health import health
 from analytics_site.metrics import metrics_view
 from tracking.collector import collect
-from tracking.script import tracker_script
+from tracking.script import tracker_extension, tracker_script
 
 urlpatterns = [
     path("api/event", collect, name="collect"),
     path("script.js", tracker_script, name="tracker_script"),
+    path("script.<str:name>.js", tracker_extension, name="tracker_extension"),
     path("health", health, name="health"),
     path("metrics", metrics_view, name="metrics"),
     path("admin/queues/", admin.site.admin_view(queues_page), name="admin_queues"),

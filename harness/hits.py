@@ -29,6 +29,7 @@ def queued_hit(
     name: str = "",
     value: int = 0,
     duration_ms: int = 0,
+    scroll: int | None = None,
     country: str = "",
     engaged_bounce_s: int = 0,
     props: dict[str, str] | None = None,
@@ -38,6 +39,7 @@ def queued_hit(
     return QueuedHit(
         id=secrets.token_hex(16), site=site.pk, tz=site.time_zone, ts=at.timestamp(),
         type=type, url=url, referrer=referrer, name=name, value=value, duration_ms=duration_ms,
+        scroll=scroll,
         visitor=visitor_hash(salt=salt, site_id=site.public_id, ip=ip, user_agent=ua),
         country=country, ua=ua, engaged_bounce_s=engaged_bounce_s,
         props=tuple(sorted((props or {}).items())),

@@ -58,6 +58,7 @@ EXITS = Column("exits", "Exits", "count", lambda t, _: t.exits)
 BOUNCE_RATE = Column("bounce_rate", "Bounce rate", "percent", lambda t, _: t.bounce_rate)
 EXIT_RATE = Column("exit_rate", "Exit rate", "percent", lambda t, _: _ratio(t.exits, t.pageviews))
 TIME_ON_PAGE = Column("time_on_page", "Time on page", "duration", lambda t, _: t.time_on_page)
+SCROLL_DEPTH = Column("scroll_depth", "Scroll depth", "percent", lambda t, _: t.scroll_depth_avg)
 UNIQUE = Column("unique_completions", "Unique", "count", lambda t, _: t.unique_completions)
 COMPLETIONS = Column("completions", "Completions", "count", lambda t, _: t.completions)
 VALUE = Column("value", "Value", "money", lambda t, _: t.value)
@@ -80,7 +81,7 @@ def _table(
 
 PANELS: tuple[Panel, ...] = (
     Panel("pages", "Pages", (
-        _table("pages", "Top pages", "pathname", (VISITORS, PAGEVIEWS, TIME_ON_PAGE)),
+        _table("pages", "Top pages", "pathname", (VISITORS, PAGEVIEWS, TIME_ON_PAGE, SCROLL_DEPTH)),
         _table("entry-pages", "Entry pages", "pathname", (ENTRIES, BOUNCE_RATE), "visits"),
         _table("exit-pages", "Exit pages", "pathname", (EXITS, EXIT_RATE), "exits"),
         _table("hostnames", "Hostnames", "hostname", (VISITORS, PAGEVIEWS)),

@@ -144,6 +144,7 @@ def _accept(request: HttpRequest, hit_request: HitRequest) -> str:
         name=hit_request.name,
         value=hit_request.value,
         duration_ms=hit_request.duration_ms,
+        scroll=hit_request.scroll,
         visitor=visitor_hash(salt=salt, site_id=site.public_id, ip=ip, user_agent=user_agent),
         country=country,
         ua=user_agent,

@@ -44,6 +44,7 @@ class CountedHit:
     engaged_s: int = 0
     engaged_bounce_s: int = 0  # 0: engagement never undoes a bounce (the site's option is off)
     props: tuple[tuple[str, str], ...] = ()  # an event's properties (tracking.event_properties)
+    scroll: int | None = None  # engagement: the deepest scroll of the page, percent
 
 
 @dataclass(slots=True)
@@ -174,18 +175,27 @@ def _event(hit: CountedHit, state: dict, session: dict | None) -> tuple[list[Row
 
 
 def _engagement(hit: CountedHit, state: dict, session: dict | None) -> tuple[list[Row], dict]:
-    """Visible time reported by the page: it raises the last page's time, never lowers it.
+    """Visible time and scroll depth reported by the page: each raises the last page's, never
+    lowers it; the first scroll reported also counts the page view among those that report.
 
     With engaged bounce on (`hit.engaged_bounce_s`), a visit still on its one
     page view that was engaged that long is no longer a bounce.
     """
     if session is None or session["last"]["pathname"] != hit.pathname:
         return [], state
-    last = session["last"]
+    last = dict(session["last"])
+    counters: dict[str, int] = {}
     engaged = min(hit.engaged_s, MAX_PAGE_SECONDS)
-    counters = {}
     if engaged > last["counted"]:
         counters["duration"] = engaged - last["counted"]
+        last["counted"] = engaged
+    if hit.scroll is not None:
+        seen = last.get("scroll")
+        if seen is None:
+            counters.update(scroll_depth=hit.scroll, scroll_views=1)
+        elif hit.scroll > seen:
+            counters["scroll_depth"] = hit.scroll - seen
+        last["scroll"] = max(hit.scroll, seen or 0)
     engaged_visit = hit.engaged_bounce_s > 0 and engaged >= hit.engaged_bounce_s
     if session["bounced"] and engaged_visit:
         counters["bounces"] = -1
@@ -194,9 +204,10 @@ def _engagement(hit: CountedHit, state: dict, session: dict | None) -> tuple[lis
     row = _correction_row(hit, session, counters, seq=0)
     row.kind = ENGAGEMENT
     state["session"] = {
-        **session, "bounced": session["bounced"] and not engaged_visit,
-        "last": {**last, "counted": max(engaged, last["counted"])},
-    }  # fmt: skip
+        **session,
+        "bounced": session["bounced"] and not engaged_visit,
+        "last": last,
+    }
     return [row], state
 
 

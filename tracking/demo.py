@@ -322,7 +322,8 @@ class _Visit:
                     # the page reports its visible time when left
                     yield CountedHit(
                         id=self._id(), type="engagement",
-                        ts=ts + dt.timedelta(seconds=seconds), engaged_s=seconds, **common,
+                        ts=ts + dt.timedelta(seconds=seconds), engaged_s=seconds,
+                        scroll=_scroll(page, seconds), **common,
                     )  # fmt: skip
                 return
             ts += dt.timedelta(seconds=seconds)
@@ -337,6 +338,11 @@ class _Visit:
 
     def _id(self) -> str:
         return f"{self.rng.getrandbits(128):032x}"
+
+
+def _scroll(page: str, seconds: int) -> int:
+    """How deep a reader got: a fifth of the page at a glance, all of it in twice the median."""
+    return min(100, 20 + 80 * seconds // (2 * DWELL[page]))
 
 
 def _event(rng: random.Random, page: str) -> tuple[str, int] | None:

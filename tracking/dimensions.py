@@ -105,5 +105,5 @@ def row_value(row: "Row", dimension: Dimension) -> str | None:
 # The signed counters of every fact and rollup row, in storage order.
 COUNTERS = (
     "pageviews", "visits", "uniques", "page_uniques", "bounces", "duration", "exits",
-    "completions", "unique_completions", "value",
+    "completions", "unique_completions", "value", "scroll_depth", "scroll_views",
 )  # fmt: skip

@@ -18,6 +18,7 @@ from tracking.queued_hit import (
     MAX_PROP_VALUE_LENGTH,
     MAX_PROPS,
     MAX_REFERRER_LENGTH,
+    MAX_SCROLL_PERCENT,
     MAX_URL_LENGTH,
     MAX_VALUE_CENTS,
 )
@@ -58,6 +59,7 @@ class HitRequest:
     value: int
     duration_ms: int
     props: tuple[tuple[str, str], ...] = ()
+    scroll: int | None = None
 
 
 def parse_body(body: bytes) -> dict:
@@ -105,8 +107,11 @@ def parse_hit(data: dict) -> HitRequest:
     props = parse_props(data.get("props")) if hit_type == "event" else ()
     if hit_type != "event":  # only events carry a name, a value and properties
         name, value = "", 0
+    scroll = None
     if hit_type != "engagement":
         duration_ms = 0
+    elif data.get("scroll") is not None:
+        scroll = _integer(data, "scroll", maximum=MAX_SCROLL_PERCENT)
     return HitRequest(
         site=site,
         type=hit_type,
@@ -117,6 +122,7 @@ def parse_hit(data: dict) -> HitRequest:
         value=value,
         duration_ms=duration_ms,
         props=props,
+        scroll=scroll,
     )
 
 

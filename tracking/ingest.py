@@ -58,6 +58,7 @@ def enrich(hit: QueuedHit) -> CountedHit:
         engaged_s=hit.duration_ms // 1000 if hit.type == "engagement" else 0,
         engaged_bounce_s=hit.engaged_bounce_s,
         props=hit.props if hit.type == "event" else (),
+        scroll=hit.scroll if hit.type == "engagement" else None,
     )  # fmt: skip
 
 

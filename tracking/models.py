@@ -35,6 +35,10 @@ class Counters(models.Model):
     completions = models.IntegerField(default=0)
     unique_completions = models.IntegerField(default=0)
     value = models.BigIntegerField(default=0, help_text="cents")
+    # Average scroll depth = scroll_depth / scroll_views: the deepest percent each
+    # page view reported (script.scroll.js), summed, and how many page views reported.
+    scroll_depth = models.BigIntegerField(default=0, help_text="percent, summed")
+    scroll_views = models.IntegerField(default=0, help_text="page views that reported a scroll")
 
     class Meta:
         abstract = True

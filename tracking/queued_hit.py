@@ -18,6 +18,7 @@ MAX_DURATION_MS = 24 * 3600 * 1000
 MAX_PROPS = 30
 MAX_PROP_KEY_LENGTH = 64
 MAX_PROP_VALUE_LENGTH = 256
+MAX_SCROLL_PERCENT = 100
 HIT_ID_LENGTH = 32
 VISITOR_HASH_LENGTH = 32
 
@@ -52,6 +53,7 @@ class QueuedHit:
     name: str = ""
     value: int = 0
     duration_ms: int = 0
+    scroll: int | None = None  # engagement only: the deepest scroll, percent
     visitor: str = ""
     country: str = ""
     ua: str = ""
@@ -90,6 +92,7 @@ class QueuedHit:
                 referrer=str(raw.get("referrer", "")),
                 name=str(raw.get("name", ""))[:MAX_EVENT_NAME_LENGTH],
                 value=int(raw.get("value", 0)), duration_ms=int(raw.get("duration_ms", 0)),
+                scroll=_scroll(raw.get("scroll")),
                 visitor=str(raw.get("visitor", ""))[:VISITOR_HASH_LENGTH],
                 country=str(raw.get("country", ""))[:2], ua=str(raw.get("ua", "")),
                 keep=tuple(str(k) for k in raw.get("keep") or ()),
@@ -110,6 +113,11 @@ def _props(raw: object) -> tuple[tuple[str, str], ...]:
         raise MalformedHit("hit field 'props' must map strings to strings")
     pairs = {k[:MAX_PROP_KEY_LENGTH]: v[:MAX_PROP_VALUE_LENGTH] for k, v in raw.items() if k}
     return tuple(sorted(pairs.items()))[:MAX_PROPS]
+
+
+def _scroll(raw: object) -> int | None:
+    """A scroll percent read back, kept within 0-100 (the collector checked it already)."""
+    return None if raw is None else min(max(int(raw), 0), MAX_SCROLL_PERCENT)
 
 
 def hits_from_message(raw_hits: object) -> list[QueuedHit]:

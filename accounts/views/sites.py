@@ -80,3 +80,22 @@ def site_delete(request: HttpRequest, public_id: str) -> HttpResponse:
             return HttpResponseRedirect(reverse("accounts:team", args=[account_id]))
     return render(request, "accounts/site_delete.html", {"site": site, "form": form},
                   status=400 if form.errors else 200)  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET"])
+def site_exclude(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Excluding one's own browser: links to the site that set the tracker's flag there.
+
+    The flag lives in the tracked site's localStorage (only its own pages can set it,
+    see tracking/script.py), so this page opens the site in a window and shows what
+    the tracker there answers; any member may exclude their own browser.
+    """
+    site = get_site_for_user(user=request.user, public_id=public_id)
+    require(user=request.user, account=site.account_id, action=Action.VIEW_SITE)
+    hosts = [h for h in site.hostname_list if "*" not in h]
+    response = render(request, "accounts/site_exclude.html", {"site": site, "hosts": hosts})
+    # The site's window must keep its opener to post its answer back ("same-origin",
+    # the default, would cut it); windows this page did not open still cannot reach it.
+    response["Cross-Origin-Opener-Policy"] = "same-origin-allow-popups"
+    return response

@@ -107,6 +107,8 @@ class Totals:
     completions: int = 0
     unique_completions: int = 0
     value: int = 0
+    scroll_depth: int = 0
+    scroll_views: int = 0
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -124,6 +126,11 @@ class Totals:
     @property
     def time_on_page(self) -> float:
         return self.duration / self.pageviews if self.pageviews else 0.0
+
+    @property
+    def scroll_depth_avg(self) -> float:
+        """The average deepest scroll of the page views that reported one, as a share (0-1)."""
+        return self.scroll_depth / self.scroll_views / 100 if self.scroll_views else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,12 +160,14 @@ def fact_sums(q: StatsQuery) -> str:
 
 def to_totals(row: tuple, visitors_from: str, sample: Sample = EXACT) -> Totals:
     pageviews, visits, uniques, page_uniques, bounces, duration, exits, comp, ucomp, value = (
-        sample.scaled(int(v or 0)) for v in row
+        sample.scaled(int(v or 0)) for v in row[:10]
     )
+    scroll_depth, scroll_views = (sample.scaled(int(v or 0)) for v in row[10:12])
     visitors = {"uniques": uniques, "page_uniques": page_uniques, "unique_completions": ucomp}
     return Totals(
         visitors=visitors[visitors_from], visits=visits, pageviews=pageviews, bounces=bounces,
         duration=duration, exits=exits, completions=comp, unique_completions=ucomp, value=value,
+        scroll_depth=scroll_depth, scroll_views=scroll_views,
     )  # fmt: skip
 
 

@@ -15,7 +15,8 @@ PROPERTIES = EventProperty._meta.db_table
 # Every counter summed, in tracking.dimensions.COUNTERS order.
 SUMS = (
     "SUM(pageviews), SUM(visits), SUM(uniques), SUM(page_uniques), SUM(bounces), "
-    "SUM(duration), SUM(exits), SUM(completions), SUM(unique_completions), SUM(value)"
+    "SUM(duration), SUM(exits), SUM(completions), SUM(unique_completions), SUM(value), "
+    "SUM(scroll_depth), SUM(scroll_views)"
 )
 
 

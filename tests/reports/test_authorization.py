@@ -72,7 +72,8 @@ def test_no_parameter_reaches_another_sites_data(client, owner, site, theirs):
         assert "news.ycombinator.com" not in body and "Hacker News" not in body
         assert 'data-metric="pageviews" data-value="0"' in body
     export = client.get(reverse("reports:export", args=[site.public_id, "pages"]), DAY)
-    assert export.content.decode().strip() == "Page,Visitors,Views,Time on page (s)"
+    header = "Page,Visitors,Views,Time on page (s),Scroll depth (%)"
+    assert export.content.decode().strip() == header
 
 
 def test_the_site_switcher_never_lists_another_accounts_site(client, owner, site, theirs):

@@ -211,7 +211,7 @@ def test_the_export_is_the_whole_table_as_csv(client, owner, traffic):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     records = list(csv.reader(io.StringIO(response.content.decode())))
-    assert records[0] == ["Page", "Visitors", "Views", "Time on page (s)"]
+    assert records[0] == ["Page", "Visitors", "Views", "Time on page (s)", "Scroll depth (%)"]
     assert [r[0] for r in records[1:]] == ["/", "/blog/hello", "/docs", "/pricing"]
     assert records[1][1:3] == ["2", "2"]
 
@@ -363,3 +363,21 @@ def test_entry_pages_list_only_pages_someone_entered_on(client, owner, traffic):
     url = reverse("reports:table", args=[traffic.public_id, "entry-pages"])
     body = client.get(url, ONE_DAY).content.decode()
     assert sorted(rows_of(body, "entry-pages")) == ["/", "/blog/hello", "/docs"]  # not /pricing
+
+
+def test_the_pages_table_shows_the_average_scroll_depth(client, owner, site):
+    page, at = "https://example.com/guide", dt.datetime(2026, 1, 14, 9, 0, tzinfo=dt.UTC)
+    later = at + dt.timedelta(seconds=20)
+    ingest_batch([
+        queued_hit(site, at=at, url=page, ip="198.51.100.1"),
+        queued_hit(site, at=later, url=page, ip="198.51.100.1", type="engagement",
+                   duration_ms=20_000, scroll=60),
+        queued_hit(site, at=at, url=page, ip="198.51.100.2"),
+        queued_hit(site, at=later, url=page, ip="198.51.100.2", type="engagement",
+                   duration_ms=20_000, scroll=100),
+    ])  # fmt: skip
+    client.force_login(owner)
+    body = dashboard(client, site, **ONE_DAY).content.decode()
+    pages = body.split('data-table="pages"', 1)[1].split("</table>", 1)[0]
+    assert ">Scroll depth<" in pages
+    assert 'data-col="scroll_depth" title="80%"' in pages

@@ -1,179 +1,16 @@
 """The tracker (static/script.js) in Chromium, on a fake site, without the server.
 
-Playwright answers every request itself: the site's page, the script (read
-from disk) and the collector. A spy records each hit as the tracker hands it
-to `navigator.sendBeacon`, synchronously, so a test can also show that
-nothing was sent. Engagement tests freeze the page's clock and move it by
-hand, and play visibility changes, so no test depends on real time passing.
+The fake site, its spy and the tab are in conftest.py.
 """
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.support.browser import DESKTOP_UA, launch_chromium
+from tests.static.conftest import COLLECTOR_URL, PAGE, SCRIPT_URL, SITE
 from tests.support.processes import wait_until
-from tracking.script import SCRIPT_PATH
 
 pytestmark = pytest.mark.browser
-
-SITE = "ABCD1234"
-PAGE = "http://www.example.com/"
-SCRIPT_URL = "http://cdn.example.net/script.js"
-COLLECTOR_URL = "http://cdn.example.net/api/event"
-# Hosts Playwright answers for; anything else (a real Collector) goes to the network.
-FAKE_HOSTS = {"www.example.com", "cdn.example.net", "localhost:8000", "127.0.0.1:8000"}
-
-SPY = """
-window.__sent = [];
-Object.defineProperty(document, "visibilityState",
-  { get: () => window.__vis || "visible", configurable: true });
-Object.defineProperty(document, "hidden",
-  { get: () => (window.__vis || "visible") != "visible", configurable: true });
-window.__setVisibility = (state) => {
-  window.__vis = state;
-  document.dispatchEvent(new Event("visibilitychange"));
-};
-const realBeacon = navigator.sendBeacon && navigator.sendBeacon.bind(navigator);
-if (realBeacon) navigator.sendBeacon = (url, data) => {
-  window.__sent.push(JSON.parse(data));
-  return realBeacon(url, data);
-};
-window.__touched = [];
-for (const [owner, key] of [[Document.prototype, "cookie"], [window, "localStorage"],
-                            [window, "sessionStorage"], [Window.prototype, "localStorage"],
-                            [Window.prototype, "sessionStorage"]]) {
-  const real = Object.getOwnPropertyDescriptor(owner, key);
-  if (!real) continue;
-  Object.defineProperty(owner, key, {
-    configurable: true,
-    get() { window.__touched.push(key); return real.get.call(this); },
-    set(value) { window.__touched.push(key); real.set && real.set.call(this, value); },
-  });
-}
-"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Nothing leaves the machine: every name resolves to 127.0.0.1.
-    with launch_chromium("--host-resolver-rules=MAP * 127.0.0.1") as browser:
-        yield browser
-
-
-class Collector:
-    """A real HTTP server for a tab's page and the script, recording the hits posted to it.
-
-    Playwright neither sees nor routes a beacon sent while a page unloads;
-    a real server receives it.
-    """
-
-    def __init__(self, tab: "Tab") -> None:
-        hits = self.hits = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802  (the http.server API)
-                if self.path == "/script.js":
-                    self._answer(200, SCRIPT_PATH.read_bytes(), "application/javascript")
-                else:
-                    self._answer(200, tab.html.encode(), "text/html")
-
-            def do_POST(self) -> None:  # noqa: N802
-                hits.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-                self._answer(202, b"{}", "application/json")
-
-            def _answer(self, status: int, body: bytes, content_type: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        # The browser resolves every name to 127.0.0.1.
-        self.origin = f"http://www.example.com:{self._httpd.server_address[1]}"
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-
-@pytest.fixture
-def collector(tab):
-    collector = Collector(tab)
-    yield collector
-    collector.close()
-
-
-class Tab:
-    """One tab on a fake site that embeds the tracker."""
-
-    def __init__(self, browser) -> None:
-        self.context = browser.new_context(user_agent=DESKTOP_UA)
-        self.html = ""
-        self.context.route(lambda url: urlsplit(url).netloc in FAKE_HOSTS, self._answer)
-        self.context.add_init_script(SPY)
-        self.page = self.context.new_page()
-
-    def _answer(self, route) -> None:
-        path = urlsplit(route.request.url).path
-        if path == "/script.js":
-            route.fulfill(body=SCRIPT_PATH.read_text(), content_type="application/javascript")
-        elif path == "/api/event":
-            route.fulfill(status=202, json={"status": "queued"})
-        else:
-            route.fulfill(body=self.html, content_type="text/html")
-
-    def open(
-        self, url=PAGE, *, attrs="", head="", before="", referer=None, script=SCRIPT_URL
-    ) -> "Tab":
-        """Load `url`, a page whose script tag has `attrs`; `before` runs before any script."""
-        self.html = (
-            f"<!doctype html><html><head>{head}"
-            f'<script defer src="{script}" data-site="{SITE}" {attrs}></script>'
-            "</head><body></body></html>"
-        )
-        if before:
-            self.page.add_init_script(before)
-        self.page.goto(url, referer=referer)
-        self.page.wait_for_function("document.readyState == 'complete'")
-        return self
-
-    def freeze_clock(self) -> "Tab":
-        """Stop the page's clocks (Date, performance.now) until `advance` moves them."""
-        self.page.clock.install(time=1_700_000_000)
-        self.page.clock.pause_at(1_700_000_001)
-        return self
-
-    def advance(self, ms: int) -> None:
-        self.page.clock.run_for(ms)
-
-    def js(self, code: str):
-        return self.page.evaluate(code)
-
-    def sent(self) -> list[dict]:
-        return self.js("window.__sent")
-
-    def sent_of(self, hit_type: str) -> list[dict]:
-        return [hit for hit in self.sent() if hit["type"] == hit_type]
-
-    def wait_for_hits(self, count: int) -> list[dict]:
-        self.page.wait_for_function(f"window.__sent.length >= {count}")
-        return self.sent()
-
-
-@pytest.fixture
-def tab(browser):
-    tab = Tab(browser)
-    yield tab
-    tab.context.close()
 
 
 def pageview(url=PAGE, referrer=""):
@@ -384,21 +221,92 @@ def test_a_script_tag_without_a_site_sends_nothing(tab):
     assert tab.sent() == []
 
 
-def test_the_tracker_touches_no_cookie_and_no_storage(tab):
+def test_the_tracker_touches_no_cookie_and_stores_nothing(tab):
     tab.open(attrs='data-spa="history"')
     tab.js("history.pushState({}, '', '/next'); fathom.trackEvent('Signup', {_value: 1})")
     tab.js("__setVisibility('hidden')")
-    assert (len(tab.sent()), tab.js("window.__touched")) == (3, [])
+    touched = tab.js("[window.__touched, localStorage.length]")
+    assert (len(tab.sent()), touched) == (3, [[], 0])
 
 
-NO_BEACON = "navigator.sendBeacon = undefined; delete Navigator.prototype.sendBeacon"
+# --- event properties ------------------------------------------------------------
 
 
-def test_without_send_beacon_the_hit_is_an_image_get(tab):
-    with tab.page.expect_request(lambda r: r.url.startswith(COLLECTOR_URL + "?")) as fetched:
-        tab.open(before=NO_BEACON)
-    query = parse_qs(urlsplit(fetched.value.url).query, keep_blank_values=True)
-    assert query == {"type": ["pageview"], "url": [PAGE], "referrer": [""], "site": [SITE]}
+def test_event_properties_are_sent_as_props(tab):
+    tab.open()
+    tab.js("fathom.trackEvent('Signup', {_value: 900, plan: 'pro', source: 'footer'})")
+    event = tab.sent_of("event")[0]
+    assert (event["value"], event["props"]) == (900, {"plan": "pro", "source": "footer"})
+
+
+def test_an_event_without_properties_sends_no_props(tab):
+    tab.open()
+    tab.js("fathom.trackEvent('Signup', {_value: 900})")
+    assert "props" not in tab.sent_of("event")[0]
+
+
+def test_properties_that_are_not_strings_are_dropped(tab):
+    tab.open()
+    tab.js("fathom.trackEvent('Signup', {n: 3, ok: true, o: {a: 'b'}, no: null, plan: 'pro'})")
+    assert tab.sent_of("event")[0]["props"] == {"plan": "pro"}
+
+
+def test_at_most_30_properties_are_sent(tab):
+    tab.open()
+    tab.js("const o = {}; for (let i = 0; i < 40; i++) o['k' + i] = 'v'; fathom.trackEvent('E', o)")
+    assert list(tab.sent_of("event")[0]["props"]) == [f"k{i}" for i in range(30)]
+
+
+def test_property_keys_and_values_are_cut_to_64_and_256_characters(tab):
+    tab.open()
+    tab.js("fathom.trackEvent('E', {['k'.repeat(100)]: 'v'.repeat(1000)})")
+    assert tab.sent_of("event")[0]["props"] == {"k" * 64: "v" * 256}
+
+
+# --- Global Privacy Control --------------------------------------------------------
+
+GPC = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})"
+
+
+def test_global_privacy_control_is_honoured_with_data_honor_dnt(tab):
+    tab.open(attrs='data-honor-dnt="true"', before=GPC)
+    tab.js("fathom.trackEvent('Signup')")
+    assert tab.sent() == []
+
+
+def test_global_privacy_control_is_ignored_without_data_honor_dnt(tab):
+    assert tab.open(before=GPC).sent() == [pageview()]
+
+
+# --- excluding one's own browser ---------------------------------------------------
+
+
+def test_the_exclusion_link_stores_the_flag_and_sends_nothing(tab):
+    tab.open(PAGE + "#analytics_ignore=true")
+    assert (tab.sent(), tab.js("localStorage.analytics_ignore")) == ([], "true")
+
+
+def test_an_excluded_browser_sends_nothing_on_later_visits(tab):
+    tab.open(PAGE + "#analytics_ignore=true")
+    tab.open(PAGE + "pricing", attrs='data-spa="history"')
+    tab.js("fathom.trackEvent('Signup'); history.pushState({}, '', '/next')")
+    assert tab.sent() == []
+
+
+def test_the_inclusion_link_lifts_the_flag(tab):
+    tab.open(PAGE + "#analytics_ignore=true")
+    tab.open(PAGE + "pricing#analytics_ignore=false")
+    assert tab.sent() == [pageview(PAGE + "pricing")]
+
+
+def test_the_page_that_opened_the_link_is_told_the_stored_flag(tab):
+    tab.open(PAGE + "settings")
+    tab.js(
+        "window.__answers = []; addEventListener('message', (e) => __answers.push(e.data));"
+        f"window.open('{PAGE}#analytics_ignore=true', 'site')"
+    )
+    tab.page.wait_for_function("window.__answers.length > 0")
+    assert tab.js("window.__answers") == ["true"]
 
 
 # --- engaged time ------------------------------------------------------------------

@@ -345,3 +345,17 @@ def test_a_wrong_method_is_told_which_methods_are_allowed(client):
 def test_an_error_carries_cors_headers_so_pages_can_read_it(collector):
     response = post(collector, b"not json")
     assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_an_engagement_is_queued_with_its_scroll_depth(collector, site, queue):
+    body = {"site": site.public_id, "type": "engagement", "url": PAGE, "duration": 4200}
+    post(collector, {**body, "scroll": 64})
+    [hit] = queue.take_hits()
+    assert (hit["duration_ms"], hit["scroll"]) == (4200, 64)
+
+
+def test_a_scroll_depth_over_100_is_answered_400_naming_it(collector, site, queue):
+    body = {"site": site.public_id, "type": "engagement", "url": PAGE, "duration": 4200}
+    response = post(collector, {**body, "scroll": 101})
+    assert response.status_code == 400
+    assert "scroll must be between 0 and 100" in response.content.decode()

@@ -143,3 +143,45 @@ def test_the_undone_bounce_lands_on_the_entry_pages_row():
     rows, _ = count_hit(engaged(20, 30, path="/landing"), state)
     [row] = rows
     assert (row.pathname, row.counters) == ("/landing", {"duration": 30, "bounces": -1})
+
+
+def test_the_first_scroll_reported_counts_the_page_view_and_its_depth():
+    sums, _ = run(hit(0), hit(5, "engagement", engaged_s=5, scroll=40))
+    assert (sums["scroll_depth"], sums["scroll_views"]) == (40, 1)
+
+
+def test_a_deeper_scroll_later_raises_the_depth_without_a_second_view():
+    sums, _ = run(
+        hit(0), hit(5, "engagement", engaged_s=5, scroll=40),
+        hit(9, "engagement", engaged_s=9, scroll=90),
+    )  # fmt: skip
+    assert (sums["scroll_depth"], sums["scroll_views"]) == (90, 1)
+
+
+def test_a_shallower_scroll_later_changes_nothing():
+    sums, _ = run(
+        hit(0), hit(5, "engagement", engaged_s=5, scroll=90),
+        hit(9, "engagement", engaged_s=5, scroll=30),
+    )  # fmt: skip
+    assert (sums["scroll_depth"], sums["scroll_views"], sums["duration"]) == (90, 1, 5)
+
+
+def test_a_scroll_reported_without_new_time_still_counts():
+    sums, _ = run(
+        hit(0), hit(5, "engagement", engaged_s=5),
+        hit(6, "engagement", engaged_s=5, scroll=70),
+    )  # fmt: skip
+    assert (sums["duration"], sums["scroll_depth"], sums["scroll_views"]) == (5, 70, 1)
+
+
+def test_each_page_view_reports_its_own_scroll_depth():
+    sums, _ = run(
+        hit(0), hit(5, "engagement", engaged_s=5, scroll=100),
+        hit(10, path="/b"), hit(15, "engagement", path="/b", engaged_s=5, scroll=20),
+    )  # fmt: skip
+    assert (sums["scroll_depth"], sums["scroll_views"]) == (120, 2)
+
+
+def test_an_engagement_without_a_scroll_counts_no_scroll():
+    sums, _ = run(hit(0), hit(5, "engagement", engaged_s=5))
+    assert "scroll_views" not in sums

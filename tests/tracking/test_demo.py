@@ -70,6 +70,18 @@ def test_docs_are_read_longer_than_pricing():
     assert time_on_page(pages["docs"]) > 3 * time_on_page(pages["pricing"])
 
 
+def test_longer_reads_scroll_deeper_and_every_depth_is_a_percent():
+    pages = sums()["page"]
+    depth = {
+        k: c["scroll_depth"] / c["scroll_views"] for k, c in pages.items() if c["scroll_views"]
+    }
+    assert all(20 <= d <= 100 for d in depth.values())
+    # Readers leaving at once scroll less than those who stay five minutes.
+    short = [h.scroll for h in hits() if h.type == "engagement" and h.engaged_s < 10]
+    long = [h.scroll for h in hits() if h.type == "engagement" and h.engaged_s > 300]
+    assert max(short) < min(long)
+
+
 def test_pricing_leads_to_conversions():
     pages = sums()["page"]
     assert pages["signup"]["completions"] > 0

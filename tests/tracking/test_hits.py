@@ -203,3 +203,26 @@ def test_a_lone_surrogate_from_a_json_escape_is_rejected():
 def test_a_surrogate_pair_from_a_json_escape_is_an_ordinary_character():
     data = parse_body(b'{"site": "ABCD1234", "url": "https://example.com/\\ud83d\\ude00"}')
     assert parse_hit(data).url == "https://example.com/\U0001f600"
+
+
+def test_an_engagement_keeps_its_scroll_depth():
+    assert parse_hit(hit(type="engagement", duration=2000, scroll=73)).scroll == 73
+
+
+def test_an_engagement_without_a_scroll_depth_reports_none():
+    assert parse_hit(hit(type="engagement", duration=2000)).scroll is None
+
+
+@pytest.mark.parametrize("scroll", [0, 100])
+def test_a_scroll_depth_at_the_bounds_is_accepted(scroll):
+    assert parse_hit(hit(type="engagement", duration=2000, scroll=scroll)).scroll == scroll
+
+
+@pytest.mark.parametrize("scroll", [-1, 101, 10**9, 50.5, "half", True, [50]])
+def test_a_scroll_depth_outside_0_to_100_or_not_whole_is_refused(scroll):
+    with pytest.raises(HitRejected, match="scroll must be"):
+        parse_hit(hit(type="engagement", duration=2000, scroll=scroll))
+
+
+def test_a_pageview_drops_a_scroll_depth():
+    assert parse_hit(hit(scroll=50)).scroll is None

@@ -79,3 +79,22 @@ def test_properties_that_are_not_strings_make_the_hit_malformed():
            "props": {"plan": 5}}  # fmt: skip
     with pytest.raises(MalformedHit, match="props"):
         QueuedHit.from_message(raw)
+
+
+def test_an_engagements_scroll_depth_survives_the_round_trip():
+    engagement = QueuedHit(
+        id="c" * 32, site=7, tz="UTC", ts=1767225600.0, type="engagement",
+        url="https://example.com/guide", duration_ms=5000, scroll=85,
+    )  # fmt: skip
+    message = json.loads(json.dumps([engagement.to_message()]))
+    assert hits_from_message(message)[0].scroll == 85
+
+
+def test_a_hit_queued_before_scroll_depth_existed_reports_none():
+    raw = {k: v for k, v in HIT.to_message().items() if k != "scroll"}
+    assert QueuedHit.from_message(raw).scroll is None
+
+
+@pytest.mark.parametrize("raw, kept", [(250, 100), (-5, 0)])
+def test_a_scroll_depth_read_back_is_kept_within_0_to_100(raw, kept):
+    assert QueuedHit.from_message({**HIT.to_message(), "scroll": raw}).scroll == kept

@@ -56,7 +56,7 @@ def test_rebuilding_gives_the_rows_the_worker_wrote(db, zone):
                                        value=900, **common))  # fmt: skip
             at += dt.timedelta(minutes=rng.randint(1, 20))
         hits.append(queued_hit(site, at=at, url=url, type="engagement", duration_ms=40_000,
-                               **common))  # fmt: skip
+                               scroll=rng.choice([None, 0, 35, 100]), **common))  # fmt: skip
     hits.sort(key=lambda hit: hit["ts"])
     for i in range(0, len(hits), 50):
         ingest_batch(hits[i : i + 50])

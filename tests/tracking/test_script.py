@@ -4,19 +4,44 @@ import gzip
 
 import pytest
 
-from tracking.script import SCRIPT_PATH
+from tracking.script import EXTENSIONS, SCRIPT_PATH, extension_path
 
 # The tracker is downloaded by every visitor of every tracked site; it may not
-# grow unnoticed. Raise this only with a reason.
-MAX_GZIPPED_BYTES = 1400
+# grow unnoticed (issue 15: the core at most 1 KB). Raise these only with a reason.
+MAX_GZIPPED_BYTES = 1024
+MAX_EXTENSION_GZIPPED_BYTES = 512
+
+
+def _gzipped_size(source: bytes) -> int:
+    return len(gzip.compress(source, compresslevel=9, mtime=0))
 
 
 def test_the_tracker_stays_small_when_gzipped(capsys):
     source = SCRIPT_PATH.read_bytes()
-    size = len(gzip.compress(source, compresslevel=9, mtime=0))
+    size = _gzipped_size(source)
     with capsys.disabled():
         print(f"\nstatic/script.js: {len(source)} bytes, {size} bytes gzipped")
     assert size <= MAX_GZIPPED_BYTES
+
+
+@pytest.mark.parametrize("name", EXTENSIONS)
+def test_each_extension_stays_small_when_gzipped(capsys, name):
+    source = extension_path(name).read_bytes()
+    size = _gzipped_size(source)
+    with capsys.disabled():
+        print(f"\nstatic/script.{name}.js: {len(source)} bytes, {size} bytes gzipped")
+    assert size <= MAX_EXTENSION_GZIPPED_BYTES
+
+
+@pytest.mark.parametrize("name", EXTENSIONS)
+def test_each_extension_is_served_next_to_the_script(client, name):
+    response = client.get(f"/script.{name}.js", HTTP_ACCEPT_ENCODING="gzip")
+    assert (response.status_code, response["Content-Encoding"]) == (200, "gzip")
+    assert gzip.decompress(response.content) == extension_path(name).read_bytes()
+
+
+def test_an_unknown_extension_answers_404(client):
+    assert client.get("/script.nope.js").status_code == 404
 
 
 def test_the_script_is_served_as_javascript(client):

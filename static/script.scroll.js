@@ -1,0 +1,2 @@
+// The deepest scroll (0-100 %) of the page, carried by its engagement hits: tracking/script.py
+(()=>{let p,m;const c=()=>{const d=document.documentElement,q=location.pathname;q!=p&&(p=q,m=0);m=Math.max(m,Math.min(100,Math.round((scrollY+innerHeight)*100/d.scrollHeight)||0));window.fathom&&(fathom.s={scroll:m})};for(const e of["scroll","visibilitychange","pagehide","load"])addEventListener(e,c,!0);c()})();
