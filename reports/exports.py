@@ -85,8 +85,13 @@ def table_records(
         yield cells
 
 
-def _raw(kind: str, value: float) -> float:
-    """Plain numbers a spreadsheet can sum: percentages as 12.5, money in units, not cents."""
+def _raw(kind: str, value: float | None) -> float | str:
+    """Plain numbers a spreadsheet can sum: percentages as 12.5, money in units, not cents.
+
+    A figure that does not exist (no page view reported a scroll depth) is an empty cell.
+    """
+    if value is None:
+        return ""
     if kind == "percent":
         return round(value * 100, 2)
     if kind == "money":

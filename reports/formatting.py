@@ -58,8 +58,10 @@ def change(ratio: float | None) -> str:
     return f"{'+' if value > 0 else ''}{value}%".replace("-", "−")
 
 
-def by_kind(kind: str, value: float) -> str:
-    """A table cell as its column's kind says (see panels.Column)."""
+def by_kind(kind: str, value: float | None) -> str:
+    """A table cell as its column's kind says (see panels.Column); None has no figure."""
+    if value is None:
+        return "—"
     if kind == "percent":
         return percent(value)
     if kind == "duration":

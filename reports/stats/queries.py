@@ -128,9 +128,13 @@ class Totals:
         return self.duration / self.pageviews if self.pageviews else 0.0
 
     @property
-    def scroll_depth_avg(self) -> float:
-        """The average deepest scroll of the page views that reported one, as a share (0-1)."""
-        return self.scroll_depth / self.scroll_views / 100 if self.scroll_views else 0.0
+    def scroll_depth_avg(self) -> float | None:
+        """The average deepest scroll of the page views that reported one, as a share (0-1).
+
+        None when none reported one (the site does not load the scroll extension):
+        "no figure", not a scroll depth of 0%.
+        """
+        return self.scroll_depth / self.scroll_views / 100 if self.scroll_views else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -214,6 +214,7 @@ def test_the_export_is_the_whole_table_as_csv(client, owner, traffic):
     assert records[0] == ["Page", "Visitors", "Views", "Time on page (s)", "Scroll depth (%)"]
     assert [r[0] for r in records[1:]] == ["/", "/blog/hello", "/docs", "/pricing"]
     assert records[1][1:3] == ["2", "2"]
+    assert records[1][4] == ""  # no page view reported a scroll depth: no figure, not 0
 
 
 def test_the_export_follows_the_filters(client, owner, traffic):
@@ -381,3 +382,13 @@ def test_the_pages_table_shows_the_average_scroll_depth(client, owner, site):
     pages = body.split('data-table="pages"', 1)[1].split("</table>", 1)[0]
     assert ">Scroll depth<" in pages
     assert 'data-col="scroll_depth" title="80%"' in pages
+
+
+def test_a_page_without_scroll_reports_shows_no_scroll_depth_rather_than_0(client, owner, site):
+    at = dt.datetime(2026, 1, 14, 9, 0, tzinfo=dt.UTC)
+    ingest_batch([queued_hit(site, at=at, url="https://example.com/guide", ip="198.51.100.1")])
+    client.force_login(owner)
+    body = dashboard(client, site, **ONE_DAY).content.decode()
+    pages = body.split('data-table="pages"', 1)[1].split("</table>", 1)[0]
+    assert 'data-col="scroll_depth" title="—"' in pages
+    assert 'title="0%"' not in pages
