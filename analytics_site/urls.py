@@ -12,6 +12,7 @@ from tracking.script import tracker_script
 
 urlpatterns = [
     path("api/event", collect, name="collect"),
+    path("api/", include("api.urls")),
     path("script.js", tracker_script, name="tracker_script"),
     path("health", health, name="health"),
     path("metrics", metrics_view, name="metrics"),

@@ -11,7 +11,8 @@ can change freely. Inside, only reports/stats/db.py talks to the database.
   rollups without filters and from the facts with them.
 - `matching_copy` opens a temporary copy of a filtered view's facts that every
   question of the same view then reads (open it once per page).
-- `live_visitors`, `first_data_day`: questions about the site, not a range.
+- `live_visitors`, `live_pages`, `live_referrers`, `event_names`, `first_data_day`:
+  questions about the site, not a range.
 - `site_summaries`: many sites at a glance (the sites overview), in a fixed
   number of queries whatever the number of sites.
 - `Filter` and the pattern checks: what a filter may be, and the database's
@@ -22,9 +23,10 @@ layer sends (bench/dashboard_http_profile.py), not for building queries.
 """
 
 from reports.stats.db import is_regexp_error
-from reports.stats.filters import MAX_FILTERS, Filter, InvalidFilter, pattern_problem
+from reports.stats.filters import MAX_FILTERS, OPS, Filter, InvalidFilter, pattern_problem
 from reports.stats.goals import base_query, event_filtered
 from reports.stats.history import first_data_day
+from reports.stats.live import EventName, LiveRow, event_names, live_pages, live_referrers
 from reports.stats.matching import matching_copy
 from reports.stats.queries import (
     DISTINCT_VISITORS,
@@ -58,6 +60,11 @@ __all__ = [
     "matching_copy",
     # about the site
     "live_visitors",
+    "live_pages",
+    "live_referrers",
+    "LiveRow",
+    "event_names",
+    "EventName",
     "first_data_day",
     # many sites at a glance (the sites overview)
     "SiteSummary",
@@ -69,6 +76,7 @@ __all__ = [
     "Filter",
     "InvalidFilter",
     "MAX_FILTERS",
+    "OPS",
     "event_filtered",
     "base_query",
     "pattern_problem",
