@@ -7,6 +7,7 @@ services for writes and selectors (or the query layer) for reads.
 
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -92,7 +93,7 @@ class SitesView(APIView):
     def post(self, request: Request) -> Response:
         key = require_action(request, Action.EDIT_SITE)
         if key.site_id:
-            raise BadParameter("name", "a key for one site cannot create sites")
+            raise PermissionDenied("A key for one site cannot create sites.")
         data = _valid(request)
         if "name" not in data:
             raise BadParameter("name", "is required")
