@@ -30,3 +30,10 @@ def owner_key(personas, make_key) -> str:
 
 def bearer(raw: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+@pytest.fixture
+def estimated(settings, monkeypatch):
+    """Filtered questions are estimated even on a few hits (as tests/reports' fixture)."""
+    settings.SAMPLE_ABOVE_HITS = 2
+    monkeypatch.setattr("reports.stats.matching.MIN_COPY_ROWS", 0)
