@@ -85,8 +85,8 @@ def test_a_key_acts_with_its_owners_role_within_its_scope(api, personas, role, s
 @pytest.mark.parametrize("endpoint", SITE_ENDPOINTS)
 @pytest.mark.parametrize("role", ROLES)
 def test_another_accounts_site_is_not_found(api, personas, role, endpoint):
-    response = call(api, endpoint, personas.outsider_site, bearer(key_for(personas, role,
-                                                                          "all-write")))  # fmt: skip
+    key = key_for(personas, role, "all-write")
+    response = call(api, endpoint, personas.outsider_site, bearer(key))
     assert response.status_code == HIDDEN
     assert Site.objects.filter(pk=personas.outsider_site.pk, name="Theirs").exists()
 
