@@ -23,6 +23,8 @@ class Action(StrEnum):
     TRANSFER_OWNERSHIP = "transfer_ownership"
     READ_API_KEY = "read_api_key"  # create read-only API keys
     WRITE_API_KEY = "write_api_key"  # create read-write API keys
+    CREATE_MILESTONE = "create_milestone"  # notes on a site's chart (reading them is VIEW_SITE)
+    DELETE_MILESTONE = "delete_milestone"
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -34,6 +36,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.TRANSFER_OWNERSHIP: frozenset({Role.OWNER}),
     Action.READ_API_KEY: frozenset({Role.OWNER, Role.ADMIN, Role.VIEWER}),
     Action.WRITE_API_KEY: frozenset({Role.OWNER, Role.ADMIN}),
+    Action.CREATE_MILESTONE: frozenset({Role.OWNER, Role.ADMIN}),
+    Action.DELETE_MILESTONE: frozenset({Role.OWNER, Role.ADMIN}),
 }
 
 

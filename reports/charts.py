@@ -9,11 +9,20 @@ Each bucket has a full-height, transparent rect with a <title>: hovering
 anywhere over a column shows its figures. Without a mouse the same figures
 are in a data table next to the chart (see _chart.html).
 
+Milestones are drawn as a line over their column; the marks people can
+reach by keyboard and screen reader are HTML links in a row of cells under
+the axis (one cell per point, like the axis), each named by its milestones'
+dates and labels, leading to the visible list (see _chart.html).
+
 Every text that enters the markup goes through `escape`: labels may one day
-carry tracked values (filter descriptions already do).
+carry tracked values (filter descriptions already do), and milestone labels
+are typed by users.
 """
 
+import bisect
+import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -42,6 +51,50 @@ def _summary(point: ChartPoint, names: tuple[str, str]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """A milestone as the chart needs it: its day, its label, its entry's id in the list."""
+
+    day: dt.date
+    day_label: str
+    label: str
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartMark:
+    """The milestones of one column of the chart."""
+
+    index: int
+    notes: tuple[Note, ...]
+
+    @property
+    def name(self) -> str:
+        """What a screen reader says on the mark, and what hovering shows."""
+        said = "; ".join(f"{n.day_label}, {n.label}" for n in self.notes)
+        return f"{'Milestone' if len(self.notes) == 1 else 'Milestones'}: {said}"
+
+    @property
+    def anchor(self) -> str:
+        return self.notes[0].anchor
+
+
+def place_notes(
+    starts: Sequence[dt.date | dt.datetime], notes: Sequence[Note]
+) -> tuple[ChartMark, ...]:
+    """Each note on the column holding its day: a day's first hour on an hourly chart,
+    its week or month on longer ones. Notes before the first column are left out."""
+    days = [s.date() if isinstance(s, dt.datetime) else s for s in starts]
+    columns: dict[int, list[Note]] = {}
+    for note in notes:
+        index = bisect.bisect_left(days, note.day)
+        if index == len(days) or days[index] != note.day:
+            index -= 1
+        if index >= 0:
+            columns.setdefault(index, []).append(note)
+    return tuple(ChartMark(i, tuple(found)) for i, found in sorted(columns.items()))
+
+
+@dataclass(frozen=True, slots=True)
 class Chart:
     title: str
     svg: SafeString
@@ -49,6 +102,13 @@ class Chart:
     x_ticks: tuple[str, ...]  # one per point, most of them blank
     points: tuple[ChartPoint, ...]
     names: tuple[str, str] = ("visitors", "pageviews")  # front bars, back bars
+    marks: tuple[ChartMark, ...] = ()
+
+    @property
+    def mark_cells(self) -> tuple[ChartMark | None, ...]:
+        """One cell per point, holding that column's milestones (the row under the axis)."""
+        by_index = {m.index: m for m in self.marks}
+        return tuple(by_index.get(i) for i in range(len(self.points)))
 
 
 def nice_scale(largest: float, intervals: int = GRID_LINES) -> int:
@@ -77,9 +137,14 @@ def _num(value: float) -> str:
 
 
 def bar_chart(
-    points: list[ChartPoint], *, title: str, names: tuple[str, str] = ("visitors", "pageviews")
+    points: list[ChartPoint],
+    *,
+    title: str,
+    names: tuple[str, str] = ("visitors", "pageviews"),
+    marks: tuple[ChartMark, ...] = (),
 ) -> Chart:
-    """Pageviews as wide pale bars, visitors as narrow dark bars in front of them."""
+    """Pageviews as wide pale bars, visitors as narrow dark bars in front of them,
+    and a line over each column with milestones."""
     frozen = tuple(points)
     top = nice_scale(max((max(p.visitors, p.pageviews) for p in frozen), default=0))
     width = max(len(frozen), 1) * WIDTH_PER_POINT
@@ -102,6 +167,12 @@ def bar_chart(
             f'<rect class="hit" x="{x}" y="0" width="{WIDTH_PER_POINT}" height="{HEIGHT}">'
             f"<title>{escape(_summary(point, names))}</title></rect>"
         )
+    for mark in marks:
+        x = _num(mark.index * WIDTH_PER_POINT + WIDTH_PER_POINT / 2)
+        parts.append(
+            f'<line class="milestone" x1="{x}" x2="{x}" y1="0" y2="{HEIGHT}" '
+            f'vector-effect="non-scaling-stroke"><title>{escape(mark.name)}</title></line>'
+        )
     parts.append("</svg>")
     y_ticks = tuple(compact(top * (GRID_LINES - i) / GRID_LINES) for i in range(GRID_LINES + 1))
     return Chart(
@@ -111,6 +182,7 @@ def bar_chart(
         x_ticks=spread_ticks(frozen),
         points=frozen,
         names=names,
+        marks=marks,
     )
 
 

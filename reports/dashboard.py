@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reports import formatting
-from reports.charts import Chart, ChartPoint, bar_chart
+from reports.charts import Chart, ChartPoint, Note, bar_chart, place_notes
 from reports.goals import row_bases, shown_table
 from reports.labels import filter_label, value_label
 from reports.panels import PANELS, Panel, Table
@@ -230,8 +230,11 @@ def chart_title(state: ViewState, names: tuple[str, str]) -> str:
     return title
 
 
-def build_chart(series: list[Point], state: ViewState, *, goal: bool = False) -> Chart:
-    """Visitors and pageviews; converted visitors and conversions under an event filter."""
+def build_chart(
+    series: list[Point], state: ViewState, *, goal: bool = False, notes: tuple[Note, ...] = ()
+) -> Chart:
+    """Visitors and pageviews (converted visitors and conversions under an event filter),
+    with the range's milestones."""
     interval = state.range.interval
     names = ("converted visitors", "conversions") if goal else ("visitors", "pageviews")
     points = [
@@ -243,7 +246,8 @@ def build_chart(series: list[Point], state: ViewState, *, goal: bool = False) ->
         )
         for p in series
     ]
-    return bar_chart(points, title=chart_title(state, names), names=names)
+    marks = place_notes([p.start for p in series], notes)
+    return bar_chart(points, title=chart_title(state, names), names=names, marks=marks)
 
 
 def build_panel(
@@ -276,9 +280,11 @@ def build_panel(
 
 
 def build_dashboard(
-    q: StatsQuery, state: ViewState, scope: Scope, *, now: dt.datetime | None = None
-) -> Dashboard:
-    """Everything the dashboard shows; `now` cuts the previous period of a running range."""
+    q: StatsQuery, state: ViewState, scope: Scope, *, now: dt.datetime | None = None,
+    notes: tuple[Note, ...] = (),
+) -> Dashboard:  # fmt: skip
+    """Everything the dashboard shows; `now` cuts the previous period of a running range,
+    `notes` are the range's milestones, drawn on the chart."""
     current, previous, series = overview(q, state.range.interval, now=now)
     visitors = range_visitors(q, current)
     goal = event_filtered(q)
@@ -292,7 +298,7 @@ def build_dashboard(
     return Dashboard(
         current=current,
         cards=cards,
-        chart=build_chart(series, state, goal=goal),
+        chart=build_chart(series, state, goal=goal, notes=notes),
         panels=tuple(
             build_panel(q, p, state=state, scope=scope, visitors=visitors) for p in PANELS
         ),

@@ -19,13 +19,16 @@ from django.utils.text import slugify
 
 from accounts.models import Site
 from reports import exports
+from reports.charts import Note
 from reports.dashboard import Dashboard, Row, build_dashboard, build_table_rows, range_visitors
+from reports.formatting import point_label
 from reports.goals import row_bases, shown_table
 from reports.labels import DIMENSION_LABELS, FORM_OPS, OP_LABELS, filter_label, values_labelled
 from reports.panels import Table
 from reports.patterns import too_costly, without_costly_patterns
 from reports.ranges import CUSTOM, PRESETS, parse_range
 from reports.scope import Scope, stats_query
+from reports.selectors import milestones_of
 from reports.stats import (
     BreakdownRow,
     StatsQuery,
@@ -64,16 +67,39 @@ class DashboardPage:
     op_choices: list[tuple[str, str]]
     clear_href: str
     live_count: int
+    milestones: tuple["MilestoneEntry", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneEntry:
+    """A milestone in the list under the chart (its mark links to `anchor`)."""
+
+    id: int
+    date: dt.date
+    date_label: str
+    label: str
+    anchor: str
+
+
+def _milestones(site: Site, state: ViewState) -> tuple[MilestoneEntry, ...]:
+    """The range's milestones; the days are the site's, as the range's are."""
+    found = milestones_of(site=site, first_day=state.range.first_day, last_day=state.range.last_day)
+    return tuple(
+        MilestoneEntry(m.pk, m.date, point_label(m.date, "day"), m.label, f"milestone-{m.pk}")
+        for m in found
+    )
 
 
 def build_dashboard_page(scope: Scope, view: ParsedView, *, now: dt.datetime) -> DashboardPage:
     """The dashboard: cards, chart and panels, read from one matching copy (with the
     previous period, for the cards' changes)."""
     site, errors = scope.site, list(view.errors)
+    milestones = _milestones(site, view.state)
+    notes = tuple(Note(m.date, m.date_label, m.label, m.anchor) for m in milestones)
 
     def read(state: ViewState) -> tuple[StatsQuery, Dashboard]:
         with matching_copy(stats_query(site, state), with_previous=True) as q:
-            return q, build_dashboard(q, state, scope, now=now)
+            return q, build_dashboard(q, state, scope, now=now, notes=notes)
 
     (q, data), state = without_costly_patterns(read, view.state, errors)
     visitors = data.current.visitors
@@ -95,6 +121,7 @@ def build_dashboard_page(scope: Scope, view: ParsedView, *, now: dt.datetime) ->
         op_choices=[(op, OP_LABELS[op]) for op in FORM_OPS],
         clear_href=scope.dashboard(replace(state, filters=())),
         live_count=live_visitors(site_id=site.pk),
+        milestones=milestones,
     )
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import Site
 from accounts.permissions import Action, can
 from accounts.selectors import account_is_suspended, get_site_for_user, sites_visible_to
+from reports.models import LABEL_MAX_LENGTH
 from reports.overview import build_sites_overview
 from reports.pages import as_context, build_dashboard_page, build_export, build_table_page
 from reports.panels import TABLES, Table
@@ -92,11 +93,15 @@ def _table_or_404(key: str) -> Table:
         raise Http404("No such table") from None
 
 
-def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
+def render_dashboard(
+    request: HttpRequest, scope: Scope, *, milestone_error: str = ""
+) -> HttpResponse:
+    """The dashboard; with `milestone_error`, again after a refused milestone (a 400),
+    the form holding what was typed."""
     if account_is_suspended(site=scope.site):
         return suspended_notice(request, scope.site)
     view = _view(request, scope)
-    if view.adds_filter and not view.errors:
+    if view.adds_filter and not view.errors and not milestone_error:
         return HttpResponseRedirect(scope.dashboard(view.state))
     page = build_dashboard_page(scope, view, now=timezone.now())
     context = as_context(page)
@@ -104,7 +109,11 @@ def render_dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     context["script_url"] = request.build_absolute_uri("/script.js")
     if not scope.shared:
         context.update(_member_links(request, scope, page.state))
-    return render(request, "reports/dashboard.html", context, status=400 if page.errors else 200)
+    if milestone_error:
+        context["milestone_error"] = milestone_error
+        context["milestone_typed"] = {k: request.POST.get(k, "") for k in ("date", "label")}
+    status = 400 if page.errors or milestone_error else 200
+    return render(request, "reports/dashboard.html", context, status=status)
 
 
 def _member_links(request: HttpRequest, scope: Scope, state: ViewState) -> dict:
@@ -115,6 +124,10 @@ def _member_links(request: HttpRequest, scope: Scope, state: ViewState) -> dict:
     return {
         "other_sites": [(s.name, Scope(s).dashboard() + keep) for s in others],
         "can_manage": can(user=user, account=site.account_id, action=Action.EDIT_SITE),
+        "can_write_milestones": can(
+            user=user, account=site.account_id, action=Action.CREATE_MILESTONE
+        ),
+        "milestone_label_max": LABEL_MAX_LENGTH,
     }
 
 

@@ -1,5 +1,7 @@
 """Factories for the objects tests need; no fixture files."""
 
+import datetime as dt
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -67,3 +69,14 @@ class SiteFactory(factory.django.DjangoModelFactory):
             Membership.objects.get_or_create(
                 account=obj.account, user=extracted, defaults={"role": Membership.Role.OWNER}
             )
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    """A note on a site's chart (reports.models.Milestone)."""
+
+    class Meta:
+        model = "reports.Milestone"
+
+    site = factory.SubFactory(SiteFactory)
+    date = factory.Sequence(lambda n: dt.date(2026, 1, 1) + dt.timedelta(days=n % 28))
+    label = factory.Sequence(lambda n: f"Milestone {n}")
