@@ -20,7 +20,7 @@ def sharing_of(site: Site) -> str:
     return "private" if site.share_password else "public"
 
 
-def _utc(moment: dt.datetime) -> str:
+def utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -28,7 +28,7 @@ def site_data(site: Site) -> dict:
     return {
         "id": site.public_id, "object": "site", "name": site.name, "sharing": sharing_of(site),
         "time_zone": site.time_zone, "hostnames": site.hostname_list,
-        "created_at": _utc(site.created),
+        "created_at": utc(site.created),
     }  # fmt: skip
 
 

@@ -10,8 +10,9 @@ import pytest
 
 from accounts.models import ApiKey, Membership, Site
 from accounts.services.api_keys import revoke_api_key
+from reports.models import Milestone
 from tests.api.conftest import bearer
-from tests.support.factories import SiteFactory
+from tests.support.factories import MilestoneFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,12 @@ ENDPOINTS = {
     "aggregations": ("get", "/api/v1/aggregations?entity=pageview&entity_id={id}"
                      "&aggregates=pageviews", False),
     "current_visitors": ("get", "/api/v1/current_visitors?site_id={id}&detailed=true", False),
+    "list_milestones": ("get", "/api/v1/sites/{id}/milestones", False),
+    "create_milestone": ("post", "/api/v1/sites/{id}/milestones", True),
+    "get_milestone": ("get", "/api/v1/sites/{id}/milestones/{mid}", False),
+    "delete_milestone": ("delete", "/api/v1/sites/{id}/milestones/{mid}", True),
 }  # fmt: skip
+BODIES = {"create_milestone": {"name": "Launch", "milestone_date": "2026-05-04"}}
 SITE_ENDPOINTS = [n for n, (_, path, _) in ENDPOINTS.items() if "{id}" in path]
 ROLES = ("owner", "admin", "viewer")
 SCOPES = ("all-read", "all-write", "site-read", "site-write")
@@ -54,8 +60,10 @@ def key_for(personas, role: str, scope: str) -> str:
 
 def call(api, endpoint: str, site: Site, headers: dict):
     method, path, _ = ENDPOINTS[endpoint]
-    data = {"name": "Renamed"} if method == "post" else None
-    return getattr(api, method)(path.format(id=site.public_id), data, format="json", **headers)
+    data = BODIES.get(endpoint, {"name": "Renamed"}) if method == "post" else None
+    mid = MilestoneFactory(site=site).pk if "{mid}" in path else 0
+    url = path.format(id=site.public_id, mid=mid)
+    return getattr(api, method)(url, data, format="json", **headers)
 
 
 def expected(role: str, scope: str, endpoint: str) -> int:
@@ -152,3 +160,11 @@ def test_a_one_site_key_lists_only_its_site(api, personas, make_key):
     raw = make_key(personas.viewer, personas.site, scope="site")
     ids = [s["id"] for s in api.get("/api/v1/sites", **bearer(raw)).json()["data"]]
     assert ids == [personas.site.public_id]
+
+
+def test_another_sites_milestone_is_not_found_through_an_editable_site(api, personas, owner_key):
+    theirs = MilestoneFactory(site=personas.outsider_site)
+    path = f"/api/v1/sites/{personas.site.public_id}/milestones/{theirs.pk}"
+    assert api.get(path, **bearer(owner_key)).status_code == HIDDEN
+    assert api.delete(path, **bearer(owner_key)).status_code == HIDDEN
+    assert Milestone.objects.filter(pk=theirs.pk).exists()
