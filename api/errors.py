@@ -8,8 +8,7 @@ answers here too, so no bad input reaches a 500.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError
-from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -59,8 +58,3 @@ def _body(exc: Exception, data: object) -> dict:
     if isinstance(data, list):
         return {"error": "; ".join(str(item) for item in data)}
     return {"error": str(data)}
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the object's current state."

@@ -12,10 +12,10 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.permissions import Action
 from api.access import site_for
+from api.base import ApiView
 from api.errors import BadParameter
 from api.pagination import paginate
 from api.serializers import DeletedSerializer, ErrorSerializer, utc
@@ -71,7 +71,7 @@ def _milestone_id(raw: str) -> int:
     return int(raw)
 
 
-class MilestonesView(APIView):
+class MilestonesView(ApiView):
     throttle_classes = [EntityThrottle]
 
     @extend_schema(
@@ -104,7 +104,7 @@ class MilestonesView(APIView):
         return Response(milestone_data(made, site.public_id))
 
 
-class MilestoneView(APIView):
+class MilestoneView(ApiView):
     throttle_classes = [EntityThrottle]
 
     @extend_schema(operation_id="get_milestone", responses={200: MilestoneSerializer, **ERRORS})

@@ -10,7 +10,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.models import Site
 from accounts.permissions import Action
@@ -23,6 +22,7 @@ from accounts.services import (
     update_site,
 )
 from api.access import require_action, site_for
+from api.base import ApiView
 from api.errors import BadParameter
 from api.pagination import paginate
 from api.serializers import (
@@ -74,7 +74,7 @@ def _valid(request: Request) -> dict:
     return form.validated_data
 
 
-class SitesView(APIView):
+class SitesView(ApiView):
     throttle_classes = [EntityThrottle]
 
     @extend_schema(
@@ -106,7 +106,7 @@ class SitesView(APIView):
         return Response(site_data(site))
 
 
-class SiteView(APIView):
+class SiteView(ApiView):
     throttle_classes = [EntityThrottle]
 
     @extend_schema(operation_id="get_site", responses={200: SiteSerializer, **ERRORS})
@@ -132,7 +132,7 @@ class SiteView(APIView):
         return Response({"id": public_id, "object": "site", "deleted": True})
 
 
-class SiteDataView(APIView):
+class SiteDataView(ApiView):
     throttle_classes = [EntityThrottle]
 
     @extend_schema(
@@ -146,7 +146,7 @@ class SiteDataView(APIView):
         return Response(site_data(site))
 
 
-class SiteEventsView(APIView):
+class SiteEventsView(ApiView):
     throttle_classes = [EntityThrottle]
 
     @extend_schema(
@@ -163,7 +163,7 @@ class SiteEventsView(APIView):
         return Response(page)
 
 
-class AccountView(APIView):
+class AccountView(ApiView):
     throttle_classes = [EntityThrottle]
 
     @extend_schema(operation_id="get_account", responses={200: AccountSerializer, **ERRORS})

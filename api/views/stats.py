@@ -12,11 +12,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.permissions import Action
 from api.access import site_for
 from api.aggregations import answer
+from api.base import ApiView
 from api.errors import BadParameter
 from api.params import boolean, choice, parse_aggregation
 from api.serializers import CurrentVisitorsSerializer, ErrorSerializer
@@ -54,7 +54,7 @@ def site_today(time_zone: str) -> dt.date:
     return dt.datetime.now(ZoneInfo(time_zone)).date()
 
 
-class AggregationsView(APIView):
+class AggregationsView(ApiView):
     throttle_classes = [StatsThrottle]
 
     @extend_schema(
@@ -84,7 +84,7 @@ class AggregationsView(APIView):
         return Response(got.rows, headers=headers)
 
 
-class CurrentVisitorsView(APIView):
+class CurrentVisitorsView(ApiView):
     throttle_classes = [StatsThrottle]
 
     @extend_schema(

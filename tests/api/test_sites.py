@@ -169,3 +169,10 @@ def test_current_visitors_with_details(api, owner_key, personas):
 def test_current_visitors_needs_a_site(api, owner_key):
     response = api.get("/api/v1/current_visitors", **bearer(owner_key))
     assert (response.status_code, response.json()["parameter"]) == (400, "site_id")
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/xml", "*/*", ""])
+def test_the_answer_is_json_whatever_the_accept_header(api, owner_key, accept):
+    response = api.get("/api/v1/account", HTTP_ACCEPT=accept, **bearer(owner_key))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
