@@ -6,6 +6,8 @@ read-only key only reads. A milestone of another site is not found.
 """
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -23,7 +25,12 @@ from api.throttles import EntityThrottle
 from api.views.sites import PAGE
 from reports.models import Milestone
 from reports.selectors import find_milestone, milestones_of
-from reports.services import InvalidMilestone, create_milestone, delete_milestone
+from reports.services import (
+    InvalidMilestone,
+    create_milestone,
+    delete_milestone,
+    update_milestone,
+)
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer,
           404: ErrorSerializer, 429: ErrorSerializer}  # fmt: skip
@@ -41,6 +48,11 @@ class MilestoneSerializer(serializers.Serializer):
 class MilestoneWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     milestone_date = serializers.CharField(max_length=40, help_text="YYYY-MM-DD[ 00:00:00]")
+
+
+class MilestoneChangeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    milestone_date = serializers.CharField(max_length=40, required=False)
 
 
 class MilestoneListSerializer(serializers.Serializer):
@@ -63,6 +75,17 @@ def _day(raw: str) -> dt.date:
     if moment.tzinfo is not None or moment.time() != dt.time():
         raise BadParameter("milestone_date", "is a day in the site's time zone: no time or offset")
     return moment.date()
+
+
+@contextmanager
+def _named_fields() -> Iterator[None]:
+    """The reports app's InvalidMilestone ("label: ...") as a 400 naming the API's field."""
+    try:
+        yield
+    except InvalidMilestone as exc:
+        field, _, problem = str(exc).partition(": ")
+        raise BadParameter({"label": "name", "date": "milestone_date"}.get(field, field),
+                           problem or str(exc)) from None  # fmt: skip
 
 
 def _milestone_id(raw: str) -> int:
@@ -93,14 +116,10 @@ class MilestonesView(ApiView):
         form = MilestoneWriteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         day = _day(form.validated_data["milestone_date"])
-        try:
+        with _named_fields():
             made = create_milestone(
                 user=request.user, site=site, date=day, label=form.validated_data["name"]
             )
-        except InvalidMilestone as exc:
-            field, _, problem = str(exc).partition(": ")
-            raise BadParameter({"label": "name", "date": "milestone_date"}.get(field, field),
-                               problem or str(exc)) from None  # fmt: skip
         return Response(milestone_data(made, site.public_id))
 
 
@@ -114,6 +133,26 @@ class MilestoneView(ApiView):
         if found is None:
             raise NotFound(f"No milestone with id {milestone_id[:20]!r}.")
         return Response(milestone_data(found, site.public_id))
+
+    @extend_schema(
+        operation_id="update_milestone", request=MilestoneChangeSerializer,
+        responses={200: MilestoneSerializer, **ERRORS},
+    )  # fmt: skip
+    def post(self, request: Request, site_id: str, milestone_id: str) -> Response:
+        site = site_for(request, site_id, Action.CREATE_MILESTONE)
+        number = _milestone_id(milestone_id)
+        form = MilestoneChangeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        raw_day = form.validated_data.get("milestone_date")
+        with _named_fields():
+            changed = update_milestone(
+                user=request.user, site=site, milestone_id=number,
+                date=_day(raw_day) if raw_day is not None else None,
+                label=form.validated_data.get("name"),
+            )  # fmt: skip
+        if changed is None:
+            raise NotFound(f"No milestone with id {milestone_id[:20]!r}.")
+        return Response(milestone_data(changed, site.public_id))
 
     @extend_schema(operation_id="delete_milestone", responses={200: DeletedSerializer, **ERRORS})
     def delete(self, request: Request, site_id: str, milestone_id: str) -> Response:

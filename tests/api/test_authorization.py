@@ -33,6 +33,7 @@ ENDPOINTS = {
     "list_milestones": ("get", "/api/v1/sites/{id}/milestones", False),
     "create_milestone": ("post", "/api/v1/sites/{id}/milestones", True),
     "get_milestone": ("get", "/api/v1/sites/{id}/milestones/{mid}", False),
+    "update_milestone": ("post", "/api/v1/sites/{id}/milestones/{mid}", True),
     "delete_milestone": ("delete", "/api/v1/sites/{id}/milestones/{mid}", True),
 }  # fmt: skip
 BODIES = {"create_milestone": {"name": "Launch", "milestone_date": "2026-05-04"}}

@@ -50,3 +50,16 @@ def test_a_bad_milestone_is_a_400_naming_the_field(api, owner_key, personas, bod
 def test_an_unknown_milestone_id_is_not_found(api, owner_key, personas):
     path = f"/api/v1/sites/{personas.site.public_id}/milestones/abc"
     assert api.get(path, **bearer(owner_key)).status_code == 404
+
+
+def test_changing_a_milestone(api, owner_key, personas):
+    milestone = MilestoneFactory(site=personas.site)
+    path = f"/api/v1/sites/{personas.site.public_id}/milestones/{milestone.pk}"
+    changed = api.post(path, {"milestone_date": "2026-06-01"}, format="json",
+                       **bearer(owner_key)).json()  # fmt: skip
+    assert (changed["milestone_date"], changed["name"]) == ("2026-06-01", milestone.label)
+    bad = api.post(path, {"name": ""}, format="json", **bearer(owner_key))
+    assert (bad.status_code, bad.json()["parameter"]) == (400, "name")
+    other = MilestoneFactory(site=personas.outsider_site)
+    wrong = f"/api/v1/sites/{personas.site.public_id}/milestones/{other.pk}"
+    assert api.post(wrong, {"name": "x"}, format="json", **bearer(owner_key)).status_code == 404
