@@ -64,6 +64,13 @@ class SiteWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError(f"{value[:64]!r} is not a known time zone") from None
         return value
 
+    def validate_hostnames(self, value: list[str]) -> list[str]:
+        """Hostnames are stored one per line: none may hold whitespace (a second line)."""
+        for name in value:
+            if not name or any(c.isspace() for c in name):
+                raise serializers.ValidationError(f"{name[:60]!r} is not a hostname")
+        return [name.lower() for name in value]
+
     def validate_name(self, value: str) -> str:
         if not value.strip():
             raise serializers.ValidationError("may not be blank")

@@ -23,7 +23,7 @@ layer sends (bench/dashboard_http_profile.py), not for building queries.
 """
 
 from reports.stats.db import is_regexp_error
-from reports.stats.filters import MAX_FILTERS, OPS, Filter, InvalidFilter, pattern_problem
+from reports.stats.filters import MAX_FILTERS, Filter, InvalidFilter, pattern_problem
 from reports.stats.goals import base_query, event_filtered
 from reports.stats.history import first_data_day
 from reports.stats.live import EventName, LiveRow, event_names, live_pages, live_referrers
@@ -76,7 +76,6 @@ __all__ = [
     "Filter",
     "InvalidFilter",
     "MAX_FILTERS",
-    "OPS",
     "event_filtered",
     "base_query",
     "pattern_problem",

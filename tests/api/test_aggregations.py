@@ -271,3 +271,17 @@ def test_aggregations_equal_the_query_layer(api, owner_key, traffic, start, days
             str(t.visits),
             str(t.visitors),
         )
+
+
+def test_a_pattern_the_database_gives_up_on_is_a_400(api, owner_key, personas):
+    from harness.hits import queued_hit
+    from tracking.ingest import ingest_batch
+
+    at = dt.datetime(2026, 1, 14, 9, tzinfo=dt.UTC)
+    ingest_batch([queued_hit(personas.site, at=at, url="https://example.com/" + "a" * 498 + "b")])
+    filters = json.dumps([{"property": "pathname", "operator": "matching",
+                           "value": "^/.*.*.*[0-9]"}])  # fmt: skip
+    response = get(api, owner_key, personas.site, aggregates="pageviews", filters=filters,
+                   date_from="2026-01-14", date_to="2026-01-14")  # fmt: skip
+    assert (response.status_code, response.json()["parameter"]) == (400, "filters")
+    assert "too costly" in response.json()["error"]

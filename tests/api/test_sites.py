@@ -98,6 +98,8 @@ def test_a_site_is_created_from_form_fields_too(api, owner_key):
     ({"name": "x", "sharing": "everyone"}, "sharing"),
     ({"name": "x", "sharing": "private"}, "share_password"),
     ({"name": "x", "colour": "red"}, "colour"), ({"name": "x" * 201}, "name"),
+    ({"name": "x", "hostnames": ["a.com\nevil.com"]}, "hostnames"),
+    ({"name": "x", "hostnames": "a.com"}, "hostnames"),
 ])  # fmt: skip
 def test_a_bad_site_is_a_400_naming_the_field(api, owner_key, body, parameter):
     response = api.post("/api/v1/sites", body, format="json", **bearer(owner_key))
