@@ -285,3 +285,20 @@ def test_a_pattern_the_database_gives_up_on_is_a_400(api, owner_key, personas):
                    date_from="2026-01-14", date_to="2026-01-14")  # fmt: skip
     assert (response.status_code, response.json()["parameter"]) == (400, "filters")
     assert "too costly" in response.json()["error"]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_totals_equal_the_dashboards_cards(api, client, owner_key, traffic, filters):
+    """The same question on the dashboard (its URL filters) and in the API: the same figures."""
+    url_filters = [f"{FIELDS[p]}:{OPS[o]}:{v}" for p, o, v in filters]
+    client.force_login(traffic.account.memberships.get(role="owner").user)
+    page = client.get(f"/sites/{traffic.public_id}/", {"range": "custom", "from": "2026-05-03",
+                      "to": "2026-05-07", "f": url_filters})  # fmt: skip
+    assert page.status_code == 200 and not page.context["errors"]
+    shown = page.context["data"].current
+    api_filters = [{"property": p, "operator": o, "value": v} for p, o, v in filters]
+    row = get(api, owner_key, traffic, aggregates="pageviews,visits,uniques",
+              date_from="2026-05-03", date_to="2026-05-07",
+              filters=json.dumps(api_filters)).json()[0]  # fmt: skip
+    assert row == {"pageviews": str(shown.pageviews), "visits": str(shown.visits),
+                   "uniques": str(shown.visitors)}  # fmt: skip
