@@ -3,8 +3,8 @@
 Every figure comes from `reports.stats`, like the dashboard's: totals,
 timeseries and breakdowns of one StatsQuery (rollups without filters, the
 facts with them, through one matching copy). A filtered question over a
-large range reads a sample of visitors unless `exact=true`, as the dashboard
-does; the answer then says so (`Estimate`, sent as headers by the view).
+large range reads the same sample of visitors as the dashboard unless
+`exact=true`; the answer then says so (`Estimate`, sent as headers by the view).
 
 Counts are strings, as Fathom sends them; `bounce_rate` is a number (a share,
 0..1) and `avg_duration` a string of seconds.
@@ -56,7 +56,9 @@ def answer(site: Site, a: Aggregation) -> Answer:
         site_id=site.pk, time_zone=site.time_zone, first_day=a.first_day, last_day=a.last_day,
         filters=a.filters, exact=a.exact,
     )  # fmt: skip
-    with matching_copy(q) as q:
+    # An estimate reads the dashboard's copy (with the previous period): the copy's
+    # size decides how far the sample grows, so only then are the figures the same.
+    with matching_copy(q, with_previous=not q.sample.is_exact) as q:
         if a.date_grouping and a.field:
             rows = _by_date_and_field(q, a)
         elif a.date_grouping:

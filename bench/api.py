@@ -6,8 +6,9 @@ Prints one JSON document to stdout; progress goes to stderr. Uses the
 dashboard benchmarks' cached sites (bench/dashboard_sites.py, seeded when
 missing) and their bench user, with an API key of that user; gunicorn runs
 with the project's config (DEBUG=0). For each range (30 days, 12 months) it
-times three questions, the requests of both sites interleaved: unfiltered by
-day, unfiltered by pathname, and by day under two filters. The median of each,
+times four questions, the requests of both sites interleaved: unfiltered by
+day, unfiltered by pathname (most visitors first, as the dashboard's panel,
+and by pageviews), and by day under two filters. The median of each,
 large / small, is the figure to compare (aims: at most 2 unfiltered, at most
 5 filtered, as for the dashboard page).
 """
@@ -30,13 +31,18 @@ from bench import dashboard_sites as cache  # noqa: E402
 from bench.common import buffer_pool_resized  # noqa: E402
 from harness import processes  # noqa: E402
 
-AIMS = {"by_day": 2.0, "by_pathname": 2.0, "filtered_by_day": 5.0}
+AIMS = {"by_day": 2.0, "by_pathname": 2.0, "by_pathname_pageviews": 2.0, "filtered_by_day": 5.0}
 # The dashboard bench's two filters (source:is:Google, country:is:US), in the API's names.
 FILTERS = [{"property": "referrer_source", "operator": "is", "value": "Google"},
            {"property": "country_code", "operator": "is", "value": "US"}]  # fmt: skip
 CASES = {
     "by_day": {"date_grouping": "day"},
-    "by_pathname": {"field_grouping": "pathname", "sort_by": "pageviews:desc", "limit": "10"},
+    "by_pathname": {"field_grouping": "pathname", "limit": "10"},  # most visitors first
+    "by_pathname_pageviews": {
+        "field_grouping": "pathname",
+        "sort_by": "pageviews:desc",
+        "limit": "10",
+    },
     "filtered_by_day": {"date_grouping": "day", "filters": json.dumps(FILTERS)},
 }
 

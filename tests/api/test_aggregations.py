@@ -302,3 +302,25 @@ def test_totals_equal_the_dashboards_cards(api, client, owner_key, traffic, filt
               filters=json.dumps(api_filters)).json()[0]  # fmt: skip
     assert row == {"pageviews": str(shown.pageviews), "visits": str(shown.visits),
                    "uniques": str(shown.visitors)}  # fmt: skip
+
+
+def test_an_estimate_reads_the_dashboards_sample(api, client, owner_key, personas, settings,
+                                                 monkeypatch):  # fmt: skip
+    """A copy too small for its sample grows it: the API copies what the dashboard copies
+    (the previous period too), so both grow the sample alike and show the same figures."""
+    site = personas.site
+    ingest_crowd(site, dt.datetime(2026, 5, 5, 8, tzinfo=dt.UTC), 120)  # the previous period
+    ingest_crowd(site, dt.datetime(2026, 5, 6, 8, tzinfo=dt.UTC), 120)
+    settings.SAMPLE_ABOVE_HITS = 300
+    monkeypatch.setattr("reports.stats.matching.MIN_COPY_ROWS", 180)
+    client.force_login(personas.owner)
+    page = client.get(f"/sites/{site.public_id}/", {"range": "custom", "from": "2026-05-06",
+                      "to": "2026-05-06", "f": "country:is:DE"})  # fmt: skip
+    assert page.context["estimate"] is not None
+    shown = page.context["data"].current
+    filters = json.dumps([{"property": "country_code", "operator": "is", "value": "DE"}])
+    response = get(api, owner_key, site, aggregates="pageviews,visits,uniques", filters=filters,
+                   date_from="2026-05-06", date_to="2026-05-06")  # fmt: skip
+    assert "X-Estimate-Share" in response
+    assert response.json() == [{"pageviews": str(shown.pageviews), "visits": str(shown.visits),
+                                "uniques": str(shown.visitors)}]  # fmt: skip
