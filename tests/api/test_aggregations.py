@@ -324,3 +324,30 @@ def test_an_estimate_reads_the_dashboards_sample(api, client, owner_key, persona
     assert "X-Estimate-Share" in response
     assert response.json() == [{"pageviews": str(shown.pageviews), "visits": str(shown.visits),
                                 "uniques": str(shown.visitors)}]  # fmt: skip
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    start=st.integers(min_value=0, max_value=4), days=st.integers(min_value=0, max_value=4),
+    field=st.sampled_from(["pathname", "country_code", "browser"]),
+    filters=st.sampled_from(FILTERS),
+)  # fmt: skip
+def test_date_and_field_rows_equal_each_days_breakdown(api, owner_key, traffic, start, days,
+                                                      field, filters):  # fmt: skip
+    first = dt.date(2026, 5, 3) + dt.timedelta(days=start)
+    last = first + dt.timedelta(days=days)
+    response = get(api, owner_key, traffic, aggregates="pageviews,uniques", date_grouping="day",
+                   field_grouping=field, date_from=first.isoformat(), date_to=last.isoformat(),
+                   filters=json.dumps([{"property": p, "operator": o, "value": v}
+                                       for p, o, v in filters]))  # fmt: skip
+    got = {(r["date"], r[field]): (r["pageviews"], r["uniques"]) for r in response.json()}
+    fs = tuple(Filter(FIELDS[p], OPS[o], v) for p, o, v in filters)
+    want = {}
+    for n in range(days + 1):
+        day = first + dt.timedelta(days=n)
+        q = view_query(site_id=traffic.pk, time_zone="UTC", first_day=day, last_day=day,
+                       filters=fs)  # fmt: skip
+        for r in breakdown(q, FIELDS[field], limit=1000):
+            want[(day.isoformat(), r.value)] = (str(r.totals.pageviews), str(r.totals.visitors))
+    assert got == want
