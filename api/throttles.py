@@ -28,17 +28,26 @@ class KeyRateThrottle(BaseThrottle):
         now = time.time()
         slot = int(now // window)
         name = f"api-rate:{self.scope}:{key.pk}:{window}:{slot}"
-        cache.add(name, 0, window + 1)
-        try:
-            count = cache.incr(name)
-        except ValueError:  # the row expired between add and incr
-            cache.set(name, 1, window + 1)
-            count = 1
+        count = _count(name, window)
         self.retry_after = (slot + 1) * window - now
         return count <= rate
 
     def wait(self) -> float:
         return self.retry_after
+
+
+def _count(name: str, window: int) -> int:
+    """Add one to the window's counter; one statement once the window has its row.
+
+    The name holds the window's number, so a row found is never a stale one of
+    an earlier window: incr (which does not look at expiry) is safe to try first.
+    """
+    try:
+        return cache.incr(name)
+    except ValueError:  # the window's first call
+        if cache.add(name, 1, window + 1):
+            return 1
+        return cache.incr(name)  # another process made the row first
 
 
 class StatsThrottle(KeyRateThrottle):
