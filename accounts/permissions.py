@@ -41,6 +41,16 @@ ALLOWED: dict[Action, frozenset[str]] = {
 }
 
 
+# What an API key may do (api/): its owner's current role decides, action by
+# action, as on the pages; a read-only key may only take the actions below.
+READ_ONLY_KEY_ACTIONS: frozenset[Action] = frozenset({Action.VIEW_SITE})
+
+
+def key_allows(*, role: str | None, can_write: bool, action: Action) -> bool:
+    """Whether a key with this scope, held by a member with `role`, may do `action`."""
+    return role_allows(role, action) and (can_write or action in READ_ONLY_KEY_ACTIONS)
+
+
 def role_of(*, user: AbstractBaseUser, account: Account | int) -> str | None:
     """The user's role in the account, or None for non-members (and anonymous users)."""
     if not user.is_authenticated or not user.is_active:

@@ -141,3 +141,11 @@ def sites_of_account(*, account: Account) -> QuerySet[Site]:
 
 def api_keys_of(*, user: AbstractBaseUser) -> QuerySet[ApiKey]:
     return ApiKey.objects.filter(user=user).select_related("account", "site")
+
+
+def sites_in_key_scope(*, key: ApiKey) -> QuerySet[Site]:
+    """The sites an API key reaches: its account's, or its one site (by id)."""
+    sites = Site.objects.filter(account_id=key.account_id)
+    if key.site_id:
+        sites = sites.filter(pk=key.site_id)
+    return sites.order_by("pk")

@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "tracking",
     "reports",
     "billing",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -281,6 +285,37 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600 * 24)
 # Days after a site's deletion during which `purge_old_facts` deletes data
 # that queued hits may still have written for it.
 SITE_DELETION_SWEEP_DAYS = env_int("SITE_DELETION_SWEEP_DAYS", 3)
+
+# The REST API (api/, docs/api.md): keys only, JSON only, one error shape.
+# Calls per key and window, counted in the database cache (docs/settings.md).
+API_STATS_RATE = env_int("API_STATS_RATE", 60, minimum=1)
+API_STATS_WINDOW_S = env_int("API_STATS_WINDOW_S", 60, minimum=1)
+API_ENTITY_RATE = env_int("API_ENTITY_RATE", 2000, minimum=1)
+API_ENTITY_WINDOW_S = env_int("API_ENTITY_WINDOW_S", 3600, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.BearerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Analytics API",
+    "DESCRIPTION": "Stats, sites and account of the analytics product; see docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # --- Billing (docs/billing.md) -------------------------------------------------
 # False for a self-hosted install: no trials, plan prompts, billing pages or

@@ -12,6 +12,7 @@ from tracking.script import tracker_extension, tracker_script
 
 urlpatterns = [
     path("api/event", collect, name="collect"),
+    path("api/", include("api.urls")),
     path("script.js", tracker_script, name="tracker_script"),
     path("script.<str:name>.js", tracker_extension, name="tracker_extension"),
     path("health", health, name="health"),

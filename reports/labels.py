@@ -33,6 +33,7 @@ OP_LABELS: dict[str, str] = {
     "contains": "contains",
     "not_contains": "does not contain",
     "matches": "matches",
+    "not_matches": "does not match",
 }
 # What the add-filter form offers; `matches` stays available to links and the API.
 FORM_OPS = ("is", "is_not", "contains", "not_contains")

@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 def too_costly(filters: tuple[Filter, ...]) -> str:
     """The page's message once the database gave up on the view's `matches` filters."""
-    shown = ", ".join(repr(f.value[:80]) for f in filters if f.op == "matches")
+    shown = ", ".join(repr(f.value[:80]) for f in filters if f.is_pattern)
     return (
         f"The pattern {shown} was ignored: it is too costly for the database to match"
         " against this site's values. Try a simpler one (fewer .* or repeated groups)."
@@ -42,8 +42,8 @@ def without_costly_patterns(
     try:
         return build(state), state
     except DatabaseError as exc:
-        if not is_regexp_error(exc) or not any(f.op == "matches" for f in state.filters):
+        if not is_regexp_error(exc) or not any(f.is_pattern for f in state.filters):
             raise
     errors.append(too_costly(state.filters))
-    state = replace(state, filters=tuple(f for f in state.filters if f.op != "matches"))
+    state = replace(state, filters=tuple(f for f in state.filters if not f.is_pattern))
     return build(state), state

@@ -70,3 +70,21 @@ def delete_milestone(*, user: AbstractBaseUser, site: Site, milestone_id: int) -
     require(user=user, account=site.account_id, action=Action.DELETE_MILESTONE)
     deleted, _ = Milestone.objects.filter(site=site, pk=milestone_id).delete()
     return bool(deleted)
+
+
+def update_milestone(
+    *, user: AbstractBaseUser, site: Site, milestone_id: int, date: dt.date | None = None,
+    label: str | None = None,
+) -> Milestone | None:  # fmt: skip
+    """Change the date or label of one of this site's milestones (the API's update);
+    None if the site has no such milestone. Same rights and checks as creating one."""
+    require(user=user, account=site.account_id, action=Action.CREATE_MILESTONE)
+    milestone = Milestone.objects.filter(site=site, pk=milestone_id).first()
+    if milestone is None:
+        return None
+    if date is not None:
+        milestone.date = check_date(date)
+    if label is not None:
+        milestone.label = clean_label(label)
+    milestone.save(update_fields=["date", "label"])
+    return milestone

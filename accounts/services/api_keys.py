@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Account, ApiKey, Site
-from accounts.permissions import Action, require, role_allows, role_of
+from accounts.permissions import Action, key_allows, require, role_allows, role_of
 
 PREFIX = "ak_"
 # last_used is written at most this often per key: not one write per API call.
@@ -92,3 +92,15 @@ def api_key_allows(*, key: ApiKey, site: Site, write: bool = False) -> bool:
     if write:
         return key.can_write and role_allows(role, Action.WRITE_API_KEY)
     return role_allows(role, Action.READ_API_KEY)
+
+
+def key_covers(*, key: ApiKey, site: Site) -> bool:
+    """Whether the site is within the key's scope (its account, and its one site if any)."""
+    return site.account_id == key.account_id and (not key.site_id or key.site_id == site.pk)
+
+
+def api_key_may(*, key: ApiKey, action: Action) -> bool:
+    """Whether the key may take `action` in its account now (its owner's current role
+    and the key's read-only or read-write scope; accounts/permissions.py decides)."""
+    role = role_of(user=key.user, account=key.account_id)
+    return key_allows(role=role, can_write=key.can_write, action=action)

@@ -13,7 +13,8 @@ can change freely. Inside, only reports/stats/db.py talks to the database.
   question of the same view then reads (open it once per page).
 - `property_keys`, `property_breakdown`: an event's properties and their
   values (reports/stats/properties.py); `Filter("prop.<key>", ...)` filters by one.
-- `live_visitors`, `first_data_day`: questions about the site, not a range.
+- `live_visitors`, `live_pages`, `live_referrers`, `event_names`, `first_data_day`:
+  questions about the site, not a range.
 - `site_summaries`: many sites at a glance (the sites overview), in a fixed
   number of queries whatever the number of sites.
 - `Filter` and the pattern checks: what a filter may be, and the database's
@@ -27,6 +28,7 @@ from reports.stats.db import is_regexp_error
 from reports.stats.filters import MAX_FILTERS, Filter, InvalidFilter, pattern_problem
 from reports.stats.goals import base_query, event_filtered
 from reports.stats.history import first_data_day
+from reports.stats.live import EventName, LiveRow, event_names, live_pages, live_referrers
 from reports.stats.matching import matching_copy
 from reports.stats.properties import property_breakdown, property_keys
 from reports.stats.queries import (
@@ -64,6 +66,11 @@ __all__ = [
     "matching_copy",
     # about the site
     "live_visitors",
+    "live_pages",
+    "live_referrers",
+    "LiveRow",
+    "event_names",
+    "EventName",
     "first_data_day",
     # many sites at a glance (the sites overview)
     "SiteSummary",

@@ -20,7 +20,9 @@ from tracking.dimensions import BY_NAME, DIMENSIONS, fact_sql
 from tracking.models import FactKind
 from tracking.queued_hit import MAX_PROP_KEY_LENGTH
 
-OPS = ("is", "is_not", "contains", "not_contains", "matches")
+OPS = ("is", "is_not", "contains", "not_contains", "matches", "not_matches")
+# Operators whose value is a regular expression (checked, and dropped when too costly).
+PATTERN_OPS = ("matches", "not_matches")
 PROPERTY_PREFIX = "prop."
 PROPERTY_OPS = ("is", "is_not", "contains")
 MAX_FILTERS = 10
@@ -50,7 +52,7 @@ class Filter:
             raise InvalidFilter(f"unknown operator {self.op!r}")
         if len(self.value) > MAX_VALUE_LENGTH:
             raise InvalidFilter("filter value too long")
-        if self.op == "matches":
+        if self.is_pattern:
             try:
                 re.compile(self.value)
             except re.error as exc:
@@ -77,6 +79,10 @@ class Filter:
     @property
     def property_key(self) -> str:
         return self.dimension.removeprefix(PROPERTY_PREFIX)
+
+    @property
+    def is_pattern(self) -> bool:
+        return self.op in PATTERN_OPS
 
     @property
     def scope(self) -> str:
@@ -120,7 +126,7 @@ def filter_sql(
             clauses.append(f"{expression} COLLATE utf8mb4_general_ci {negate}LIKE %s")
             params.append("%" + re.sub(r"([\\%_])", r"\\\1", f.value) + "%")
         else:
-            clauses.append(f"{expression} REGEXP %s")
+            clauses.append(f"{expression} {'NOT ' if f.op == 'not_matches' else ''}REGEXP %s")
             params.append(f.value)
     return "".join(f" AND {c}" for c in clauses), params
 
@@ -132,7 +138,7 @@ def pattern_problem(f: Filter) -> str | None:
     by MariaDB's PCRE2, which refuses some patterns Python accepts: asking the
     database first turns such a pattern into a message instead of a failed page.
     """
-    if f.op != "matches":
+    if not f.is_pattern:
         return None
     reason = regexp_refusal(f.value)
     return None if reason is None else f"The pattern {f.value[:80]!r} was ignored: {reason}."
