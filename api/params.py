@@ -34,6 +34,8 @@ FIELDS: dict[str, str] = {
     "utm_term": "utm_term",
 }
 FILTER_PROPERTIES: dict[str, str] = {**FIELDS, "event": "event"}
+# `prop.<key>` filters by an event property, as the dashboard's filters do.
+EVENT_PROPERTY_PREFIX = "prop."
 OPERATORS: dict[str, str] = {
     "is": "is",
     "is not": "is_not",
@@ -219,7 +221,11 @@ def _filters(raw: str) -> tuple[Filter, ...]:
         if not isinstance(item, dict) or set(item) != {"property", "operator", "value"}:
             raise BadParameter(where, "must be an object with property, operator and value")
         prop, op, value = item["property"], item["operator"], item["value"]
-        if prop not in FILTER_PROPERTIES:
+        if isinstance(prop, str) and prop.startswith(EVENT_PROPERTY_PREFIX):
+            dimension = prop  # an event's property (docs/events.md), checked by Filter
+        elif prop in FILTER_PROPERTIES:
+            dimension = FILTER_PROPERTIES[prop]
+        else:
             raise BadParameter(f"{where}.property", f"unknown property {str(prop)[:50]!r}")
         if op not in OPERATORS:
             raise BadParameter(
@@ -228,7 +234,7 @@ def _filters(raw: str) -> tuple[Filter, ...]:
             )
         if not isinstance(value, str):
             raise BadParameter(f"{where}.value", "must be a string")
-        found.append(_filter(f"{where}.value", FILTER_PROPERTIES[prop], OPERATORS[op], value))
+        found.append(_filter(f"{where}.value", dimension, OPERATORS[op], value))
     return tuple(found)
 
 

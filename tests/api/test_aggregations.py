@@ -8,9 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.params import FIELDS
+from harness.hits import queued_hit
 from reports.stats import Filter, breakdown, timeseries, totals, view_query
 from tests.api.conftest import bearer
 from tests.support.sample_traffic import ingest_crowd, ingest_sample
+from tracking.ingest import ingest_batch
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 5, 4)
@@ -351,3 +353,30 @@ def test_date_and_field_rows_equal_each_days_breakdown(api, owner_key, traffic, 
         for r in breakdown(q, FIELDS[field], limit=1000):
             want[(day.isoformat(), r.value)] = (str(r.totals.pageviews), str(r.totals.visitors))
     assert got == want
+
+
+def _events_with_plans(site):
+    at = dt.datetime(2026, 5, 4, 10, tzinfo=dt.UTC)
+    ingest_batch([
+        queued_hit(site, at=at, url="https://example.com/buy", ip="198.51.100.1", type="event",
+                   name="Purchase", value=900, props={"plan": "pro"}),
+        queued_hit(site, at=at, url="https://example.com/buy", ip="198.51.100.2", type="event",
+                   name="Purchase", value=100, props={"plan": "basic"}),
+    ])  # fmt: skip
+
+
+def test_an_event_property_filters_the_events_conversions(api, owner_key, personas):
+    _events_with_plans(personas.site)
+    response = api.get("/api/v1/aggregations", {
+        "entity": "event", "site_id": personas.site.public_id, "entity_name": "Purchase",
+        "aggregates": "conversions,value", "date_from": "2026-05-04", "date_to": "2026-05-04",
+        "filters": json.dumps([{"property": "prop.plan", "operator": "is", "value": "pro"}]),
+    }, **bearer(owner_key))  # fmt: skip
+    assert response.json() == [{"conversions": "1", "value": "900"}]
+
+
+def test_a_property_filter_with_an_operator_properties_lack_is_a_400(api, owner_key, personas):
+    response = get(api, owner_key, personas.site, aggregates="pageviews", filters=json.dumps(
+        [{"property": "prop.plan", "operator": "matching", "value": "p.*"}]))  # fmt: skip
+    assert response.status_code == 400
+    assert "property filter" in json.dumps(response.json())
