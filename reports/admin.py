@@ -1,0 +1,38 @@
+"""Admin for email deliveries (failed and unconfirmed ones to look at), recipients and alerts."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from reports.models import AlertEpisode, EmailDelivery, ExtraRecipient
+
+Status = EmailDelivery.Status
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["key", "site", "recipient", "status", "attempts", "next_attempt", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["recipient", "key"]
+    readonly_fields = [f.name for f in EmailDelivery._meta.fields]
+    actions = ["send_again"]
+
+    @admin.action(description="Send again (failed or unconfirmed: may send a second copy)")
+    def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
+        changed = queryset.filter(status__in=[Status.FAILED, Status.UNCONFIRMED]).update(
+            status=Status.PENDING, attempts=0, next_attempt=timezone.now(), last_error=""
+        )
+        messages.success(request, f"{changed} emails will be sent again.")
+
+
+@admin.register(ExtraRecipient)
+class ExtraRecipientAdmin(admin.ModelAdmin):
+    list_display = ["email", "site", "weekly", "monthly", "confirmed", "created"]
+    search_fields = ["email"]
+
+
+@admin.register(AlertEpisode)
+class AlertEpisodeAdmin(admin.ModelAdmin):
+    list_display = ["site", "kind", "started", "ended", "detail"]
+    list_filter = ["kind"]

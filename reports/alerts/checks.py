@@ -1,0 +1,139 @@
+"""The traffic alert check: spikes, silences and their end, for every site, cheaply.
+
+Run every few minutes by one worker at a time (analytics_site/daily_jobs.py).
+It reads only what reports.stats answers from visitor state and the hourly
+site totals (never the facts), in a fixed number of queries per chunk of
+sites, whatever the traffic:
+
+- **Spike**: current visitors (the last 5 minutes) above the site's
+  `spike_visitors` threshold. Ends when they are back at or under it.
+- **Tracking stopped**: no pageviews in the last N whole UTC hours and the
+  current one (N = `stopped_hours`, 6 unless changed), on a site that had
+  pageviews in the same window on at least MIN_USUAL_DAYS of the previous
+  HISTORY_DAYS days, so a site quiet every night is left alone. The window
+  is in UTC hours (the hourly totals are), so across a DST change "the same
+  hour" is one local hour off for a day.
+- **Back again**: pageviews in that window again end the silence, and the
+  recipients are told.
+
+Each episode is a row (AlertEpisode) opened once: an open one is unique per
+site and kind (`open_key`), so the email of its start (and of its end, for
+a silence) is planned once per episode, not at every check.
+"""
+
+import datetime as dt
+from collections import Counter
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import Site
+from reports.email.delivery import plan
+from reports.email.recipients import recipients_by_site
+from reports.models import AlertEpisode, AlertSettings
+from reports.stats import last_pageview_hours, live_visitors_by_site, pageview_hours
+
+Kind = AlertEpisode.Kind
+HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
+HISTORY_DAYS = 7
+MIN_USUAL_DAYS = 5
+DEFAULT = AlertSettings(stopped_enabled=True, stopped_hours=6)
+
+
+def _open(site: Site, kind: str, *, now: dt.datetime, detail: str) -> AlertEpisode | None:
+    try:
+        with transaction.atomic():
+            return AlertEpisode.objects.create(
+                site=site, kind=kind, started=now, detail=detail, open_key=f"{kind}:{site.pk}"
+            )
+    except IntegrityError:
+        return None  # another check opened it
+
+
+def _close(episode: AlertEpisode, *, now: dt.datetime) -> bool:
+    closed = AlertEpisode.objects.filter(pk=episode.pk, ended__isnull=True).update(
+        ended=now, open_key=None
+    )
+    episode.ended = now
+    return closed == 1
+
+
+def _spikes(sites, chosen, opened, now, events) -> None:
+    watched = [s for s in sites if chosen.get(s.pk, DEFAULT).spike_visitors is not None]
+    live = live_visitors_by_site(site_ids=[s.pk for s in watched], now=now)
+    for site in watched:
+        current, limit = live.get(site.pk, 0), chosen[site.pk].spike_visitors
+        episode = opened.get((site.pk, Kind.SPIKE))
+        if episode is None and current > limit:
+            new = _open(site, Kind.SPIKE, now=now, detail=str(current))
+            if new:
+                events.append((new, "start"))
+        elif episode is not None and current <= limit:
+            _close(episode, now=now)
+
+
+def _window(hours: int, now: dt.datetime) -> dt.datetime:
+    """The first UTC hour of the last `hours` whole hours and the current one."""
+    return now.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0) - hours * HOUR
+
+
+def _usually_busy(hours: set[dt.datetime], start: dt.datetime, now: dt.datetime) -> bool:
+    """Pageviews in the window [start, now] on at least MIN_USUAL_DAYS of the days before."""
+    end = _window(0, now)
+    busy = 0
+    for days in range(1, HISTORY_DAYS + 1):
+        first, last = start - days * DAY, end - days * DAY
+        busy += any(first <= h <= last for h in hours)
+    return busy >= MIN_USUAL_DAYS
+
+
+def _silences(sites, chosen, opened, now, events) -> None:
+    watched = [s for s in sites if chosen.get(s.pk, DEFAULT).stopped_enabled]
+    if not watched:
+        return
+    hours = {s.pk: max(1, chosen.get(s.pk, DEFAULT).stopped_hours) for s in watched}
+    longest = max(hours.values())
+    last = last_pageview_hours(site_ids=[s.pk for s in watched], since=_window(longest, now))
+    quiet = []
+    for site in watched:
+        start = _window(hours[site.pk], now)
+        silent = site.pk not in last or last[site.pk] < start
+        episode = opened.get((site.pk, Kind.STOPPED))
+        if episode is not None and not silent and _close(episode, now=now):
+            events.append((episode, "back"))
+        elif episode is None and silent:
+            quiet.append(site)
+    if not quiet:
+        return
+    history = pageview_hours(
+        site_ids=[s.pk for s in quiet],
+        since=_window(longest, now) - HISTORY_DAYS * DAY,
+        until=_window(0, now) - DAY + HOUR,
+    )
+    for site in quiet:
+        seen = history.get(site.pk, set())
+        if not _usually_busy(seen, _window(hours[site.pk], now), now):
+            continue
+        known = [h for h in (last.get(site.pk), *seen) if h is not None]
+        detail = f"{max(known):%Y-%m-%d %H}:00 UTC" if known else "more than a week"
+        new = _open(site, Kind.STOPPED, now=now, detail=detail)
+        if new:
+            events.append((new, "start"))
+
+
+def check_alerts(*, now: dt.datetime) -> dict[str, int]:
+    """One check of every site's alerts at `now`; how many episodes started and ended."""
+    sites = list(
+        Site.objects.filter(account__suspended=False).only("pk", "account_id", "name", "time_zone")
+    )
+    chosen = {a.site_id: a for a in AlertSettings.objects.all()}
+    opened = {(e.site_id, e.kind): e for e in AlertEpisode.objects.filter(ended__isnull=True)}
+    events: list[tuple[AlertEpisode, str]] = []
+    _spikes(sites, chosen, opened, now, events)
+    _silences(sites, chosen, opened, now, events)
+    by_site = {s.pk: s for s in sites}
+    recipients = recipients_by_site({by_site[e.site_id] for e, _ in events}, "alerts")
+    for episode, event in events:
+        key = f"alert:{episode.pk}:{event}"
+        plan(episode.site_id, key, recipients[episode.site_id], now=now)
+    return dict(Counter(f"{e.kind}_{event}" for e, event in events))
