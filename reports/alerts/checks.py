@@ -108,7 +108,7 @@ def _silences(sites, chosen, opened, now, events) -> None:
     history = pageview_hours(
         site_ids=[s.pk for s in quiet],
         since=_window(longest, now) - HISTORY_DAYS * DAY,
-        until=_window(0, now) - DAY + HOUR,
+        until=_window(0, now) + HOUR,  # today's too: the last pageview, for the email
     )
     for site in quiet:
         seen = history.get(site.pk, set())
