@@ -5,9 +5,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from reports import services
 from reports.models import AlertEpisode, EmailDelivery, ExtraRecipient
-
-Status = EmailDelivery.Status
 
 
 @admin.register(EmailDelivery)
@@ -20,9 +19,8 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send again (failed or unconfirmed: may send a second copy)")
     def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
-        changed = queryset.filter(status__in=[Status.FAILED, Status.UNCONFIRMED]).update(
-            status=Status.PENDING, attempts=0, next_attempt=timezone.now(), last_error=""
-        )
+        pks = queryset.values_list("pk", flat=True)
+        changed = services.send_again(pks=pks, now=timezone.now())
         messages.success(request, f"{changed} emails will be sent again.")
 
 

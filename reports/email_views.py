@@ -23,7 +23,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Site
 from accounts.permissions import Action, role_allows, role_of
-from accounts.selectors import get_site_for_user
+from accounts.selectors import find_site, get_site_for_user
+from reports import selectors, services
 from reports.email import choices, recipients
 from reports.email.forms import AlertSettingsForm, PreferenceForm, RecipientForm
 from reports.scope import Scope
@@ -47,7 +48,7 @@ def _apply(request: HttpRequest, site: Site, role: str) -> tuple[str, object] | 
         form = AlertSettingsForm(post)
         if not form.is_valid():
             return "alert_form", form
-        choices.set_alert_settings(site=site, **form.cleaned_data)
+        services.set_alert_settings(site=site, **form.cleaned_data)
         messages.success(request, "Alert settings saved.")
     elif action == "add_recipient":
         form = RecipientForm(post)
@@ -61,7 +62,7 @@ def _apply(request: HttpRequest, site: Site, role: str) -> tuple[str, object] | 
             request, "A confirmation link was sent; nothing is sent before it is used."
         )
     elif action == "remove_recipient" and post.get("recipient", "").isdigit():
-        choices.remove_extra_recipient(site=site, pk=int(post["recipient"]))
+        services.remove_extra(site_id=site.pk, pk=int(post["recipient"]))
         messages.success(request, "The recipient was removed.")
     else:
         form = PreferenceForm()
@@ -81,7 +82,7 @@ def email_settings(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST" and invalid is None:
         return HttpResponseRedirect(reverse("reports:emails", args=[site.public_id]))
     mine = choices.preference_of(site=site, user=request.user, role=role)
-    alerts = choices.alert_settings_of(site=site)
+    alerts = selectors.alert_settings_of(site=site)
     context = {
         "site": site,
         "dashboard_href": Scope(site).dashboard(),
@@ -91,9 +92,9 @@ def email_settings(request: HttpRequest, public_id: str) -> HttpResponse:
             "spike_visitors": alerts.spike_visitors, "stopped_enabled": alerts.stopped_enabled,
             "stopped_hours": alerts.stopped_hours}),
         "recipient_form": RecipientForm(),
-        "extras": choices.extra_recipients(site=site),
+        "extras": selectors.extra_recipients(site=site),
         "max_extra": recipients.MAX_EXTRA,
-        "episodes": choices.recent_episodes(site=site),
+        "episodes": selectors.recent_episodes(site=site),
     }  # fmt: skip
     if invalid:
         context[invalid[0]] = invalid[1]
@@ -108,7 +109,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         payload = recipients.read_unsubscribe(token)
     except signing.BadSignature:
         return render(request, "reports/email_link.html", {"state": "invalid"}, status=400)
-    site = Site.objects.filter(pk=payload["s"]).first()
+    site: Site | None = find_site(site_id=payload["s"])
     if request.method == "GET":
         return render(request, "reports/email_link.html", {"state": "ask", "site": site})
     if site is None or not recipients.unsubscribe(payload):

@@ -24,12 +24,12 @@ a silence) is planned once per episode, not at every check.
 import datetime as dt
 from collections import Counter
 
-from django.db import IntegrityError, transaction
-
-from accounts.models import Site
+from accounts.selectors import active_sites
+from reports import selectors
 from reports.email.delivery import plan
 from reports.email.recipients import recipients_by_site
 from reports.models import AlertEpisode, AlertSettings
+from reports.services import close_episode, open_episode
 from reports.stats import last_pageview_hours, live_visitors_by_site, pageview_hours
 
 Kind = AlertEpisode.Kind
@@ -40,24 +40,6 @@ MIN_USUAL_DAYS = 5
 DEFAULT = AlertSettings(stopped_enabled=True, stopped_hours=6)
 
 
-def _open(site: Site, kind: str, *, now: dt.datetime, detail: str) -> AlertEpisode | None:
-    try:
-        with transaction.atomic():
-            return AlertEpisode.objects.create(
-                site=site, kind=kind, started=now, detail=detail, open_key=f"{kind}:{site.pk}"
-            )
-    except IntegrityError:
-        return None  # another check opened it
-
-
-def _close(episode: AlertEpisode, *, now: dt.datetime) -> bool:
-    closed = AlertEpisode.objects.filter(pk=episode.pk, ended__isnull=True).update(
-        ended=now, open_key=None
-    )
-    episode.ended = now
-    return closed == 1
-
-
 def _spikes(sites, chosen, opened, now, events) -> None:
     watched = [s for s in sites if chosen.get(s.pk, DEFAULT).spike_visitors is not None]
     live = live_visitors_by_site(site_ids=[s.pk for s in watched], now=now)
@@ -65,11 +47,11 @@ def _spikes(sites, chosen, opened, now, events) -> None:
         current, limit = live.get(site.pk, 0), chosen[site.pk].spike_visitors
         episode = opened.get((site.pk, Kind.SPIKE))
         if episode is None and current > limit:
-            new = _open(site, Kind.SPIKE, now=now, detail=str(current))
+            new = open_episode(site_id=site.pk, kind=Kind.SPIKE, now=now, detail=str(current))
             if new:
                 events.append((new, "start"))
         elif episode is not None and current <= limit:
-            _close(episode, now=now)
+            close_episode(episode=episode, now=now)
 
 
 def _window(hours: int, now: dt.datetime) -> dt.datetime:
@@ -99,7 +81,7 @@ def _silences(sites, chosen, opened, now, events) -> None:
         start = _window(hours[site.pk], now)
         silent = site.pk not in last or last[site.pk] < start
         episode = opened.get((site.pk, Kind.STOPPED))
-        if episode is not None and not silent and _close(episode, now=now):
+        if episode is not None and not silent and close_episode(episode=episode, now=now):
             events.append((episode, "back"))
         elif episode is None and silent:
             quiet.append(site)
@@ -116,18 +98,16 @@ def _silences(sites, chosen, opened, now, events) -> None:
             continue
         known = [h for h in (last.get(site.pk), *seen) if h is not None]
         detail = f"{max(known):%Y-%m-%d %H}:00 UTC" if known else "more than a week"
-        new = _open(site, Kind.STOPPED, now=now, detail=detail)
+        new = open_episode(site_id=site.pk, kind=Kind.STOPPED, now=now, detail=detail)
         if new:
             events.append((new, "start"))
 
 
 def check_alerts(*, now: dt.datetime) -> dict[str, int]:
     """One check of every site's alerts at `now`; how many episodes started and ended."""
-    sites = list(
-        Site.objects.filter(account__suspended=False).only("pk", "account_id", "name", "time_zone")
-    )
-    chosen = {a.site_id: a for a in AlertSettings.objects.all()}
-    opened = {(e.site_id, e.kind): e for e in AlertEpisode.objects.filter(ended__isnull=True)}
+    sites = active_sites()
+    chosen = selectors.alert_settings()
+    opened = selectors.open_episodes()
     events: list[tuple[AlertEpisode, str]] = []
     _spikes(sites, chosen, opened, now, events)
     _silences(sites, chosen, opened, now, events)

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 
 from accounts.emails import absolute_url
+from reports import selectors
 from reports.email.message import build_message
 from reports.email.recipients import Recipient
 from reports.models import AlertEpisode, EmailDelivery
@@ -44,7 +45,7 @@ def alert_text(episode: AlertEpisode, event: str) -> tuple[str, str]:
 def alert_message(delivery: EmailDelivery, recipient: Recipient, *, unsubscribe_url: str):
     """The email of a delivery keyed "alert:<episode id>:<start|back>"."""
     _, episode_id, event = delivery.key.split(":")
-    episode = AlertEpisode.objects.select_related("site").get(pk=int(episode_id))
+    episode = selectors.episode(pk=int(episode_id))
     headline, body = alert_text(episode, event)
     site = episode.site
     return build_message(

@@ -31,10 +31,9 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F
-from django.utils import timezone
 
-from accounts.models import Site
+from accounts.selectors import active_sites
+from reports import selectors, services
 from reports.email.content import Report, build_report
 from reports.email.message import build_message
 from reports.email.periods import due_period, from_key
@@ -48,36 +47,21 @@ from reports.email.recipients import (
 from reports.models import EmailDelivery, Period
 
 logger = logging.getLogger(__name__)
-Status = EmailDelivery.Status
 STALE_CLAIM = dt.timedelta(minutes=30)
 BACKOFF_BASE = dt.timedelta(minutes=5)
 
 
 def plan(site_id: int, key: str, recipients: list[Recipient], *, now: dt.datetime) -> None:
     """A pending delivery of `key` to each recipient (those already planned are left alone)."""
-    EmailDelivery.objects.bulk_create(
-        [
-            EmailDelivery(
-                site_id=site_id,
-                key=key,
-                recipient=r.email,
-                user_id=r.user_id,
-                extra_id=r.extra_id,
-                next_attempt=now,
-            )  # fmt: skip
-            for r in recipients
-        ],
-        ignore_conflicts=True,
-    )
+    services.plan_deliveries(
+        site_id=site_id, key=key, now=now,
+        recipients=[(r.email, r.user_id, r.extra_id) for r in recipients],
+    )  # fmt: skip
 
 
 def plan_reports(*, now: dt.datetime) -> int:
     """Plan every report due at `now` that is not planned yet; how many sites were planned."""
-    sites = list(
-        Site.objects.filter(account__suspended=False).only(
-            "pk", "account_id", "time_zone", "created"
-        )
-    )
+    sites = active_sites(fields=("pk", "account_id", "time_zone", "created"))
     planned_sites = 0
     for period in Period.values:
         due = {}
@@ -86,10 +70,7 @@ def plan_reports(*, now: dt.datetime) -> int:
             started = site.created.astimezone(ZoneInfo(site.time_zone)).date()
             if report is not None and started <= report.last_day:
                 due[site.pk] = (site, report)
-        keys = {report.key for _, report in due.values()}
-        done = set(
-            EmailDelivery.objects.filter(key__in=keys).values_list("site_id", "key").distinct()
-        )
+        done = selectors.planned_keys(keys={report.key for _, report in due.values()})
         todo = [(s, r) for s, r in due.values() if (s.pk, r.key) not in done]
         recipients = recipients_by_site([s for s, _ in todo], period_field(period))
         for site, report in todo:
@@ -97,13 +78,6 @@ def plan_reports(*, now: dt.datetime) -> int:
                 plan(site.pk, report.key, recipients[site.pk], now=now)
                 planned_sites += 1
     return planned_sites
-
-
-def _claim(pk: int, now: dt.datetime) -> bool:
-    claimed = EmailDelivery.objects.filter(pk=pk, status=Status.PENDING).update(
-        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    return claimed == 1
 
 
 def _what(key: str) -> str:
@@ -132,30 +106,24 @@ def _message(delivery: EmailDelivery, recipient: Recipient, reports: dict[tuple,
 
 def _failed(delivery: EmailDelivery, exc: Exception, now: dt.datetime) -> str:
     attempts = delivery.attempts  # counted by the claim
-    error = f"{type(exc).__name__}: {exc}"[:1000]
-    if attempts >= settings.EMAIL_MAX_ATTEMPTS:
-        update = {"status": Status.FAILED}
-    else:
-        update = {
-            "status": Status.PENDING,
-            "next_attempt": now + BACKOFF_BASE * 2 ** (attempts - 1),
-        }
-    EmailDelivery.objects.filter(pk=delivery.pk).update(last_error=error, **update)
+    last = attempts >= settings.EMAIL_MAX_ATTEMPTS
+    retry_at = None if last else now + BACKOFF_BASE * 2 ** (attempts - 1)
+    services.record_failure(pk=delivery.pk, error=f"{type(exc).__name__}: {exc}", retry_at=retry_at)
     logger.warning("email %s (attempt %d) failed: %s", delivery.pk, attempts, type(exc).__name__)
-    return "failed" if update["status"] == Status.FAILED else "retry"
+    return "failed" if last else "retry"
 
 
 def send_one(delivery: EmailDelivery, *, now: dt.datetime, reports: dict | None = None) -> str:
     """Send a claimed delivery and record what happened: sent, skipped, retry or failed."""
     recipient = Recipient(delivery.recipient, delivery.user_id, delivery.extra_id)
     if not still_wanted(delivery.site, recipient, _what(delivery.key)):
-        EmailDelivery.objects.filter(pk=delivery.pk).update(status=Status.SKIPPED)
+        services.record_skipped(pk=delivery.pk)
         return "skipped"
     try:
         _message(delivery, recipient, {} if reports is None else reports).send()
     except Exception as exc:  # any failure of building or sending: retried, then shown
         return _failed(delivery, exc, now)
-    EmailDelivery.objects.filter(pk=delivery.pk).update(status=Status.SENT, sent_at=timezone.now())
+    services.record_sent(pk=delivery.pk)
     return "sent"
 
 
@@ -167,20 +135,16 @@ def send_due(
     limit = settings.EMAIL_BATCH_SIZE if limit is None else limit
     seconds = settings.EMAIL_BATCH_SECONDS if seconds is None else seconds
     counts: Counter[str] = Counter()
-    stale = EmailDelivery.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
-    counts["unconfirmed"] = stale.update(
-        status=Status.UNCONFIRMED, last_error="the sending worker stopped before recording it"
-    )
-    due = EmailDelivery.objects.filter(status=Status.PENDING, next_attempt__lte=now)
-    ids = list(due.order_by("next_attempt", "pk").values_list("pk", flat=True)[:limit])
+    counts["unconfirmed"] = services.give_up_stale_claims(claimed_before=now - STALE_CLAIM)
+    ids = selectors.due_delivery_ids(now=now, limit=limit)
     started, reports = clock(), {}
     for pk in ids:
         if clock() - started > seconds:
             counts["deferred"] += 1
             continue
-        if not _claim(pk, now):
+        if not services.claim_delivery(pk=pk, now=now):
             counts["taken"] += 1  # another worker has it
             continue
-        delivery = EmailDelivery.objects.select_related("site").get(pk=pk)
+        delivery = selectors.delivery(pk=pk)
         counts[send_one(delivery, now=now, reports=reports)] += 1
     return {k: v for k, v in counts.items() if v}

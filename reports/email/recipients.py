@@ -18,12 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.emails import absolute_url
 from accounts.models import Membership
+from accounts.selectors import member_contacts, role_in_site
+from reports import selectors, services
 from reports.models import ExtraRecipient, Period, ReportPreference
 
 MAX_EXTRA = 10
@@ -53,26 +53,14 @@ def recipients_by_site(sites: Iterable, what: str) -> dict[int, list[Recipient]]
     by_account = defaultdict(list)
     for site in sites:
         by_account[site.account_id].append(site.pk)
-    prefs = {
-        (p.site_id, p.user_id): p
-        for p in ReportPreference.objects.filter(site_id__in=[s.pk for s in sites])
-    }
+    prefs = selectors.report_preferences(site_ids=[s.pk for s in sites])
     found: dict[int, dict[str, Recipient]] = {site.pk: {} for site in sites}
-    members = (
-        Membership.objects.filter(account_id__in=list(by_account))
-        .exclude(user__email="")
-        .filter(user__is_active=True)
-        .values_list("account_id", "user_id", "user__email", "role")
-    )
-    for account_id, user_id, email, role in members:
+    for account_id, user_id, email, role in member_contacts(account_ids=list(by_account)):
         for site_id in by_account[account_id]:
             if _wants(prefs.get((site_id, user_id)), role, what):
                 found[site_id].setdefault(email.lower(), Recipient(email, user_id=user_id))
     if what != "alerts":
-        extras = ExtraRecipient.objects.filter(
-            site_id__in=list(found), confirmed__isnull=False, **{what: True}
-        ).values_list("site_id", "pk", "email")
-        for site_id, pk, email in extras:
+        for site_id, pk, email in selectors.confirmed_extras(site_ids=list(found), wants=what):
             found[site_id].setdefault(email.lower(), Recipient(email, extra_id=pk))
     return {site_id: list(people.values()) for site_id, people in found.items()}
 
@@ -89,8 +77,7 @@ def period_field(period: str) -> str:
 def _version(site_id: int, recipient: Recipient) -> int:
     if recipient.user_id is None:
         return 0
-    found = ReportPreference.objects.filter(site_id=site_id, user_id=recipient.user_id)
-    return found.values_list("version", flat=True).first() or 0
+    return selectors.preference_version(site_id=site_id, user_id=recipient.user_id)
 
 
 def unsubscribe_url(site_id: int, recipient: Recipient) -> str:
@@ -115,23 +102,16 @@ def read_unsubscribe(token: str) -> dict:
 def unsubscribe(payload: dict) -> bool:
     """Stop the site's emails to the link's recipient; False if the link was already used."""
     site_id, version = payload["s"], payload.get("v", 0)
-    if "x" in payload:
-        deleted, _ = ExtraRecipient.objects.filter(pk=payload["x"], site_id=site_id).delete()
-        return bool(deleted)
+    if isinstance(payload.get("x"), int):
+        return services.remove_extra(site_id=site_id, pk=payload["x"])
     user_id = payload.get("u")
-    role = (
-        Membership.objects.filter(user_id=user_id, account__sites=site_id)
-        .values_list("role", flat=True)
-        .first()
-    )
+    role = role_in_site(user_id=user_id, site_id=site_id) if isinstance(user_id, int) else None
     if role is None:
         return False
     defaults = {what: _default(role, what) for what in ("weekly", "monthly", "alerts")}
-    ReportPreference.objects.get_or_create(site_id=site_id, user_id=user_id, defaults=defaults)
-    changed = ReportPreference.objects.filter(
-        site_id=site_id, user_id=user_id, version=version
-    ).update(weekly=False, monthly=False, alerts=False, version=F("version") + 1)
-    return bool(changed)
+    return services.unsubscribe_member(
+        site_id=site_id, user_id=user_id, version=version, defaults=defaults
+    )
 
 
 def confirm_url(extra: ExtraRecipient) -> str:
@@ -142,12 +122,11 @@ def confirm_url(extra: ExtraRecipient) -> str:
 def read_confirmation(token: str) -> ExtraRecipient | None:
     """The recipient a confirmation link names, or None (raises BadSignature if forged)."""
     payload = signing.loads(token, salt=CONFIRM_SALT, max_age=dt.timedelta(days=CONFIRM_DAYS))
-    return ExtraRecipient.objects.filter(pk=payload.get("x"), email=payload.get("e")).first()
+    if not isinstance(payload, dict):
+        raise signing.BadSignature("not a confirmation link")
+    return selectors.extra_named(pk=payload.get("x"), email=payload.get("e"))
 
 
 def confirm(extra: ExtraRecipient) -> bool:
     """Mark the recipient confirmed; False if it already was."""
-    changed = ExtraRecipient.objects.filter(pk=extra.pk, confirmed__isnull=True).update(
-        confirmed=timezone.now()
-    )
-    return bool(changed)
+    return services.confirm_extra(pk=extra.pk)

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Site
+from accounts.selectors import find_site
 from reports.email.content import build_report
 from reports.email.delivery import plan_reports, send_due
 from reports.email.periods import last_complete
@@ -52,9 +53,9 @@ class Command(BaseCommand):
 
 
 def _site(raw: str) -> Site:
-    found = Site.objects.filter(public_id=raw).first()
+    found = find_site(public_id=raw)
     if found is None and raw.isdigit():
-        found = Site.objects.filter(pk=int(raw)).first()
+        found = find_site(site_id=int(raw))
     if found is None:
         raise CommandError(f"no site with id {raw!r}")
     return found

@@ -1,7 +1,6 @@
 """Each report is sent once per recipient and period: planned, claimed, sent, recorded."""
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -149,10 +148,10 @@ def test_failed_emails_are_listed_in_the_admin(site, settings, client, staff):
 def test_a_crash_between_sending_and_recording_never_sends_it_again(site, monkeypatch):
     plan_reports(now=MONDAY)
 
-    def killed():
+    def killed(**kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr("reports.email.delivery.timezone", SimpleNamespace(now=killed))
+    monkeypatch.setattr("reports.services.record_sent", killed)
     with pytest.raises(SystemExit):
         send_due(now=MONDAY)
     monkeypatch.undo()

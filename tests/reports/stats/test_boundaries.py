@@ -4,8 +4,10 @@ Code outside reports/stats/ (product, bench, other tests) imports
 `reports.stats` only, and only names of its `__all__`: its modules can then
 be reorganised without touching a page, an export or a benchmark. Inside,
 only reports/stats/db.py touches the connection or the ORM; outside it, no
-module of reports does. Tests of the package's own modules
-(tests/reports/stats/) may import them.
+module of reports does, except the two that read and write the reports
+app's own tables (email reports and alerts: reports/selectors.py and
+reports/services.py), which never name an analytics table. Tests of the
+package's own modules (tests/reports/stats/) may import them.
 """
 
 import ast
@@ -18,6 +20,8 @@ STATS = ROOT / "reports" / "stats"
 DB_MODULE = STATS / "db.py"
 CHECKED = [*ORDER, *sorted(TOOLS)]  # every product package, bench and the tests
 OWN_TESTS = ROOT / "tests" / "reports" / "stats"
+# The reports app's own tables (reports/models.py) are read and written here only.
+OWN_TABLES = {ROOT / "reports" / "selectors.py", ROOT / "reports" / "services.py"}
 
 
 def _modules(*folders: Path) -> list[Path]:
@@ -86,13 +90,23 @@ def test_only_the_db_module_talks_to_the_database():
 
 
 def test_no_other_module_of_reports_opens_a_cursor():
-    pages = [p for p in _modules(ROOT / "reports") if STATS not in p.parents]
+    pages = [
+        p for p in _modules(ROOT / "reports") if STATS not in p.parents and p not in OWN_TABLES
+    ]
     uses = {
         str(p.relative_to(ROOT)): database_uses(p.read_text())
         for p in pages
         if "migrations" not in p.parts
     }
     assert {path: found for path, found in uses.items() if found} == {}
+
+
+def test_the_modules_of_reports_own_tables_read_no_analytics_table():
+    for path in sorted(OWN_TABLES):
+        source = path.read_text()
+        assert database_uses(source), f"{path.name} is where reports' own tables are read"
+        assert [n for _, n in imported_packages(source) if n.startswith("tracking")] == []
+        assert "cursor" not in source and "raw(" not in source
 
 
 def test_the_checks_name_what_they_refuse():
