@@ -49,3 +49,14 @@ def test_send_due_sends_what_is_due_now(site):
     assert run("--send-due").split() == expected
     assert run("--send-due").split() == ["planned_sites=0"]
     assert len(mail.outbox) == int(due)
+
+
+def test_send_due_checks_the_alerts_when_asked(site):
+    from reports.models import AlertEpisode, AlertSettings
+    from tests.support.sample_traffic import ingest_crowd
+
+    AlertSettings.objects.create(site=site, spike_visitors=2)
+    ingest_crowd(site, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2), visitors=5)
+    assert "spike_start=1" in run("--send-due", "--check-alerts").split()
+    assert AlertEpisode.objects.filter(site=site, kind="spike").count() == 1
+    assert any(m.subject.startswith("Traffic spike") for m in mail.outbox)
