@@ -34,6 +34,7 @@ from django.conf import settings
 
 from accounts.selectors import active_sites
 from reports import selectors, services
+from reports.alerts.messages import alert_message
 from reports.email.content import Report, build_report
 from reports.email.message import build_message
 from reports.email.periods import due_period, from_key
@@ -88,8 +89,6 @@ def _what(key: str) -> str:
 def _message(delivery: EmailDelivery, recipient: Recipient, reports: dict[tuple, Report]):
     unsubscribe = unsubscribe_url(delivery.site_id, recipient)
     if delivery.key.startswith("alert:"):
-        from reports.alerts.messages import alert_message
-
         return alert_message(delivery, recipient, unsubscribe_url=unsubscribe)
     cached = (delivery.site_id, delivery.key)
     if cached not in reports:
