@@ -27,10 +27,10 @@ Status = EmailDelivery.Status
 
 # --- deliveries ---------------------------------------------------------------
 def plan_deliveries(
-    *, site_id: int, key: str, recipients: Iterable[tuple[str, int | None, int | None]],
-    now: dt.datetime,
-) -> None:  # fmt: skip
-    """A pending delivery per (email, user id, extra id); those already planned stay as they are."""
+    *, deliveries: Iterable[tuple[int, str, str, int | None, int | None]], now: dt.datetime
+) -> None:
+    """A pending delivery per (site id, key, email, user id, extra id), in one insert per
+    thousand; those already planned stay as they are (the unique key ignores them)."""
     EmailDelivery.objects.bulk_create(
         [
             EmailDelivery(
@@ -41,9 +41,10 @@ def plan_deliveries(
                 extra_id=extra_id,
                 next_attempt=now,
             )  # fmt: skip
-            for email, user_id, extra_id in recipients
+            for site_id, key, email, user_id, extra_id in deliveries
         ],
         ignore_conflicts=True,
+        batch_size=1000,
     )
 
 

@@ -15,6 +15,9 @@ sites, whatever the traffic:
   hour" is one local hour off for a day.
 - **Back again**: pageviews in that window again end the silence, and the
   recipients are told.
+- When more than half of all watched sites (and at least OUR_OUTAGE_SITES)
+  fall silent in the same check, it is our own ingestion that stopped (the
+  queue, the workers): no tracking-stopped alert is sent, a warning is logged.
 
 Each episode is a row (AlertEpisode) opened once: an open one is unique per
 site and kind (`open_key`), so the email of its start (and of its end, for
@@ -22,6 +25,7 @@ a silence) is planned once per episode, not at every check.
 """
 
 import datetime as dt
+import logging
 from collections import Counter
 
 from accounts.selectors import active_sites
@@ -32,11 +36,16 @@ from reports.models import AlertEpisode, AlertSettings
 from reports.services import close_episode, open_episode
 from reports.stats import last_pageview_hours, live_visitors_by_site, pageview_hours
 
+logger = logging.getLogger(__name__)
 Kind = AlertEpisode.Kind
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 HISTORY_DAYS = 7
 MIN_USUAL_DAYS = 5
+# More usually busy sites than this share (and at least this many) falling silent in
+# one check is our ingestion stopping, not theirs: no alert then (a warning is logged).
+OUR_OUTAGE_SHARE = 0.5
+OUR_OUTAGE_SITES = 20
 DEFAULT = AlertSettings(stopped_enabled=True, stopped_hours=6)
 
 
@@ -92,10 +101,15 @@ def _silences(sites, chosen, opened, now, events) -> None:
         since=_window(longest, now) - HISTORY_DAYS * DAY,
         until=_window(0, now) + HOUR,  # today's too: the last pageview, for the email
     )
-    for site in quiet:
+    stopped = [s for s in quiet if _usually_busy(history.get(s.pk, set()),
+                                                  _window(hours[s.pk], now), now)]  # fmt: skip
+    if len(stopped) >= OUR_OUTAGE_SITES and len(stopped) > OUR_OUTAGE_SHARE * len(watched):
+        # So many sites at once: our own ingestion stopped, not their tracking.
+        logger.warning("%d of %d sites silent at once: no tracking-stopped alerts sent; "
+                       "check the queue and the workers", len(stopped), len(watched))  # fmt: skip
+        return
+    for site in stopped:
         seen = history.get(site.pk, set())
-        if not _usually_busy(seen, _window(hours[site.pk], now), now):
-            continue
         known = [h for h in (last.get(site.pk), *seen) if h is not None]
         detail = f"{max(known):%Y-%m-%d %H}:00 UTC" if known else "more than a week"
         new = open_episode(site_id=site.pk, kind=Kind.STOPPED, now=now, detail=detail)
@@ -113,7 +127,6 @@ def check_alerts(*, now: dt.datetime) -> dict[str, int]:
     _silences(sites, chosen, opened, now, events)
     by_site = {s.pk: s for s in sites}
     recipients = recipients_by_site({by_site[e.site_id] for e, _ in events}, "alerts")
-    for episode, event in events:
-        key = f"alert:{episode.pk}:{event}"
-        plan(episode.site_id, key, recipients[episode.site_id], now=now)
+    plan([(e.site_id, f"alert:{e.pk}:{event}", recipients[e.site_id]) for e, event in events],
+         now=now)  # fmt: skip
     return dict(Counter(f"{e.kind}_{event}" for e, event in events))

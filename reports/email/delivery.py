@@ -52,11 +52,13 @@ STALE_CLAIM = dt.timedelta(minutes=30)
 BACKOFF_BASE = dt.timedelta(minutes=5)
 
 
-def plan(site_id: int, key: str, recipients: list[Recipient], *, now: dt.datetime) -> None:
-    """A pending delivery of `key` to each recipient (those already planned are left alone)."""
+def plan(planned: list[tuple[int, str, list[Recipient]]], *, now: dt.datetime) -> None:
+    """A pending delivery of each (site id, key) to each of its recipients, in bulk (those
+    already planned are left alone)."""
     services.plan_deliveries(
-        site_id=site_id, key=key, now=now,
-        recipients=[(r.email, r.user_id, r.extra_id) for r in recipients],
+        now=now,
+        deliveries=[(site_id, key, r.email, r.user_id, r.extra_id)
+                    for site_id, key, recipients in planned for r in recipients],
     )  # fmt: skip
 
 
@@ -74,10 +76,9 @@ def plan_reports(*, now: dt.datetime) -> int:
         done = selectors.planned_keys(keys={report.key for _, report in due.values()})
         todo = [(s, r) for s, r in due.values() if (s.pk, r.key) not in done]
         recipients = recipients_by_site([s for s, _ in todo], period_field(period))
-        for site, report in todo:
-            if recipients[site.pk]:
-                plan(site.pk, report.key, recipients[site.pk], now=now)
-                planned_sites += 1
+        planned = [(s.pk, r.key, recipients[s.pk]) for s, r in todo if recipients[s.pk]]
+        plan(planned, now=now)
+        planned_sites += len(planned)
     return planned_sites
 
 

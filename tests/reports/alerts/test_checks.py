@@ -147,3 +147,16 @@ def test_alerts_go_to_members_who_chose_them(personas, spike_watched):
     assert sorted(EmailDelivery.objects.values_list("recipient", flat=True)) == [
         "owner@example.com", "viewer@example.com",
     ]  # fmt: skip
+
+
+def test_most_sites_falling_silent_at_once_is_our_outage_and_alerts_nobody(
+    usually_busy, monkeypatch, caplog
+):
+    from tests.support.factories import SiteFactory
+
+    monkeypatch.setattr("reports.alerts.checks.OUR_OUTAGE_SITES", 2)
+    second = SiteFactory(owner=None)
+    busy_days(second, 7, range(8, 21))
+    assert check_alerts(now=NOW) == {}
+    assert not AlertEpisode.objects.exists()
+    assert "2 of 2 sites silent at once" in caplog.text
