@@ -15,9 +15,10 @@ sites, whatever the traffic:
   hour" is one local hour off for a day.
 - **Back again**: pageviews in that window again end the silence, and the
   recipients are told.
-- When more than half of all watched sites (and at least OUR_OUTAGE_SITES)
-  fall silent in the same check, it is our own ingestion that stopped (the
-  queue, the workers): no tracking-stopped alert is sent, a warning is logged.
+- When more than half of the sites with traffic now or usually at this time
+  (and at least OUR_OUTAGE_SITES) fall silent in the same check, it is our own
+  ingestion that stopped (the queue, the workers): no tracking-stopped alert
+  is sent, a warning is logged. Sites without any traffic do not count.
 
 Each episode is a row (AlertEpisode) opened once: an open one is unique per
 site and kind (`open_key`), so the email of its start (and of its end, for
@@ -42,8 +43,8 @@ HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 HISTORY_DAYS = 7
 MIN_USUAL_DAYS = 5
-# More usually busy sites than this share (and at least this many) falling silent in
-# one check is our ingestion stopping, not theirs: no alert then (a warning is logged).
+# More than this share of the sites with traffic (now or usually at this hour), and at
+# least this many, falling silent in one check is our ingestion stopping, not theirs.
 OUR_OUTAGE_SHARE = 0.5
 OUR_OUTAGE_SITES = 20
 DEFAULT = AlertSettings(stopped_enabled=True, stopped_hours=6)
@@ -85,10 +86,11 @@ def _silences(sites, chosen, opened, now, events) -> None:
     hours = {s.pk: max(1, chosen.get(s.pk, DEFAULT).stopped_hours) for s in watched}
     longest = max(hours.values())
     last = last_pageview_hours(site_ids=[s.pk for s in watched], since=_window(longest, now))
-    quiet = []
+    quiet, busy_now = [], 0
     for site in watched:
         start = _window(hours[site.pk], now)
         silent = site.pk not in last or last[site.pk] < start
+        busy_now += not silent
         episode = opened.get((site.pk, Kind.STOPPED))
         if episode is not None and not silent and close_episode(episode=episode, now=now):
             events.append((episode, "back"))
@@ -103,10 +105,11 @@ def _silences(sites, chosen, opened, now, events) -> None:
     )
     stopped = [s for s in quiet if _usually_busy(history.get(s.pk, set()),
                                                   _window(hours[s.pk], now), now)]  # fmt: skip
-    if len(stopped) >= OUR_OUTAGE_SITES and len(stopped) > OUR_OUTAGE_SHARE * len(watched):
+    usual = len(stopped) + busy_now  # sites with traffic now or usually at this time
+    if len(stopped) >= OUR_OUTAGE_SITES and len(stopped) > OUR_OUTAGE_SHARE * usual:
         # So many sites at once: our own ingestion stopped, not their tracking.
         logger.warning("%d of %d sites silent at once: no tracking-stopped alerts sent; "
-                       "check the queue and the workers", len(stopped), len(watched))  # fmt: skip
+                       "check the queue and the workers", len(stopped), usual)  # fmt: skip
         return
     for site in stopped:
         seen = history.get(site.pk, set())

@@ -157,6 +157,17 @@ def test_most_sites_falling_silent_at_once_is_our_outage_and_alerts_nobody(
     monkeypatch.setattr("reports.alerts.checks.OUR_OUTAGE_SITES", 2)
     second = SiteFactory(owner=None)
     busy_days(second, 7, range(8, 21))
+    SiteFactory(owner=None)  # a site without any traffic does not count either way
     assert check_alerts(now=NOW) == {}
     assert not AlertEpisode.objects.exists()
     assert "2 of 2 sites silent at once" in caplog.text
+
+
+def test_a_few_silent_sites_among_busy_ones_are_alerted(usually_busy, monkeypatch):
+    from tests.support.factories import SiteFactory
+
+    monkeypatch.setattr("reports.alerts.checks.OUR_OUTAGE_SITES", 1)
+    for _ in range(2):
+        busy = SiteFactory(owner=None)
+        pageviews(busy, [NOW - dt.timedelta(minutes=20)])
+    assert check_alerts(now=NOW) == {"stopped_start": 1}
