@@ -149,3 +149,33 @@ def sites_in_key_scope(*, key: ApiKey) -> QuerySet[Site]:
     if key.site_id:
         sites = sites.filter(pk=key.site_id)
     return sites.order_by("pk")
+
+
+def active_sites(
+    *, fields: tuple[str, ...] = ("pk", "account_id", "name", "time_zone")
+) -> list[Site]:
+    """Every site of an account that is not suspended (emails and alerts are for these)."""
+    return list(Site.objects.filter(account__suspended=False).only(*fields).order_by("pk"))
+
+
+def find_site(*, site_id: int | None = None, public_id: str = "") -> Site | None:
+    """A site by its id or public id, for links and commands that carry no user."""
+    if site_id is not None:
+        return Site.objects.filter(pk=site_id).first()
+    return Site.objects.filter(public_id=public_id).first() if public_id else None
+
+
+def member_contacts(*, account_ids: list[int]) -> list[tuple[int, int, str, str]]:
+    """(account id, user id, email, role) of every active member with an email address."""
+    return list(
+        Membership.objects.filter(account_id__in=account_ids, user__is_active=True)
+        .exclude(user__email="")
+        .order_by("account_id", "user_id")
+        .values_list("account_id", "user_id", "user__email", "role")
+    )
+
+
+def role_in_site(*, user_id: int, site_id: int) -> str | None:
+    """The user's role in the account of the site, or None for non-members."""
+    found = Membership.objects.filter(user_id=user_id, account__sites=site_id)
+    return found.values_list("role", flat=True).first()

@@ -7,6 +7,13 @@ A claim first lasts an hour, so a process that dies mid-job leaves it to
 another one; after success it lasts until the day is over; a failure gives it
 back. Both jobs are idempotent (docs/billing.md), so a run twice, or by hand
 with `manage.py billing_cycle` / `purge_old_facts`, does no harm.
+
+The email jobs (`run_email_jobs`) run more often, from each worker process's
+own email thread (analytics_site/worker.py), so a slow SMTP server never
+holds up the jobs above: the traffic alert check and the planning of due
+reports are claimed per time slot the same way (one process per slot); then
+every process sends a batch of due emails, each claimed row by row
+(reports/email/delivery.py), which spreads the sending over the workers.
 """
 
 import datetime as dt
@@ -39,6 +46,52 @@ JOBS: dict[str, Callable[[dt.datetime], dict]] = {
     "billing_cycle": _billing_cycle,
     "purge_old_facts": _purge_old_facts,
 }
+
+
+def _check_alerts(now: dt.datetime) -> dict:
+    from reports.alerts.checks import check_alerts
+
+    return check_alerts(now=now)
+
+
+def _plan_reports(now: dt.datetime) -> dict:
+    from reports.email.delivery import plan_reports
+
+    return {"sites": plan_reports(now=now)}
+
+
+def _send_emails(now: dt.datetime) -> dict:
+    from reports.email.delivery import send_due
+
+    return send_due(now=now)
+
+
+# name -> (job, seconds between runs, or 0: at every call, in every process)
+EMAIL_JOBS: dict[str, tuple[Callable[[dt.datetime], dict], int]] = {
+    "alert_check": (_check_alerts, 300),
+    "plan_reports": (_plan_reports, 900),
+    "send_emails": (_send_emails, 0),
+}
+
+
+def run_email_jobs(*, now: dt.datetime) -> dict[str, dict]:
+    """Alerts, report planning (each once per slot between all processes), then a batch of sends."""
+    if not settings.DAILY_JOBS_IN_WORKER:
+        return {}
+    ran = {}
+    for name, (job, every) in EMAIL_JOBS.items():
+        if every:
+            slot = int(now.timestamp()) // every
+            if not cache.add(f"email-job:{name}:{slot}", "claimed", timeout=2 * every):
+                continue
+        try:
+            ran[name] = job(now)
+        except Exception:
+            metrics.DAILY_JOB_RUNS.labels(name, "failed").inc()
+            logger.exception("email job %s failed; the next check runs it again", name)
+            continue
+        metrics.DAILY_JOB_RUNS.labels(name, "ok").inc()
+    return ran
 
 
 def run_due_jobs(*, now: dt.datetime) -> dict[str, dict]:

@@ -269,6 +269,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Analytics <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Reports and alerts (docs/emails.md): each worker process's email thread wakes
+# every EMAIL_JOBS_INTERVAL_S and sends at most EMAIL_BATCH_SIZE emails, starting
+# none after EMAIL_BATCH_SECONDS; a failed send is tried EMAIL_MAX_ATTEMPTS times.
+EMAIL_JOBS_INTERVAL_S = env_int("EMAIL_JOBS_INTERVAL_S", 60, minimum=1)
+EMAIL_BATCH_SIZE = env_int("EMAIL_BATCH_SIZE", 50, minimum=1)
+EMAIL_BATCH_SECONDS = env_float("EMAIL_BATCH_SECONDS", 30.0)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5, minimum=1)
 
 # --- Accounts -----------------------------------------------------------------
 # Failed logins allowed per email address (and, 4x as many, per client

@@ -66,7 +66,11 @@ parse_client(
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
 )
 
-from analytics_site.daily_jobs import run_due_jobs  # noqa: E402
-from tracking.housekeeping import start_housekeeping_thread  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from analytics_site.daily_jobs import run_due_jobs, run_email_jobs  # noqa: E402
+from tracking.housekeeping import start_housekeeping_thread, start_periodic_thread  # noqa: E402
 
 start_housekeeping_thread(more=[run_due_jobs])
+# Its own thread: a slow SMTP server delays the emails, not the housekeeping.
+start_periodic_thread([run_email_jobs], interval_s=settings.EMAIL_JOBS_INTERVAL_S, name="emails")

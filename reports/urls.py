@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import milestone_views, share_views, views
+from reports import email_views, milestone_views, share_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -22,6 +22,9 @@ urlpatterns = [
         name="milestone_delete",
     ),
     path("sites/<str:public_id>/sharing/", share_views.sharing_settings, name="sharing"),
+    path("sites/<str:public_id>/emails/", email_views.email_settings, name="emails"),
+    path("email/unsubscribe/<str:token>/", email_views.unsubscribe, name="unsubscribe"),
+    path("email/confirm/<str:token>/", email_views.confirm_recipient, name="confirm_recipient"),
     path("share/<str:token>/", share_views.share_dashboard, name="share_dashboard"),
     path("share/<str:token>/tables/<slug:table>/", share_views.share_table, name="share_table"),
     path(

@@ -37,11 +37,21 @@ def purge_expired_visitor_state(*, now: dt.datetime, max_chunks: int = 100) -> i
 
 def start_housekeeping_thread(more: Sequence[Callable[..., object]] = ()) -> None:
     """Every INTERVAL_S: delete expired visitor state, then call each of `more` with `now=`."""
-    tasks = (purge_expired_visitor_state, *more)
+    start_periodic_thread((purge_expired_visitor_state, *more), interval_s=INTERVAL_S)
+
+
+def start_periodic_thread(
+    tasks: Sequence[Callable[..., object]], *, interval_s: float, name: str = "housekeeping"
+) -> None:
+    """A daemon thread calling each task with `now=` every `interval_s`, one after the other.
+
+    A task that fails is logged and called again next time. Tasks that may
+    wait on something slow (an SMTP server) get a thread of their own.
+    """
 
     def run() -> None:
         stop = threading.Event()
-        while not stop.wait(INTERVAL_S):
+        while not stop.wait(interval_s):
             for task in tasks:
                 try:
                     close_old_connections()
@@ -49,4 +59,4 @@ def start_housekeeping_thread(more: Sequence[Callable[..., object]] = ()) -> Non
                 except Exception:
                     logger.exception("housekeeping task %s failed; will try again", task.__name__)
 
-    threading.Thread(target=run, name="housekeeping", daemon=True).start()
+    threading.Thread(target=run, name=name, daemon=True).start()

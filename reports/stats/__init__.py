@@ -15,6 +15,9 @@ can change freely. Inside, only reports/stats/db.py talks to the database.
   values (reports/stats/properties.py); `Filter("prop.<key>", ...)` filters by one.
 - `live_visitors`, `live_pages`, `live_referrers`, `event_names`, `first_data_day`:
   questions about the site, not a range.
+- `live_visitors_by_site`, `last_pageview_hours`, `pageview_hours`: many
+  sites' recent activity for the traffic alerts, from visitor state and the
+  hourly totals only (never the facts).
 - `site_summaries`: many sites at a glance (the sites overview), in a fixed
   number of queries whatever the number of sites.
 - `Filter` and the pattern checks: what a filter may be, and the database's
@@ -24,6 +27,7 @@ The table names and `DISTINCT_VISITORS` are for tools that read the SQL the
 layer sends (bench/dashboard_http_profile.py), not for building queries.
 """
 
+from reports.stats.activity import last_pageview_hours, live_visitors_by_site, pageview_hours
 from reports.stats.db import is_regexp_error
 from reports.stats.filters import MAX_FILTERS, Filter, InvalidFilter, pattern_problem
 from reports.stats.goals import base_query, event_filtered
@@ -75,6 +79,10 @@ __all__ = [
     # many sites at a glance (the sites overview)
     "SiteSummary",
     "site_summaries",
+    # many sites' recent activity (the traffic alerts)
+    "live_visitors_by_site",
+    "last_pageview_hours",
+    "pageview_hours",
     # samples of visitors
     "Sample",
     "EXACT",

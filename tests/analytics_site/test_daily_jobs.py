@@ -56,3 +56,51 @@ def test_the_real_jobs_run_on_an_empty_database(db):
     ran = run_due_jobs(now=MORNING)
     assert set(ran) == {"billing_cycle", "purge_old_facts"}
     assert ran["purge_old_facts"] == {"facts_purged": 0, "deleted_sites_swept": 0}
+
+
+@pytest.fixture
+def email_calls(db, monkeypatch):
+    cache.clear()
+    seen: list[str] = []
+
+    def job(name):
+        return lambda now: seen.append(name) or {"ok": 1}
+
+    monkeypatch.setattr(daily_jobs, "EMAIL_JOBS", {
+        "alert_check": (job("alert_check"), 300), "send_emails": (job("send_emails"), 0),
+    })  # fmt: skip
+    return seen
+
+
+def test_the_alert_check_runs_once_per_slot_and_every_process_sends(email_calls):
+    daily_jobs.run_email_jobs(now=MORNING)
+    daily_jobs.run_email_jobs(now=MORNING + dt.timedelta(seconds=30))  # another process
+    daily_jobs.run_email_jobs(now=MORNING + dt.timedelta(minutes=5))  # the next slot
+    assert email_calls == [
+        "alert_check",
+        "send_emails",
+        "send_emails",
+        "alert_check",
+        "send_emails",
+    ]
+
+
+def test_a_failing_email_job_does_not_stop_the_sending(email_calls, monkeypatch):
+    def broken(now):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setitem(daily_jobs.EMAIL_JOBS, "alert_check", (broken, 300))
+    assert daily_jobs.run_email_jobs(now=MORNING) == {"send_emails": {"ok": 1}}
+
+
+def test_the_real_email_jobs_plan_and_send_the_due_reports(site, monkeypatch):
+    from django.core import mail
+
+    from accounts.models import Site
+
+    cache.clear()
+    Site.objects.filter(pk=site.pk).update(created=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    monday = dt.datetime(2026, 11, 30, 6, 5, tzinfo=dt.UTC)
+    ran = daily_jobs.run_email_jobs(now=monday)
+    assert ran["plan_reports"] == {"sites": 1} and ran["send_emails"] == {"sent": 1}
+    assert [m.to for m in mail.outbox] == [["owner@example.com"]]

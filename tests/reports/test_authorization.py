@@ -20,6 +20,7 @@ def member_urls(site) -> list[str]:
         reverse("reports:export", args=[*args, "pages"]),
         reverse("reports:live", args=args),
         reverse("reports:sharing", args=args),
+        reverse("reports:emails", args=args),
     ]
 
 

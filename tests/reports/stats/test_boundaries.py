@@ -4,9 +4,10 @@ Code outside reports/stats/ (product, bench, other tests) imports
 `reports.stats` only, and only names of its `__all__`: its modules can then
 be reorganised without touching a page, an export or a benchmark. Inside,
 only reports/stats/db.py touches the connection or the ORM; outside it, no
-module of reports does, but for the app's own rows (milestones, not figures):
-reports/selectors.py and reports/services.py use the ORM on reports' models,
-and never a connection or a cursor. Tests of the package's own modules
+module of reports does, except the two that read and write the reports
+app's own tables (milestones, email reports and alerts: reports/selectors.py
+and reports/services.py), which use the ORM only, never a connection or a
+cursor, and never name an analytics table. Tests of the package's own modules
 (tests/reports/stats/) may import them.
 """
 
@@ -20,6 +21,8 @@ STATS = ROOT / "reports" / "stats"
 DB_MODULE = STATS / "db.py"
 CHECKED = [*ORDER, *sorted(TOOLS)]  # every product package, bench and the tests
 OWN_TESTS = ROOT / "tests" / "reports" / "stats"
+# The reports app's own tables (reports/models.py) are read and written here only.
+OWN_TABLES = {ROOT / "reports" / "selectors.py", ROOT / "reports" / "services.py"}
 
 
 def _modules(*folders: Path) -> list[Path]:
@@ -87,26 +90,33 @@ def test_only_the_db_module_talks_to_the_database():
     assert database_uses(DB_MODULE.read_text()), "the check sees db.py's own connection"
 
 
-OWN_ROWS = {ROOT / "reports" / "selectors.py", ROOT / "reports" / "services.py"}
-
-
 def test_no_other_module_of_reports_opens_a_cursor():
-    pages = [p for p in _modules(ROOT / "reports") if STATS not in p.parents]
+    pages = [
+        p for p in _modules(ROOT / "reports") if STATS not in p.parents and p not in OWN_TABLES
+    ]
     uses = {
         str(p.relative_to(ROOT)): database_uses(p.read_text())
         for p in pages
-        if "migrations" not in p.parts and p not in OWN_ROWS
+        if "migrations" not in p.parts and p not in OWN_TABLES
     }
     assert {path: found for path, found in uses.items() if found} == {}
 
 
 def test_the_modules_of_reports_own_rows_use_the_orm_only():
-    uses = {p.name: database_uses(p.read_text()) for p in sorted(OWN_ROWS)}
+    uses = {p.name: database_uses(p.read_text()) for p in sorted(OWN_TABLES)}
     assert {name: [u for u in found if "django.db." in u] for name, found in uses.items()} == {
         "selectors.py": [],
         "services.py": [],
     }
     assert all(uses.values()), "the check sees their ORM use"
+
+
+def test_the_modules_of_reports_own_tables_read_no_analytics_table():
+    for path in sorted(OWN_TABLES):
+        source = path.read_text()
+        assert database_uses(source), f"{path.name} is where reports' own tables are read"
+        assert [n for _, n in imported_packages(source) if n.startswith("tracking")] == []
+        assert "cursor" not in source and "raw(" not in source
 
 
 def test_the_checks_name_what_they_refuse():
