@@ -6,10 +6,8 @@ the same cards with the same changes against the previous period of the
 same length (reports.dashboard.card), the chart's days, and the first rows
 of the top pages, sources, countries and events tables with the dashboard's
 own columns and bar widths (reports.dashboard.build_table_rows). Only the
-number of rows differs (TOP_ROWS here).
-
-Milestones are not in the report: the reports app has no Milestone model
-on this branch.
+number of rows differs (TOP_ROWS here). The milestones of the period's days
+are listed as the dashboard's chart lists them.
 """
 
 import datetime as dt
@@ -21,9 +19,11 @@ from reports import formatting
 from reports.dashboard import METRICS, Card, Row, build_table_rows, card
 from reports.email.periods import ReportPeriod
 from reports.goals import row_bases, shown_table
+from reports.models import Milestone
 from reports.panels import TABLES, Table
 from reports.ranges import CUSTOM, DateRange
 from reports.scope import Scope, stats_query
+from reports.selectors import milestones_of
 from reports.stats import StatsQuery, Totals, breakdown, overview
 from reports.viewstate import ViewState
 
@@ -55,6 +55,7 @@ class Report:
     cards: tuple[Card, ...]
     days: tuple[DayBar, ...]
     lists: tuple[TopList, ...]
+    milestones: tuple[Milestone, ...]
     dashboard_url: str
 
 
@@ -105,5 +106,8 @@ def build_report(site: Site, report: ReportPeriod, *, now: dt.datetime | None = 
         cards=cards,
         days=_days(q, points),
         lists=lists,
+        milestones=tuple(
+            milestones_of(site=site, first_day=report.first_day, last_day=report.last_day)
+        ),
         dashboard_url=absolute_url(scope.dashboard(state)),
     )

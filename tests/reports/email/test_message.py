@@ -9,6 +9,7 @@ from django.core import mail
 from accounts.models import Site
 from harness.hits import queued_hit
 from reports.email.delivery import plan_reports, send_due
+from reports.models import Milestone
 from tracking.ingest import ingest_batch
 
 MONDAY = dt.datetime(2026, 11, 30, 6, 0, tzinfo=dt.UTC)
@@ -78,3 +79,18 @@ def test_a_site_name_with_a_line_break_stays_one_subject_line(hostile):
     assert "\n" not in message.subject and "\r" not in message.subject
     assert message.subject.startswith("Shop Bcc: attacker@example.net: weekly report")
     assert message.message()["Bcc"] is None
+
+
+def test_the_periods_milestones_are_listed_in_both_parts_and_escaped(site):
+    Milestone.objects.create(site=site, date=dt.date(2026, 11, 25), label="<b>Launch</b> & co")
+    Milestone.objects.create(site=site, date=dt.date(2026, 11, 20), label="Last week's note")
+    message = sent_report(site)
+    assert "Wed 25 Nov 2026: <b>Launch</b> & co" in message.body
+    html = message.alternatives[0][0]
+    assert "Wed 25 Nov 2026: &lt;b&gt;Launch&lt;/b&gt; &amp; co" in html
+    assert "Last week" not in message.body and "Last week" not in html
+
+
+def test_a_period_without_milestones_has_no_milestones_section(site):
+    message = sent_report(site)
+    assert "Milestones" not in message.body
