@@ -1,11 +1,14 @@
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from playwright.sync_api import Browser
 
+from tests.support.browser import launch_chromium
 from tests.support.factories import SiteFactory, UserFactory
 from tests.support.processes import Stack
 
@@ -19,6 +22,29 @@ def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if here in Path(item.path).parents:
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+def browser(monkeypatch) -> Iterator[Browser]:
+    """Debian's Chromium, for tests that drive Django's live server in this process."""
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls
+    # made between its steps are still plain synchronous calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with launch_chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def plain_static_names(settings):
+    """The live server serves static files from their sources, by their plain names.
+
+    Modules that drive the live server ask for it with
+    `pytest.mark.usefixtures("plain_static_names")`.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 BROWSER_UA = (

@@ -10,11 +10,10 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from accounts.services import set_sharing
 from harness.hits import queued_hit
@@ -24,7 +23,7 @@ from tests.support.factories import SiteFactory, UserFactory
 from tests.support.sample_traffic import ingest_sample
 from tracking.ingest import ingest_batch
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("plain_static_names")]
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -33,28 +32,6 @@ LAUNCH_ARGS = [
 ]  # fmt: skip
 PASSWORD = "a-good-password-1"  # the UserFactory's
 HN = "news.ycombinator.com/item"
-
-
-@pytest.fixture
-def browser(monkeypatch) -> Iterator[Browser]:
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls
-    # made between its steps are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium` (scripts/test.sh does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(autouse=True)
-def plain_static_names(settings):
-    """The live server serves static files from their sources, by their plain names."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

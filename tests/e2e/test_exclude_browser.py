@@ -6,35 +6,18 @@ tracker read from disk, so the flag is set in that site's own storage by the
 tracker and posted back across origins, as in production.
 """
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.support.browser import DESKTOP_UA, launch_chromium
+from tests.support.browser import DESKTOP_UA
 from tests.support.factories import SiteFactory, UserFactory
 from tracking.script import SCRIPT_PATH
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("plain_static_names")]
 
 PASSWORD = "a-good-password-1"  # the UserFactory's
 SHOP = "https://shop.example.com"
 EXCLUDED = "excluded: this browser sends nothing (as your site last answered)"
-
-
-@pytest.fixture
-def browser(monkeypatch) -> Iterator[Browser]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM calls between steps
-    with launch_chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(autouse=True)
-def plain_static_names(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

@@ -6,37 +6,17 @@ name, as a screen reader would announce it.
 """
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.services import set_sharing
 from reports.models import Milestone
-from tests.support.browser import launch_chromium
 from tests.support.factories import SiteFactory, UserFactory
 from tests.support.sample_traffic import ingest_sample
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("plain_static_names")]
 PASSWORD = "a-good-password-1"  # the UserFactory's
-
-
-@pytest.fixture
-def browser(monkeypatch) -> Iterator[Browser]:
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls
-    # made between its steps are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with launch_chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(autouse=True)
-def plain_static_names(settings):
-    """The live server serves static files from their sources, by their plain names."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 def log_in(page: Page, base: str, email: str) -> None:

@@ -5,38 +5,18 @@ clicks one to filter the dashboard by it; then sets a shield in the site's setti
 """
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import expect
 
 from accounts.models import Site
 from harness.hits import queued_hit
-from tests.e2e.test_dashboard_browser import CHROMIUM, LAUNCH_ARGS, log_in
+from tests.e2e.test_dashboard_browser import log_in
 from tests.support.factories import SiteFactory, UserFactory
 from tracking.ingest import ingest_batch
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("plain_static_names")]
 SCRIPT = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture
-def chromium(monkeypatch) -> Iterator[Browser]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium` (scripts/test.sh does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(autouse=True)
-def plain_static_names(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture
@@ -57,10 +37,10 @@ def shop(transactional_db):
 
 
 def test_a_customer_breaks_an_event_down_by_property_and_filters_by_a_value(
-    live_server, chromium, shop, tmp_path
+    live_server, browser, shop, tmp_path
 ):
     owner, site = shop
-    page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     alerts: list[str] = []
     page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
     log_in(page, live_server.url, owner.email)
@@ -82,10 +62,10 @@ def test_a_customer_breaks_an_event_down_by_property_and_filters_by_a_value(
 
 
 def test_an_owner_blocks_a_range_in_the_settings_and_sees_it_kept_as_typed(
-    live_server, chromium, shop
+    live_server, browser, shop
 ):
     owner, site = shop
-    page = chromium.new_context().new_page()
+    page = browser.new_context().new_page()
     log_in(page, live_server.url, owner.email)
     page.goto(f"{live_server.url}/sites/{site.public_id}/settings/")
     page.fill("#id_blocked_addresses", "2001:db8::/32\n203.0.113.0/24")
