@@ -15,6 +15,8 @@ builds a broker. Choices made here:
   A batch cut off by the time limit counts as transient: the usual cause is
   a slow database, and a slow database must make hits wait in the queue,
   not send them to the dead-letter queue.
+- Written messages are deleted ten at a time (`BatchDeletingConsumer`), each
+  only after the commit holding its hits.
 - A message that failed is logged by actor and id, never with its hits.
 - A single hit the worker cannot write is set aside on its own, as a new
   message in the dead-letter queue (`send_to_dead_letter_queue`), so that
@@ -22,6 +24,8 @@ builds a broker. Choices made here:
 """
 
 import logging
+import threading
+import time
 from base64 import b64encode
 from collections.abc import Mapping
 
@@ -41,12 +45,17 @@ from dramatiq.middleware import (
 )
 from dramatiq.middleware.time_limit import TimeLimitExceeded
 from dramatiq_sqs import SQSBroker
+from dramatiq_sqs.broker import SQSConsumer
 
+from common import metrics
 from tracking.actors import declare_actors
 from tracking.queued_hit import PoisonMessage
 from tracking.sqs import sqs_client_options
 
 RETRIES_FOR_UNEXPECTED_ERRORS = 3
+SQS_BATCH = 10  # SQS's most entries per batch call
+DELETE_DELAY_S = 0.2
+logger = logging.getLogger(__name__)
 
 
 def should_retry(retries: int, exception: BaseException) -> bool:
@@ -58,6 +67,57 @@ def should_retry(retries: int, exception: BaseException) -> bool:
     return retries < RETRIES_FOR_UNEXPECTED_ERRORS
 
 
+class BatchDeletingConsumer(SQSConsumer):
+    """Deletes acknowledged messages ten at a time (DeleteMessageBatch), not one call each.
+
+    An ack arrives once the message's hits are committed; its delete may wait
+    up to `DELETE_DELAY_S` for nine more (checked on every ack and every
+    receive). A delete that fails or is lost in a crash only means the message
+    is delivered again after its visibility timeout, and its hits are skipped
+    as already written.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._acked: list = []
+        self._oldest_ack = 0.0
+        self._acks_lock = threading.Lock()
+
+    def ack(self, message) -> None:
+        with self._acks_lock:
+            if not self._acked:
+                self._oldest_ack = time.monotonic()
+            self._acked.append(message)
+            self.message_refc -= 1
+        self._delete_acked(force=False)
+
+    def __next__(self):
+        self._delete_acked(force=False)
+        return super().__next__()
+
+    def close(self) -> None:
+        self._delete_acked(force=True)
+        super().close()
+
+    def _delete_acked(self, *, force: bool) -> None:
+        with self._acks_lock:
+            due = force or time.monotonic() - self._oldest_ack >= DELETE_DELAY_S
+            if not self._acked or (len(self._acked) < SQS_BATCH and not due):
+                return
+            taken, self._acked = self._acked, []
+        for start in range(0, len(taken), SQS_BATCH):
+            batch = taken[start : start + SQS_BATCH]
+            entries = [{"Id": str(i), "ReceiptHandle": m._sqs_message.receipt_handle}
+                       for i, m in enumerate(batch)]  # fmt: skip
+            try:
+                failed = self.queue.delete_messages(Entries=entries).get("Failed", [])
+            except Exception as exc:  # SQS away: the messages come back and are skipped
+                failed = entries
+                logger.warning("deleting %d written messages failed: %s", len(batch), exc)
+            if failed:
+                metrics.SQS_DELETE_FAILURES.inc(len(failed))
+
+
 class ProvisionedSQSBroker(SQSBroker):
     """Uses queues that `manage.py create_queues` made; never creates one itself.
 
@@ -65,6 +125,10 @@ class ProvisionedSQSBroker(SQSBroker):
     policy (after an SQS server restart, say). Better to refuse hits (503)
     and say what to run.
     """
+
+    @property
+    def consumer_class(self):
+        return BatchDeletingConsumer
 
     def _get_or_create_sqs_queue(self, sqs_queue_name: str, **kwargs):
         try:

@@ -35,8 +35,8 @@ INSERT_FACTS = (
 _STATE_TABLE = VisitorState._meta.db_table
 LOCK_VISITORS = (
     f"INSERT INTO {_STATE_TABLE} (site_id, visitor, expires, state) "  # noqa: S608
-    "VALUES (%s, %s, %s, '{}') ON DUPLICATE KEY UPDATE expires = expires"
-)
+    "VALUES (%s, %s, %s, %s) ON DUPLICATE KEY UPDATE expires = expires"
+)  # only %s in VALUES: mysqlclient then sends one multi-row statement, not one per visitor
 SAVE_VISITORS = (
     f"INSERT INTO {_STATE_TABLE} (site_id, visitor, last_seen, expires, state) "  # noqa: S608
     "VALUES (%s, %s, %s, %s, %s) ON DUPLICATE KEY UPDATE "
@@ -46,7 +46,7 @@ SAVE_VISITORS = (
 
 def lock_visitors(cursor, keys: list[tuple[int, str]], *, expires: dt.datetime) -> None:
     """Upsert the batch's visitor rows in key order: they stay locked until the commit."""
-    cursor.executemany(LOCK_VISITORS, [(site, visitor, expires) for site, visitor in keys])
+    cursor.executemany(LOCK_VISITORS, [(site, visitor, expires, "{}") for site, visitor in keys])
 
 
 def insert_facts(cursor, site_rows: list[tuple[int, Row]]) -> None:
