@@ -49,8 +49,10 @@ class GroupWriter:
         *,
         is_transient: Callable[[BaseException], bool],
         max_hits: int = MAX_GROUP_HITS,
+        write: Callable[[list[CountedHit]], set[tuple[int, str]]] = write_new,
     ) -> None:
         self.is_transient = is_transient
+        self._write_new = write
         self.max_hits = max_hits
         self._pending: list[_Entry] = []
         self._pending_lock = threading.Lock()
@@ -89,7 +91,7 @@ class GroupWriter:
     def _write_group(self, group: list[_Entry]) -> None:
         try:
             try:
-                new = write_new([hit for entry in group for hit in entry.hits])
+                new = self._write_new([hit for entry in group for hit in entry.hits])
             except Exception as exc:
                 if len(group) == 1 or self.is_transient(exc):
                     for entry in group:
@@ -97,7 +99,7 @@ class GroupWriter:
                     return
                 for entry in group:  # a hit-level error: each message on its own
                     try:
-                        entry.written = len(write_new(entry.hits))
+                        entry.written = len(self._write_new(entry.hits))
                     except Exception as alone:
                         entry.error = alone
                 return
