@@ -21,7 +21,7 @@ import time
 from bench.ingest_drain import IngestRun, Load, drain_once, log
 from harness.ingest_traffic import make_hits
 
-THREAD_COUNTS = ((1, 1), (1, 2), (1, 4), (2, 4))  # (processes, threads)
+THREAD_COUNTS = ((1, 1), (1, 2), (1, 4), (1, 8), (2, 4))  # (processes, threads)
 ZIPF_EXPONENT = 1.1
 
 

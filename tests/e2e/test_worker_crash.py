@@ -11,7 +11,7 @@ from django.db import connection
 from harness.collector_client import SteadyTraffic
 from tests.e2e.conftest import pageview_count
 from tests.support.processes import wait_until
-from tests.support.tcp_proxy import TcpProxy
+from harness.tcp_proxy import TcpProxy
 
 
 def _transaction_open_through(proxy: TcpProxy) -> bool:
