@@ -80,14 +80,23 @@ def not_yet_written(hits: list[CountedHit]) -> list[CountedHit]:
     return [hit for key, hit in unique.items() if key not in written]
 
 
-def load_states(keys: list[tuple[int, str]]) -> dict[tuple[int, str], dict]:
+# Keys per SELECT of visitor state: one statement for a whole batch, however many sites.
+STATE_KEYS_PER_SELECT = 1000
+
+
+def load_states(cursor, keys: list[tuple[int, str]]) -> dict[tuple[int, str], dict]:
+    """The state of each (site, visitor), {} when it has none: a statement per thousand keys
+    (a batch of hits of many small sites once took a statement per site)."""
     states: dict[tuple[int, str], dict] = {key: {} for key in keys}
-    for site in {site for site, _ in keys}:
-        visitors = [visitor for s, visitor in keys if s == site]
-        for visitor, state in VisitorState.objects.filter(
-            site_id=site, visitor__in=visitors
-        ).values_list("visitor", "state"):
-            states[(site, visitor)] = state if isinstance(state, dict) else json.loads(state)
+    for start in range(0, len(keys), STATE_KEYS_PER_SELECT):
+        chunk = keys[start : start + STATE_KEYS_PER_SELECT]
+        cursor.execute(
+            f"SELECT site_id, visitor, state FROM {_STATE_TABLE} "  # noqa: S608
+            f"WHERE (site_id, visitor) IN ({', '.join(['(%s, %s)'] * len(chunk))})",
+            [value for key in chunk for value in key],
+        )
+        for site, visitor, state in cursor.fetchall():
+            states[(site, visitor)] = json.loads(state) if state else {}
     return states
 
 

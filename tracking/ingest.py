@@ -79,7 +79,7 @@ def write_new(counted: list[CountedHit]) -> set[tuple[int, str]]:
     with transaction.atomic(), connection.cursor() as cursor:
         fact_writes.lock_visitors(cursor, keys, expires=expires)
         new_hits = fact_writes.not_yet_written(hits)
-        states = fact_writes.load_states(keys)
+        states = fact_writes.load_states(cursor, keys)
         site_rows: list[tuple[int, Row]] = []
         for hit in new_hits:
             key = (hit.site, hit.visitor)
