@@ -120,18 +120,22 @@ def busy_site_load(run: "IngestRun", label: str) -> Load:
 def queue_messages(run: "IngestRun", messages: list[list[dict]]) -> None:
     """Put `messages` in the hits queue as the `ingest_hits` actor would (its encoding),
     ten per SendMessageBatch call, and wait until SQS holds them all."""
+    client, url = run.sqs, run.hits_url
+    before = queue_depth(client, url)
+    send_batches(run, messages)
+    processes.wait_until(lambda: queue_depth(client, url) >= before + len(messages), timeout=120,
+                         message="the queue to hold the bench messages")  # fmt: skip
+
+
+def send_batches(run: "IngestRun", messages: list[list[dict]]) -> None:
     from analytics_site.broker import setup_broker
 
     actor = setup_broker().get_actor("ingest_hits")
-    client, url = run.sqs, run.hits_url
-    before = queue_depth(client, url)
     for start in range(0, len(messages), 10):
         entries = [{"Id": str(i), "MessageBody": b64encode(actor.message(m).encode()).decode()}
                    for i, m in enumerate(messages[start : start + 10])]  # fmt: skip
-        if client.send_message_batch(QueueUrl=url, Entries=entries).get("Failed"):
+        if run.sqs.send_message_batch(QueueUrl=run.hits_url, Entries=entries).get("Failed"):
             raise RuntimeError("SQS refused bench messages")
-    processes.wait_until(lambda: queue_depth(client, url) >= before + len(messages), timeout=120,
-                         message="the queue to hold the bench messages")  # fmt: skip
 
 
 def server_connections() -> int:
@@ -158,8 +162,10 @@ def drain_once(
     conn_max_age: int | None = None,
     load: Load | None = None,
     env_extra: dict[str, str] | None = None,
+    feeder: Any = None,
 ) -> dict:
-    """Queue the hits (by default `busy_site_load`'s), start a worker with `env_extra`,
+    """Queue the hits (by default `busy_site_load`'s; with a `feeder`, the first
+    `feeder.depth` messages, the feeder sends the rest), start a worker with `env_extra`,
     time it until every pageview is written."""
     from django.conf import settings
 
@@ -167,7 +173,7 @@ def drain_once(
     load = load or busy_site_load(run, label)
     messages, hits = load.messages, load.hits
     log(f"drain {label}: queueing {hits} hits in {len(messages)} messages")
-    queue_messages(run, messages)
+    queue_messages(run, messages[: feeder.depth] if feeder else messages)
     # Other clients of this MariaDB (other test runs) open connections too:
     # estimate their rate in an idle window just before.
     bg0, bg_t0 = server_connections(), time.monotonic()
@@ -180,6 +186,8 @@ def drain_once(
     )
     conn0, db_cpu0, status0, sqs_cpu0 = _gauges(run)
     worker = processes.start_worker(f"worker-{label}", env, run.log_dir)
+    if feeder:
+        feeder.start()
     started = time.monotonic()
     first_at, first_count, count, worker_cpu, first_cpu = None, 0, 0, 0.0, 0.0
     try:
@@ -189,13 +197,17 @@ def drain_once(
             worker_cpu = worker.cpu_seconds() or worker_cpu
             if count and first_at is None:
                 first_at, first_count, first_cpu = now, count, worker_cpu
-            if count >= hits or not worker.alive():
+            if count >= hits or not worker.alive() or (feeder and feeder.error):
                 break
             time.sleep(0.1)
         done_at = time.monotonic()
         conn1, db_cpu1, status1, sqs_cpu1 = _gauges(run)
     finally:
+        if feeder:
+            feeder.stopped.set()
         worker.stop()
+    if feeder and feeder.error:
+        raise RuntimeError(f"drain {label}: feeding the queue failed") from feeder.error
     worker_log = worker.output()
     if count < hits:
         raise RuntimeError(f"drain {label}: {count} of {hits} pageviews after "

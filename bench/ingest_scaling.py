@@ -16,10 +16,12 @@ transaction).
 import random
 import secrets
 import statistics
+import threading
 import time
 
-from bench.ingest_drain import IngestRun, Load, drain_once, log
+from bench.ingest_drain import IngestRun, Load, drain_once, log, send_batches
 from harness.ingest_traffic import make_hits
+from harness.processes import queue_depth
 
 THREAD_COUNTS = ((1, 1), (1, 2), (1, 4), (1, 8), (2, 4))  # (processes, threads)
 ZIPF_EXPONENT = 1.1
@@ -82,10 +84,42 @@ def bench_backlog(run: IngestRun, raw_hits_per_s: float) -> dict:
     args = run.args
     load = zipf_load(run, label="backlog", hits=args.backlog_hits, sizes=(1, 3), seed=31)
     started = time.monotonic()
-    result = drain_once(run, label="backlog", load=load)
+    feeder = Feeder(run, load.messages, args.backlog_depth)
+    result = drain_once(run, label="backlog", load=load, feeder=feeder)
     log(f"drain backlog: {result['hits_per_s']} hits/s ({time.monotonic() - started:.0f} s)")
     return _against_raw(result, raw_hits_per_s, sites=args.mix_sites,
-                        hits_per_message=round(load.hits / len(load.messages), 2))  # fmt: skip
+                        hits_per_message=round(load.hits / len(load.messages), 2),
+                        messages=len(load.messages),
+                        queue_depth_kept=args.backlog_depth)  # fmt: skip
+
+
+class Feeder(threading.Thread):
+    """Keeps about `depth` messages of `messages` in the queue until all are sent.
+
+    For a backlog deeper than moto's server can serve: it reads every message
+    of the queue several times for each one it delivers (retention checks),
+    so at 3,000 messages it delivered a few dozen a second and a drain would
+    measure moto. Topped up from this process, the worker always has `depth`
+    messages waiting, as from a deep queue. `drain_once` queues the first
+    `depth` itself.
+    """
+
+    def __init__(self, run: IngestRun, messages: list[list[dict]], depth: int) -> None:
+        super().__init__(daemon=True)
+        self.bench, self.rest, self.depth = run, messages[depth:], depth
+        self.error: BaseException | None = None
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while self.rest and not self.stopped.is_set():
+                room = self.depth - queue_depth(self.bench.sqs, self.bench.hits_url)
+                if room >= min(self.depth // 4, len(self.rest)):
+                    batch, self.rest = self.rest[:room], self.rest[room:]
+                    send_batches(self.bench, batch)
+                time.sleep(0.1)
+        except BaseException as exc:  # reported by the drain
+            self.error = exc
 
 
 def _against_raw(result: dict, raw_hits_per_s: float, **shape: object) -> dict:

@@ -220,10 +220,22 @@ def main() -> int:
                 log(json.dumps(timeline[-1]))
             time.sleep(0.5)
         load.stop()
+        db_proxy.restore()  # faults still on when the load ends end with it
+        if sqs_proxy.latency_s:
+            sqs_proxy.latency_s = 0.0
+            windows["sqs"] = {k: v - windows["sqs"].get(k, 0) for k, v in load.statuses.items()}
         log("load stopped; waiting for the queue to drain")
         ended = time.monotonic()
         while time.monotonic() < ended + args.drain_timeout:
-            if stored(site.pk)[0] >= len(load.accepted):
+            pages, _ = stored(site.pk)
+            now = time.monotonic() - load.started
+            if (
+                db_restored_at is not None
+                and drain_after_cut is None
+                and pages >= accepted_at_restore
+            ):
+                drain_after_cut = round(now - db_restored_at, 1)
+            if pages >= len(load.accepted):
                 break
             time.sleep(1)
         tail_s = round(time.monotonic() - ended, 1)

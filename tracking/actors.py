@@ -11,6 +11,7 @@ import time
 import dramatiq
 from django.conf import settings
 from dramatiq.middleware import CurrentMessage
+from dramatiq.middleware.time_limit import TimeLimitExceeded
 
 from common import metrics
 from tracking.group_writer import GroupWriter
@@ -23,7 +24,11 @@ SET_ASIDE_OPTION = "set_aside"
 _declared: dict[str, dramatiq.Actor] = {}
 # The worker process's threads write their messages through one writer: one
 # transaction for the hits of every message handed in meanwhile.
-_group_writer = GroupWriter(is_transient=is_transient)
+# A batch cut off by the time limit fails its whole group, as the database being
+# away would: every message is retried (analytics_site/broker.py's should_retry).
+_group_writer = GroupWriter(
+    is_transient=lambda exc: is_transient(exc) or isinstance(exc, TimeLimitExceeded)
+)
 
 
 def ingest_hits(hits: list[dict]) -> None:

@@ -28,9 +28,6 @@ from tracking.ingest import write_new
 # One transaction holds at most this many hits (several messages of up to
 # COLLECTOR_BATCH_MAX_HITS): bounded time holding rollup locks, bounded retry.
 MAX_GROUP_HITS = 2000
-# How long a waiting thread blocks at a time: Dramatiq's time limit can only
-# interrupt a thread between two waits.
-WAIT_SLICE_S = 0.5
 
 
 @dataclass(eq=False)
@@ -65,13 +62,12 @@ class GroupWriter:
         with self._pending_lock:
             self._pending.append(entry)
         while not entry.done.is_set():
-            if not self._writing.acquire(timeout=WAIT_SLICE_S):
-                continue
-            try:
+            # `with`, not acquire()/try: Dramatiq's time limit raises in this thread
+            # between any two bytecodes, and only `with` releases a lock whatever
+            # the moment. A thread waiting here sees its time limit once it holds it.
+            with self._writing:
                 if not entry.done.is_set():
                     self._write_group(self._take())
-            finally:
-                self._writing.release()
         if entry.error is not None:
             raise entry.error
         return entry.written
