@@ -85,16 +85,21 @@ STATE_KEYS_PER_SELECT = 1000
 
 
 def load_states(cursor, keys: list[tuple[int, str]]) -> dict[tuple[int, str], dict]:
-    """The state of each (site, visitor), {} when it has none: a statement per thousand keys
-    (a batch of hits of many small sites once took a statement per site)."""
+    """The state of each (site, visitor), {} when it has none: one statement per thousand
+    keys, `(site_id = s AND visitor IN (...)) OR ...` (a statement per site cost a batch of
+    many small sites a round trip each; a `(site_id, visitor) IN` list was read ten
+    times slower by MariaDB)."""
     states: dict[tuple[int, str], dict] = {key: {} for key in keys}
     for start in range(0, len(keys), STATE_KEYS_PER_SELECT):
-        chunk = keys[start : start + STATE_KEYS_PER_SELECT]
-        cursor.execute(
-            f"SELECT site_id, visitor, state FROM {_STATE_TABLE} "  # noqa: S608
-            f"WHERE (site_id, visitor) IN ({', '.join(['(%s, %s)'] * len(chunk))})",
-            [value for key in chunk for value in key],
+        by_site: dict[int, list[str]] = {}
+        for site, visitor in keys[start : start + STATE_KEYS_PER_SELECT]:
+            by_site.setdefault(site, []).append(visitor)
+        where = " OR ".join(
+            f"(site_id = %s AND visitor IN ({', '.join(['%s'] * len(visitors))}))"
+            for visitors in by_site.values()
         )
+        params = [value for site, visitors in by_site.items() for value in (site, *visitors)]
+        cursor.execute(f"SELECT site_id, visitor, state FROM {_STATE_TABLE} WHERE {where}", params)  # noqa: S608
         for site, visitor, state in cursor.fetchall():
             states[(site, visitor)] = json.loads(state) if state else {}
     return states
