@@ -44,6 +44,12 @@ from bench.ingest_drain import (  # noqa: E402
     setup_django,
     summarize_drains,
 )
+from bench.ingest_scaling import (  # noqa: E402
+    bench_backlog,
+    bench_mix,
+    bench_threads,
+    cpu_per_accepted_hit,
+)
 from harness import loadgen, processes  # noqa: E402
 from harness.ingest_traffic import collector_requests  # noqa: E402
 
@@ -69,8 +75,14 @@ def parse_args() -> argparse.Namespace:
     add("--drain-timeout", type=float, default=300.0)
     add("--background-seconds", type=float, default=3.0,
         help="idle window to estimate other clients' connection rate")
+    add("--mix-sites", type=int, default=1000, help="sites of the mix and backlog drains")
+    add("--backlog-hits", type=int, default=50_000, help="hits of the backlog, 1-3 per message")
+    add("--backlog-depth", type=int, default=100,
+        help="messages kept in the queue while the backlog drains (moto slows with depth)")
     add("--skip-collector", action="store_true")
     add("--skip-drain", action="store_true")
+    add("--skip-scaling", action="store_true", help="no threads, mix or backlog sections")
+    add("--skip-backlog", action="store_true")
     # fmt: on
     args = p.parse_args()
     if not re.fullmatch(r"bench[A-Za-z0-9_]{0,59}", args.db_name):
@@ -210,6 +222,19 @@ def main() -> int:
             runs = run_drains(run)
             result["drain"] = summarize_drains(run, runs)
             result["conn_max_age"] = compare_conn_max_age(runs)
+            raw = result["drain"]["raw_executemany_hits_per_s"]
+            sections = [] if args.skip_scaling else [("threads", bench_threads), ("mix", bench_mix)]
+            sections += (
+                [] if args.skip_scaling or args.skip_backlog else [("backlog", bench_backlog)]
+            )
+            for name, section in sections:
+                try:
+                    result[name] = section(run, raw)
+                except RuntimeError as exc:  # a drain that timed out: keep the other figures
+                    log(f"{name}: {exc}")
+                    result[name] = {"error": str(exc)}
+        if (cpu := cpu_per_accepted_hit(result)) is not None:
+            result = {"cpu_ms_per_accepted_hit": cpu, **result}
         machine["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         machine["bench_seconds"] = round(time.monotonic() - started, 1)
         machine["logs"] = str(log_dir)

@@ -16,6 +16,7 @@ import re
 import secrets
 import statistics
 import time
+from base64 import b64encode
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -87,12 +88,54 @@ class IngestRun:
         self.hits_url: str = self.sqs.get_queue_url(QueueName=name)["QueueUrl"]
 
 
-def pageviews(site_pk: int) -> int:
-    """Pageviews written for the site so far (the sum over its facts)."""
+def pageviews(site_pk: int, last_pk: int | None = None) -> int:
+    """Pageviews written so far for the site (or sites site_pk..last_pk): the sum of facts."""
     from tracking.models import Fact
 
-    sql = f"SELECT COALESCE(SUM(pageviews), 0) FROM {Fact._meta.db_table} WHERE site_id = %s"  # noqa: S608
-    return int(scalar(sql, [site_pk]))
+    sql = (f"SELECT COALESCE(SUM(pageviews), 0) FROM {Fact._meta.db_table} "  # noqa: S608
+           "WHERE site_id BETWEEN %s AND %s")  # fmt: skip
+    return int(scalar(sql, [site_pk, site_pk if last_pk is None else last_pk]))
+
+
+@dataclass
+class Load:
+    """What one drain writes: its queue messages, for the sites first_pk..last_pk."""
+
+    messages: list[list[dict]]
+    first_pk: int
+    last_pk: int
+
+    @property
+    def hits(self) -> int:
+        return sum(len(m) for m in self.messages)
+
+
+def busy_site_load(run: "IngestRun", label: str) -> Load:
+    """`--drain-hits` hits of one new site, in messages of `--hits-per-message`."""
+    site = run.sites.new(label)
+    hits = make_hits(site, run.args.drain_hits, seed=5)
+    return Load(messages_of(hits, run.args.hits_per_message), site.pk, site.pk)
+
+
+def queue_messages(run: "IngestRun", messages: list[list[dict]]) -> None:
+    """Put `messages` in the hits queue as the `ingest_hits` actor would (its encoding),
+    ten per SendMessageBatch call, and wait until SQS holds them all."""
+    client, url = run.sqs, run.hits_url
+    before = queue_depth(client, url)
+    send_batches(run, messages)
+    processes.wait_until(lambda: queue_depth(client, url) >= before + len(messages), timeout=120,
+                         message="the queue to hold the bench messages")  # fmt: skip
+
+
+def send_batches(run: "IngestRun", messages: list[list[dict]]) -> None:
+    from analytics_site.broker import setup_broker
+
+    actor = setup_broker().get_actor("ingest_hits")
+    for start in range(0, len(messages), 10):
+        entries = [{"Id": str(i), "MessageBody": b64encode(actor.message(m).encode()).decode()}
+                   for i, m in enumerate(messages[start : start + 10])]  # fmt: skip
+        if run.sqs.send_message_batch(QueueUrl=run.hits_url, Entries=entries).get("Failed"):
+            raise RuntimeError("SQS refused bench messages")
 
 
 def server_connections() -> int:
@@ -112,56 +155,81 @@ def status_counters() -> dict[str, int]:
 DRAIN_MODES: tuple[tuple[str, int | None], ...] = (("persistent", None), ("conn_max_age_0", 0))
 
 
-def drain_once(run: IngestRun, *, label: str, conn_max_age: int | None) -> dict:
-    """Queue the hits for a new site, start a worker, time it until every pageview is written."""
-    from analytics_site.broker import setup_broker
+def drain_once(
+    run: IngestRun,
+    *,
+    label: str,
+    conn_max_age: int | None = None,
+    load: Load | None = None,
+    env_extra: dict[str, str] | None = None,
+    feeder: Any = None,
+) -> dict:
+    """Queue the hits (by default `busy_site_load`'s; with a `feeder`, the first
+    `feeder.depth` messages, the feeder sends the rest), start a worker with `env_extra`,
+    time it until every pageview is written."""
+    from django.conf import settings
 
-    actor = setup_broker().get_actor("ingest_hits")
     args, client, url = run.args, run.sqs, run.hits_url
-    site = run.sites.new(label)
-    hits = make_hits(site, args.drain_hits, seed=5)
-    messages = messages_of(hits, args.hits_per_message)
-    log(f"drain {label}: queueing {len(hits)} hits in {len(messages)} messages")
-    # Sent through the `ingest_hits` actor, as the collector does, until SQS holds all.
-    before = queue_depth(client, url)
-    for message in messages:
-        actor.send(message)
-    processes.wait_until(lambda: queue_depth(client, url) >= before + len(messages), timeout=60,
-                         message="the queue to hold the bench messages")  # fmt: skip
+    load = load or busy_site_load(run, label)
+    messages, hits = load.messages, load.hits
+    log(f"drain {label}: queueing {hits} hits in {len(messages)} messages")
+    queue_messages(run, messages[: feeder.depth] if feeder else messages)
     # Other clients of this MariaDB (other test runs) open connections too:
     # estimate their rate in an idle window just before.
     bg0, bg_t0 = server_connections(), time.monotonic()
     time.sleep(args.background_seconds)
     background_per_s = (server_connections() - bg0) / (time.monotonic() - bg_t0)
-    env = {**run.env, **({} if conn_max_age is None else {"DB_CONN_MAX_AGE": str(conn_max_age)})}
+    env = {**run.env, **({} if conn_max_age is None else {"DB_CONN_MAX_AGE": str(conn_max_age)}),
+           **(env_extra or {})}  # fmt: skip
+    threads = int(env.get("WORKER_THREADS", settings.WORKER_THREADS)) * int(
+        env.get("WORKER_PROCESSES", settings.WORKER_PROCESSES)
+    )
     conn0, db_cpu0, status0, sqs_cpu0 = _gauges(run)
     worker = processes.start_worker(f"worker-{label}", env, run.log_dir)
+    if feeder:
+        feeder.start()
     started = time.monotonic()
     first_at, first_count, count, worker_cpu, first_cpu = None, 0, 0, 0.0, 0.0
     try:
         while time.monotonic() < started + args.drain_timeout:
-            count = pageviews(site.pk)
+            count = pageviews(load.first_pk, load.last_pk)
             now = time.monotonic()
             worker_cpu = worker.cpu_seconds() or worker_cpu
             if count and first_at is None:
                 first_at, first_count, first_cpu = now, count, worker_cpu
-            if count >= len(hits) or not worker.alive():
+            if count >= hits or not worker.alive() or (feeder and feeder.error):
                 break
             time.sleep(0.1)
         done_at = time.monotonic()
         conn1, db_cpu1, status1, sqs_cpu1 = _gauges(run)
     finally:
+        if feeder:
+            feeder.stopped.set()
         worker.stop()
+    if feeder and feeder.error:
+        raise RuntimeError(f"drain {label}: feeding the queue failed") from feeder.error
     worker_log = worker.output()
-    if count < len(hits):
-        raise RuntimeError(f"drain {label}: {count} of {len(hits)} pageviews after "
+    if count < hits:
+        raise RuntimeError(f"drain {label}: {count} of {hits} pageviews after "
                            f"{done_at - started:.0f}s; worker log: {worker.log_path}")  # fmt: skip
     drain_s, wall_s = done_at - (first_at or started), done_at - started
+    status = {k: status1.get(k, 0) - v for k, v in status0.items()}
+    sqs_cpu, db_cpu = sqs_cpu1 - sqs_cpu0, _delta(db_cpu0, db_cpu1)
     return {
         "label": label, "conn_max_age": "default" if conn_max_age is None else conn_max_age,
-        "site_id": site.pk, "hits": len(hits), "messages": len(messages),
-        "hits_per_s": round((len(hits) - first_count) / drain_s, 1) if drain_s > 0 else None,
-        "hits_per_s_including_startup": round(len(hits) / wall_s, 1),
+        "site_id": load.first_pk, "hits": hits, "messages": len(messages),
+        "worker_threads_total": threads,
+        "hits_per_s": round((hits - first_count) / drain_s, 1) if drain_s > 0 else None,
+        "hits_per_s_including_startup": round(hits / wall_s, 1),
+        # Row lock time (all clients) over the time the worker's threads had: 1.0
+        # would be every thread waiting all the time.
+        "row_lock_wait_share": round(
+            status["Innodb_row_lock_time"] / (drain_s * 1000 * threads), 3) if drain_s else None,
+        "cpu_ms_per_hit": {"worker": round(
+                               (worker_cpu - first_cpu) * 1000 / max(hits - first_count, 1), 3),
+                           "sqs_server": round(sqs_cpu * 1000 / hits, 3),
+                           "mariadb_all_clients": round(db_cpu * 1000 / hits, 3)
+                           if db_cpu is not None else None},
         "startup_s": round((first_at or started) - started, 2), "drain_s": round(drain_s, 2),
         "connections_opened": conn1 - conn0,
         "worker_log_errors": worker_log.count("Traceback") + worker_log.count(" ERROR "),
@@ -169,12 +237,12 @@ def drain_once(run: IngestRun, *, label: str, conn_max_age: int | None) -> dict:
         "background_connections_expected": round(background_per_s * wall_s, 1),
         # CPU from the first fact to the last: start-up (Django, imports) left out.
         "worker_cpu_ms_per_hit": round(
-            (worker_cpu - first_cpu) * 1000 / max(len(hits) - first_count, 1), 3),
+            (worker_cpu - first_cpu) * 1000 / max(hits - first_count, 1), 3),
         # Global counters: row lock waits and their total time (ms) show the
         # worker's threads queueing behind each other's row locks.
-        "mariadb_status_delta": {k: status1.get(k, 0) - v for k, v in status0.items()},
-        "cpu_s": {"worker": round(worker_cpu, 2), "sqs_server": round(sqs_cpu1 - sqs_cpu0, 2),
-                  "mariadb_all_clients": _delta(db_cpu0, db_cpu1)},
+        "mariadb_status_delta": status,
+        "cpu_s": {"worker": round(worker_cpu, 2), "sqs_server": round(sqs_cpu, 2),
+                  "mariadb_all_clients": db_cpu},
     }  # fmt: skip
 
 
@@ -306,6 +374,13 @@ def summarize_drains(run: IngestRun, runs: dict[str, list[dict]]) -> dict:
     }  # fmt: skip
 
 
+def _mean_cpu(runs: list[dict], process: str) -> float | None:
+    values = [
+        r["cpu_ms_per_hit"][process] for r in runs if r["cpu_ms_per_hit"][process] is not None
+    ]
+    return round(statistics.fmean(values), 3) if values else None
+
+
 def connect_ms(samples: int = 30) -> float:
     """Median time to open and close one database connection as Django does: what
     CONN_MAX_AGE=0 adds to every message (the worker closes it after each one)."""
@@ -342,5 +417,9 @@ def compare_conn_max_age(runs: dict[str, list[dict]]) -> dict:
         "worker_cpu_ms_per_hit": {
             "persistent": mean_of(persistent, "worker_cpu_ms_per_hit", digits=3),
             "conn_max_age_0": mean_of(zero_runs, "worker_cpu_ms_per_hit", digits=3)},
+        # MariaDB's CPU (all its clients: read it with the load average) per hit.
+        "mariadb_cpu_ms_per_hit": {
+            "persistent": _mean_cpu(persistent, "mariadb_all_clients"),
+            "conn_max_age_0": _mean_cpu(zero_runs, "mariadb_all_clients")},
         "runs": zero_runs,
     }  # fmt: skip

@@ -27,6 +27,10 @@ COLLECTOR_LATENCY = Histogram(
 SQS_SEND_FAILURES = Counter(
     "analytics_sqs_send_failures", "Messages of hits SQS did not accept (their requests got 503)."
 )
+SQS_DELETE_FAILURES = Counter(
+    "analytics_sqs_delete_failures",
+    "Written messages SQS did not delete (they are delivered again and skipped).",
+)
 BATCH_DURATION = Histogram(
     "analytics_ingest_batch_duration_seconds",
     "Time a worker took to write one queue message of hits.",

@@ -80,6 +80,16 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / CLOCK_TICKS
 
 
+def group_rss_mb(pgid: int) -> float:
+    """Resident memory (MB) of every live process in process group `pgid`."""
+    pages = 0
+    for entry in os.scandir("/proc"):
+        fields = _stat_fields(int(entry.name)) if entry.name.isdigit() else None
+        if fields and int(fields[2]) == pgid:
+            pages += int(fields[21])  # field 24: rss, in pages
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20), 1)
+
+
 def pid_cpu_seconds(pid: int) -> float | None:
     fields = _stat_fields(pid)
     return None if fields is None else (int(fields[11]) + int(fields[12])) / CLOCK_TICKS

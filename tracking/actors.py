@@ -11,24 +11,34 @@ import time
 import dramatiq
 from django.conf import settings
 from dramatiq.middleware import CurrentMessage
+from dramatiq.middleware.time_limit import TimeLimitExceeded
 
 from common import metrics
-from tracking.triage import ingest_message
+from tracking.group_writer import GroupWriter
+from tracking.triage import ingest_message, is_transient
 
 logger = logging.getLogger(__name__)
 
 INGEST_ACTOR_NAME = "ingest_hits"
 SET_ASIDE_OPTION = "set_aside"
 _declared: dict[str, dramatiq.Actor] = {}
+# The worker process's threads write their messages through one writer: one
+# transaction for the hits of every message handed in meanwhile.
+# A batch cut off by the time limit fails its whole group, as the database being
+# away would: every message is retried (analytics_site/broker.py's should_retry).
+_group_writer = GroupWriter(
+    is_transient=lambda exc: is_transient(exc) or isinstance(exc, TimeLimitExceeded)
+)
 
 
 def ingest_hits(hits: list[dict]) -> None:
-    """Write one message's hits as one batch; a hit that cannot be written is set aside alone."""
+    """Write one message's hits, with other threads' messages in one transaction when they
+    arrive together; a hit that cannot be written is set aside alone."""
     message = CurrentMessage.get_current_message()
     if message is not None and message.message_timestamp:
         metrics.QUEUE_WAIT.observe(max(time.time() - message.message_timestamp / 1000, 0))
     with metrics.BATCH_DURATION.time():
-        outcome = ingest_message(hits, set_aside=set_aside)
+        outcome = ingest_message(hits, set_aside=set_aside, write=_group_writer.write)
     metrics.HITS_WRITTEN.inc(outcome.written)
     metrics.HITS_SET_ASIDE.inc(outcome.set_aside)
     logger.debug("wrote %d hits, set %d aside", outcome.written, outcome.set_aside)

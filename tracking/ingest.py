@@ -69,15 +69,20 @@ def ingest_batch(raw_hits: object) -> int:
 
 def write_batch(counted: list[CountedHit]) -> int:
     """Write enriched hits in one transaction, in time order; return how many were new."""
+    return len(write_new(counted))
+
+
+def write_new(counted: list[CountedHit]) -> set[tuple[int, str]]:
+    """Write enriched hits in one transaction, in time order; return the (site, id) of the new."""
     hits = sorted(counted, key=lambda h: h.ts)
     if not hits:
-        return 0
+        return set()
     expires = dt.datetime.now(dt.UTC).replace(tzinfo=None) + fact_writes.STATE_TTL
     keys = sorted({(hit.site, hit.visitor) for hit in hits})
     with transaction.atomic(), connection.cursor() as cursor:
         fact_writes.lock_visitors(cursor, keys, expires=expires)
         new_hits = fact_writes.not_yet_written(hits)
-        states = fact_writes.load_states(keys)
+        states = fact_writes.load_states(cursor, keys)
         site_rows: list[tuple[int, Row]] = []
         for hit in new_hits:
             key = (hit.site, hit.visitor)
@@ -89,7 +94,7 @@ def write_batch(counted: list[CountedHit]) -> int:
         write_rollups(site_rows)
     if new_hits:
         metrics.NEWEST_HIT.set(max(hit.ts for hit in new_hits).timestamp())
-    return len(new_hits)
+    return {(hit.site, hit.id) for hit in new_hits}
 
 
 @lru_cache(maxsize=1024)

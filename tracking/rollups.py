@@ -8,7 +8,7 @@ sorted by key so concurrent batches take row locks in the same order.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
@@ -71,9 +71,48 @@ def write_rollups(site_rows: Iterable[tuple[int, Row]]) -> None:
     """Add a batch's fact rows to every rollup table, in key order (see the module's docstring)."""
     with connection.cursor() as cursor:
         for sql, sums in sum_rollups(site_rows).items():
-            params = [(*key, *totals) for key, totals in sorted(sums.items()) if any(totals)]
-            if params:
-                cursor.executemany(sql, params)
+            rows = [(*key, *totals) for key, totals in sorted(sums.items()) if any(totals)]
+            for statement in upsert_statements(sql, rows, literal=connection.connection.literal):
+                cursor.execute(statement)
+
+
+# Bytes of one multi-row statement: far below max_allowed_packet (16 MB by default).
+MAX_STATEMENT_BYTES = 1 << 20
+
+
+def upsert_statements(sql: str, rows: list[tuple], *, literal: Callable[[str], bytes]) -> list[str]:
+    """`sql` (one row of %s placeholders) as multi-row statements holding `rows`, values inlined.
+
+    What mysqlclient's executemany sends, built for the only value types a
+    rollup key or counter has (int, date, datetime, str), at a fraction of
+    its cost per value (the worker spent a third of its time there); strings
+    are escaped by the driver's own `literal`, for the connection's charset.
+    """
+    head, _, rest = sql.partition(" VALUES (")
+    tail = rest.partition(")")[2]
+    statements, values, size = [], [], 0
+    for row in rows:
+        value = "(" + ",".join(_literal(v, literal) for v in row) + ")"
+        if values and size + len(value) > MAX_STATEMENT_BYTES:
+            statements.append(f"{head} VALUES {','.join(values)}{tail}")
+            values, size = [], 0
+        values.append(value)
+        size += len(value) + 1
+    if values:
+        statements.append(f"{head} VALUES {','.join(values)}{tail}")
+    return statements
+
+
+def _literal(value: object, literal: Callable[[str], bytes]) -> str:
+    if type(value) is int:
+        return str(value)
+    if isinstance(value, str):
+        return literal(value).decode()
+    if isinstance(value, dt.datetime):
+        return f"'{value:%Y-%m-%d %H:%M:%S}'"
+    if isinstance(value, dt.date):
+        return f"'{value.isoformat()}'"
+    raise TypeError(f"no rollup value is a {type(value).__name__}")
 
 
 def week_of(day: dt.date) -> dt.date:

@@ -56,6 +56,7 @@ CLIENT_ERROR_CODES = range(2000, 3000)
 MAX_REASON_LENGTH = 300
 
 SetAside = Callable[[object, str], None]
+Write = Callable[[list[CountedHit]], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,17 +76,20 @@ class _Triage:
         self.rejected.append((raw, reason(exc)))
 
 
-def ingest_message(raw_hits: object, set_aside: SetAside) -> Outcome:
+def ingest_message(raw_hits: object, set_aside: SetAside, write: Write = write_batch) -> Outcome:
     """Write every hit of the message that can be written; hand the others to `set_aside`.
 
     `set_aside(raw_hit, reason)` is called for each bad hit after the good
     ones are committed; if it raises, the message is retried as a whole.
+    `write` makes the first attempt at all of them (the worker's passes them
+    to a `tracking.group_writer.GroupWriter`, which may commit them with other
+    messages' hits); the halves of a split are each written alone.
     """
     triage = _Triage()
     decoded = _decode_each(raw_hits, triage)
     counted = _enrich_each(decoded, triage)
     counted.sort(key=lambda pair: pair[1].ts)
-    _write_or_split(counted, triage)
+    _write_or_split(counted, triage, write)
     for raw, why in triage.rejected:
         set_aside(raw, why)
     return Outcome(written=triage.written, set_aside=len(triage.rejected))
@@ -136,11 +140,13 @@ def _enrich_each(
     return counted
 
 
-def _write_or_split(counted: list[tuple[object, CountedHit]], triage: _Triage) -> None:
+def _write_or_split(
+    counted: list[tuple[object, CountedHit]], triage: _Triage, write: Write = write_batch
+) -> None:
     if not counted:
         return
     try:
-        triage.written += write_batch([hit for _, hit in counted])
+        triage.written += write([hit for _, hit in counted])
         return
     except Exception as exc:
         if is_transient(exc):

@@ -17,9 +17,9 @@ runs on the direct port) and ends after every hit is written.
 import pytest
 
 from harness.collector_client import pageview, post_many
+from harness.tcp_proxy import TcpProxy
 from tests.e2e.conftest import pageview_count
 from tests.support.processes import wait_until
-from tests.support.tcp_proxy import TcpProxy
 
 HITS = 5000
 WEB_WORKERS = 2

@@ -12,9 +12,9 @@ from collections import Counter
 import pytest
 
 from harness.collector_client import pageview, post_many
+from harness.tcp_proxy import TcpProxy
 from tests.e2e.conftest import pageview_count
 from tests.support.processes import wait_until
-from tests.support.tcp_proxy import TcpProxy
 
 HITS_DURING_OUTAGE = 40
 HITS_WHILE_SLOW = 10

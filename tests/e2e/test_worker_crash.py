@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 
 from harness.collector_client import SteadyTraffic
+from harness.tcp_proxy import TcpProxy
 from tests.e2e.conftest import pageview_count
 from tests.support.processes import wait_until
-from tests.support.tcp_proxy import TcpProxy
 
 
 def _transaction_open_through(proxy: TcpProxy) -> bool:

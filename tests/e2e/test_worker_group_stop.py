@@ -13,10 +13,10 @@ import signal
 from django.utils import timezone
 
 from harness.hits import queued_hit
+from harness.tcp_proxy import TcpProxy
 from tests.e2e.conftest import pageview_count
 from tests.support.messages import dramatiq_body
 from tests.support.processes import wait_until
-from tests.support.tcp_proxy import TcpProxy
 
 MESSAGES = 120
 ROUNDS = 3

@@ -19,7 +19,14 @@ from tests.support.factories import SiteFactory
 from tracking.dimensions import COUNTERS, Dimension
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup, HourlyTotal, MonthlyRollup, WeeklyRollup
-from tracking.rollups import REBUILD_SLICE_DAYS, next_month, rebuild_rollups, week_of
+from tracking.rollups import (
+    MAX_STATEMENT_BYTES,
+    REBUILD_SLICE_DAYS,
+    next_month,
+    rebuild_rollups,
+    upsert_statements,
+    week_of,
+)
 
 TABLES = {DailyRollup: "day", WeeklyRollup: "week", MonthlyRollup: "month", HourlyTotal: "hour"}
 
@@ -120,3 +127,24 @@ def test_weekly_and_monthly_rows_are_sums_of_the_daily_ones(site, model, period,
 def test_periods_start_on_monday_and_the_first_of_the_month():
     assert week_of(dt.date(2026, 3, 8)) == dt.date(2026, 3, 2)
     assert next_month(dt.date(2026, 12, 31)) == dt.date(2027, 1, 1)
+
+
+def test_an_event_name_with_quotes_backslashes_and_percent_signs_is_stored_as_sent(site):
+    name = "it's 100% \\'; DROP TABLE x; -- \"ü\""
+    at = dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC)
+    ingest_batch([queued_hit(site, at=at, url="https://example.com/", type="event", name=name)])
+
+    events = DailyRollup.objects.filter(site_id=site.pk, dimension=Dimension.EVENT)
+    assert list(events.values_list("dim_value", flat=True)) == [name]
+
+
+def test_a_batch_with_more_rows_than_one_statement_holds_is_written_in_several(site):
+    sql = "INSERT INTO t (a, b) VALUES (%s, %s) ON DUPLICATE KEY UPDATE b = b + VALUES(b)"
+    rows = [(i, "x" * 1000) for i in range(2500)]
+
+    statements = upsert_statements(sql, rows, literal=lambda s: f"'{s}'".encode())
+
+    assert len(statements) == 3
+    assert all(len(s) < MAX_STATEMENT_BYTES + 2000 for s in statements)
+    assert all(s.endswith(" ON DUPLICATE KEY UPDATE b = b + VALUES(b)") for s in statements)
+    assert sum(s.count("'x") for s in statements) == 2500

@@ -1,4 +1,4 @@
-"""A small TCP proxy that end-to-end tests put between a process and MariaDB.
+"""A small TCP proxy that end-to-end tests and bench/soak.py put between a process and a server.
 
 Why: to make the database unreachable for one process only (the worker) while
 the test itself and the web process keep their direct connections, and to
