@@ -11,14 +11,13 @@ Only the site, the day and the reason are counted: nothing about the visitor.
 import datetime as dt
 import threading
 from collections import Counter
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from common.dates import zone_or_utc
 from common.shields import BLOCKED_ADDRESS, BLOCKED_COUNTRY, BLOCKED_PATH
 from tracking.models import ShieldDrop
 
@@ -41,7 +40,7 @@ UPSERT_DROPS = (
 
 def count_drop(*, site_id: int, time_zone: str, reason: str, now: float) -> None:
     """Count one dropped hit in this process's memory (no database)."""
-    day = dt.datetime.fromtimestamp(now, _zone(time_zone)).date()
+    day = dt.datetime.fromtimestamp(now, zone_or_utc(time_zone)).date()
     with _lock:
         _pending[(site_id, day, reason)] += 1
 
@@ -74,7 +73,7 @@ def drops_by_day(*, site_id: int, first_day: dt.date) -> list[dict]:
 
 def render_drops(site) -> SafeString:
     """The site settings' section (registered with accounts.site_sections)."""
-    today = timezone.now().astimezone(_zone(site.time_zone)).date()
+    today = timezone.now().astimezone(zone_or_utc(site.time_zone)).date()
     days = drops_by_day(site_id=site.pk, first_day=today - dt.timedelta(days=SHOWN_DAYS - 1))
     rows = [
         {"day": d["day"], "counts": [d["reasons"].get(reason, 0) for reason, _ in REASON_LABELS]}
@@ -84,11 +83,3 @@ def render_drops(site) -> SafeString:
         "tracking/shield_drops.html",
         {"days": rows, "reasons": REASON_LABELS, "window_days": SHOWN_DAYS},
     )
-
-
-@lru_cache(maxsize=1024)
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError, OSError):
-        return ZoneInfo("UTC")

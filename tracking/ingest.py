@@ -16,12 +16,11 @@ The statements themselves are in `tracking.fact_writes`.
 """
 
 import datetime as dt
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 
 from common import metrics
+from common.dates import zone_or_utc
 from tracking import event_properties, fact_writes
 from tracking.counting import CountedHit, Row, count_hit
 from tracking.enrich import parse_client, parse_page, parse_referrer
@@ -43,7 +42,7 @@ def enrich(hit: QueuedHit) -> CountedHit:
     client = parse_client(hit.ua)
     return CountedHit(
         id=hit.id, site=hit.site, visitor=hit.visitor, type=hit.type, ts=ts,
-        local_date=ts.astimezone(_zone(hit.tz)).date(),
+        local_date=ts.astimezone(zone_or_utc(hit.tz)).date(),
         hostname=page.hostname, pathname=page.pathname,
         session_dims={
             "referrer_host": referrer_host, "referrer_path": referrer_path,
@@ -95,11 +94,3 @@ def write_new(counted: list[CountedHit]) -> set[tuple[int, str]]:
     if new_hits:
         metrics.NEWEST_HIT.set(max(hit.ts for hit in new_hits).timestamp())
     return {(hit.site, hit.id) for hit in new_hits}
-
-
-@lru_cache(maxsize=1024)
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError, OSError):
-        return ZoneInfo("UTC")
