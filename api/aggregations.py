@@ -15,13 +15,14 @@ from dataclasses import dataclass, fields, replace
 
 from accounts.models import Site
 from api.errors import BadParameter
-from api.params import FIELDS, Aggregation
+from api.params import EVENT_PROPERTY_PREFIX, FIELDS, Aggregation, is_property
 from reports.stats import (
     BreakdownRow,
     StatsQuery,
     Totals,
     breakdown,
     matching_copy,
+    property_breakdown,
     timeseries,
     totals,
     view_query,
@@ -134,6 +135,11 @@ def _add(a: Totals, b: Totals) -> Totals:
 def _values(q: StatsQuery, a: Aggregation, limit: int | None = None) -> list[BreakdownRow]:
     """The field's values, in the requested order where the query layer can order them."""
     limit = limit or a.limit
+    if is_property(a.field):
+        key = a.field.removeprefix(EVENT_PROPERTY_PREFIX)
+        return property_breakdown(
+            q, event=a.event_name, key=key, limit=SORT_ROWS if a.sort else limit
+        )
     dimension = FIELDS[a.field]
     if a.sort is None:
         return breakdown(q, dimension, limit=limit)

@@ -62,7 +62,8 @@ class Aggregation:
     last_day: dt.date
     filters: tuple[Filter, ...] = ()
     date_grouping: str = ""
-    field: str = ""  # a key of FIELDS
+    field: str = ""  # a key of FIELDS, or `prop.<key>` (an event property)
+    event_name: str = ""  # with entity=event
     sort: tuple[str, bool] | None = None  # (what, descending)
     limit: int = MAX_LIMIT
     exact: bool = False
@@ -117,10 +118,13 @@ def parse_aggregation(
     grouping = choice(params, "date_grouping", DATE_GROUPINGS, default="")
     if grouping == "hour" and (end - start).days >= MAX_HOUR_DAYS:
         raise BadParameter("date_grouping", f"hour needs a range of at most {MAX_HOUR_DAYS} days")
-    field = _field(params)
+    field = _field(params, entity)
     if grouping == "hour" and field:
         raise BadParameter("field_grouping", "cannot be combined with date_grouping=hour")
+    if grouping and is_property(field):
+        raise BadParameter("field_grouping", "an event property cannot be combined with dates")
     filters = _filters(params.get("filters", ""))
+    name = ""
     if entity == "event":
         name = params.get("entity_name", "")
         if not name:
@@ -128,7 +132,8 @@ def parse_aggregation(
         filters = (*filters, _filter("entity_name", "event", "is", name))
     return Aggregation(
         entity=entity, aggregates=aggregates, first_day=start, last_day=end, filters=filters,
-        date_grouping=grouping, field=field, sort=_sort(params, aggregates, grouping, field),
+        date_grouping=grouping, field=field, event_name=name,
+        sort=_sort(params, aggregates, grouping, field),
         limit=int_in(params, "limit", 1, MAX_LIMIT, default=MAX_LIMIT),
         exact=boolean(params, "exact"),
     )  # fmt: skip
@@ -182,10 +187,22 @@ def _day(params: Mapping[str, str], name: str, *, end: bool) -> dt.date | None:
     return moment.date()
 
 
-def _field(params: Mapping[str, str]) -> str:
+def is_property(field: str) -> bool:
+    """A grouping by one property of the asked event (docs/events.md)."""
+    return field.startswith(EVENT_PROPERTY_PREFIX)
+
+
+def _field(params: Mapping[str, str], entity: str) -> str:
     names = [n.strip() for n in params.get("field_grouping", "").split(",") if n.strip()]
     if len(names) > 1:
         raise BadParameter("field_grouping", "group by one field at a time")
+    if names and is_property(names[0]):
+        key = names[0].removeprefix(EVENT_PROPERTY_PREFIX)
+        if entity != "event":
+            raise BadParameter("field_grouping", "an event property groups events: entity=event")
+        if not key or len(key) > 64 or ":" in key:
+            raise BadParameter("field_grouping", "a property is prop.<key>, a key of 1-64 chars")
+        return names[0]
     if names and names[0] not in FIELDS:
         raise BadParameter(
             "field_grouping", f"unknown field {names[0][:50]!r}; use one of {', '.join(FIELDS)}"

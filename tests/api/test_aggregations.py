@@ -380,3 +380,23 @@ def test_a_property_filter_with_an_operator_properties_lack_is_a_400(api, owner_
         [{"property": "prop.plan", "operator": "matching", "value": "p.*"}]))  # fmt: skip
     assert response.status_code == 400
     assert "property filter" in json.dumps(response.json())
+
+
+def test_events_group_by_one_of_their_properties(api, owner_key, personas):
+    _events_with_plans(personas.site)
+    response = api.get("/api/v1/aggregations", {
+        "entity": "event", "site_id": personas.site.public_id, "entity_name": "Purchase",
+        "aggregates": "conversions,value", "field_grouping": "prop.plan",
+        "date_from": "2026-05-04", "date_to": "2026-05-04", "sort_by": "value:desc",
+    }, **bearer(owner_key))  # fmt: skip
+    assert response.json() == [
+        {"conversions": "1", "value": "900", "prop.plan": "pro"},
+        {"conversions": "1", "value": "100", "prop.plan": "basic"},
+    ]
+
+
+def test_pageviews_cannot_group_by_an_event_property(api, owner_key, personas):
+    response = get(api, owner_key, personas.site, aggregates="pageviews",
+                   field_grouping="prop.plan")  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "field_grouping"
