@@ -92,6 +92,12 @@ def _collect(request: HttpRequest) -> HttpResponse:
 
 def _read(request: HttpRequest) -> HitRequest:
     if request.method == "GET":
+        # The tracker's fallback sends its JSON hit whole as `j`; other GETs use fields.
+        if "j" in request.GET:
+            body = request.GET["j"].encode()
+            if len(body) > settings.COLLECTOR_MAX_BODY_BYTES:
+                raise HitRejected("hit too large", 413)
+            return parse_hit(parse_body(body))
         return parse_hit(request.GET.dict())
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -34,10 +34,11 @@ site's origin, so only a page of that origin can set it: a flag on our own origi
 storage. Apart from that one key, the tracker stores nothing and sets no cookie.
 
 Hits are JSON sent with `navigator.sendBeacon` to `/api/event` on the script's
-own origin: no navigation waits for them. Every browser able to run the script
-(it needs the JavaScript of 2020-21: `?.`, `??`, `||=`) has sendBeacon; there is
-no image fallback any more (it cost 40 of the 1,024 gzipped bytes the core may
-weigh).
+own origin: no navigation waits for them. When there is no sendBeacon or it
+refuses the hit (its 64 KB in-flight limit), the same JSON goes as an image GET,
+`/api/event?j=<JSON>`. The script needs the JavaScript of 2020-21 (`?.`, `??`,
+`||=`); a tag without `src` (an inline copy) or a missing `currentScript` stops
+it with a TypeError in the console, and nothing is sent.
 
 How the core reads (it is hand-written small, one line, gzipped at most 1,024
 bytes): `g` the tag's dataset, `X` "send nothing", `w(type, url, fields)` sends,

@@ -4,6 +4,7 @@ The fake site, its spy and the tab are in conftest.py.
 """
 
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -33,6 +34,27 @@ def test_the_hit_is_posted_as_text_plain_json_to_the_scripts_origin(tab):
         "text/plain",
     )
     assert json.loads(request.post_data) == pageview()
+
+
+NO_BEACON = "navigator.sendBeacon = undefined; delete Navigator.prototype.sendBeacon"
+REFUSING_BEACON = "navigator.sendBeacon = () => false"
+
+
+def image_get(tab, before: str) -> dict:
+    """The hit the page sent as an image GET: its JSON, whole, in the `j` parameter."""
+    with tab.page.expect_request(lambda r: r.url.startswith(COLLECTOR_URL + "?")) as fetched:
+        tab.open(before=before)
+    query = parse_qs(urlsplit(fetched.value.url).query)
+    assert list(query) == ["j"]
+    return json.loads(query["j"][0])
+
+
+def test_without_send_beacon_the_hit_is_an_image_get(tab):
+    assert image_get(tab, NO_BEACON) == pageview()
+
+
+def test_a_hit_the_beacon_refuses_goes_as_an_image_get(tab):
+    assert image_get(tab, REFUSING_BEACON) == pageview()
 
 
 def test_the_document_referrer_is_sent(tab):

@@ -163,6 +163,26 @@ def test_a_get_queues_the_same_fields_as_a_post(collector, site, queue):
     assert (hit["type"], hit["name"], hit["value"]) == ("event", "Buy", 900)
 
 
+def test_a_get_carrying_the_whole_hit_as_json_queues_it_with_its_properties(collector, site, queue):
+    hit = {"site": site.public_id, "type": "event", "url": PAGE, "name": "Buy", "value": 900,
+           "props": {"plan": "pro"}}  # fmt: skip
+    response = get(collector, {"j": json.dumps(hit)})
+    assert response.status_code == 200 and response["Content-Type"] == "image/gif"
+    [queued] = queue.take_hits()
+    assert (queued["name"], queued["value"], queued["props"]) == ("Buy", 900, {"plan": "pro"})
+
+
+@pytest.mark.parametrize(
+    ("j", "status", "message"),
+    [("{not json", 400, "body is not valid JSON"), ("[1]", 400, "body must be a JSON object"),
+     ('{"x": "' + "a" * 9000 + '"}', 413, "hit too large")],
+)  # fmt: skip
+def test_a_bad_json_get_is_refused_naming_the_problem(collector, j, status, message):
+    response = get(collector, {"j": j})
+    assert response.status_code == status
+    assert message in response.content.decode()
+
+
 def test_an_options_preflight_answers_cors_headers(client):
     response = client.options(
         "/api/event",
