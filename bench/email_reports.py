@@ -1,7 +1,7 @@
 """Email reports and alerts at scale: building 1,000 weekly reports, and one alert check
 over 10,000 sites, each against a baseline measured in the same run.
 
-    .venv/bin/python -m bench.email [--sites 1000] [--alert-sites 10000] [--pageviews 2000]
+    .venv/bin/python -m bench.email_reports [--sites 1000] [--alert-sites 10000] [--pageviews 2000]
 
 Prints one JSON document; progress goes to stderr. Database bench_email is
 re-created each run. The traffic is the dashboard benchmark's generator,
