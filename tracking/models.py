@@ -97,7 +97,8 @@ class Rollup(Counters):
     computed by the database and never written: indexed with the period, it
     lets the top pages of a period be read from the index alone
     (reports/stats/rollup_reads.py). Rows of other dimensions keep NULL there, so
-    adding to their counters never touches that index.
+    adding to their counters never touches that index. `views_rank` is the same
+    for the pageviews counter (pages sorted by pageviews, as API clients ask).
     """
 
     site_id = models.BigIntegerField()
@@ -106,6 +107,14 @@ class Rollup(Counters):
     page_rank = models.GeneratedField(
         expression=models.Case(
             models.When(dimension=2, then=models.F("page_uniques")),  # Dimension.PATHNAME
+            default=None,
+        ),
+        output_field=models.IntegerField(null=True),
+        db_persist=False,
+    )
+    views_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(dimension=2, then=models.F("pageviews")),  # Dimension.PATHNAME
             default=None,
         ),
         output_field=models.IntegerField(null=True),
@@ -124,7 +133,9 @@ class DailyRollup(Rollup):
 
     class Meta:
         indexes = [models.Index(fields=["site_id", "dimension", "day", "page_rank"],
-                                name="daily_page_rank")]  # fmt: skip
+                                name="daily_page_rank"),
+                   models.Index(fields=["site_id", "dimension", "day", "views_rank"],
+                                name="daily_views_rank")]  # fmt: skip
 
 
 class MonthlyRollup(Rollup):
@@ -142,7 +153,9 @@ class MonthlyRollup(Rollup):
 
     class Meta:
         indexes = [models.Index(fields=["site_id", "dimension", "month", "page_rank"],
-                                name="monthly_page_rank")]  # fmt: skip
+                                name="monthly_page_rank"),
+                   models.Index(fields=["site_id", "dimension", "month", "views_rank"],
+                                name="monthly_views_rank")]  # fmt: skip
 
 
 class WeeklyRollup(Rollup):
@@ -159,7 +172,9 @@ class WeeklyRollup(Rollup):
 
     class Meta:
         indexes = [models.Index(fields=["site_id", "dimension", "week", "page_rank"],
-                                name="weekly_page_rank")]  # fmt: skip
+                                name="weekly_page_rank"),
+                   models.Index(fields=["site_id", "dimension", "week", "views_rank"],
+                                name="weekly_views_rank")]  # fmt: skip
 
 
 class HourlyTotal(Counters):

@@ -86,6 +86,7 @@ def rollup_source(
 # periods, are grouped in full.
 MAX_WANTED = 50
 MAX_PERIODS = 150
+_PAGE_RANKS = {"page_uniques": "page_rank", "pageviews": "views_rank"}
 _STEP = {"month": next_month, "week": lambda d: d + dt.timedelta(days=7),
          "day": lambda d: d + dt.timedelta(days=1)}  # fmt: skip
 
@@ -108,9 +109,10 @@ def top_rows(
        are exact; otherwise (flat traffic, ties) the caller groups every row.
 
     This is the threshold idea of Fagin's top-k algorithms, with the periods
-    as sorted lists. Pages by visitors, the table every dashboard opens on and
-    the one with the most values, read each period's head from an index
-    (tracking.models.Rollup.page_rank); other orders read the period's rows.
+    as sorted lists. Pages by visitors (the table every dashboard opens on and
+    the one with the most values) or by pageviews read each period's head from
+    an index (tracking.models.Rollup.page_rank, views_rank); other orders read
+    the period's rows.
     """
     if want > MAX_WANTED:
         return None
@@ -122,9 +124,10 @@ def top_rows(
     if len(periods) > MAX_PERIODS:
         return None
     k = max(2 * want, 20)
-    # Pages by visitors: read from the (site, dimension, period, page_rank)
-    # index, a few entries a period; other orders scan each period's rows.
-    ranked = "page_rank" if (dim, order) == (Dimension.PATHNAME, "page_uniques") else order
+    # Pages by visitors or pageviews: read from the (site, dimension, period,
+    # page_rank | views_rank) index, a few entries a period; other orders scan
+    # each period's rows.
+    ranked = _PAGE_RANKS.get(order, order) if dim == Dimension.PATHNAME else order
     heads = fetch_rows(
         " UNION ALL ".join(
             f"(SELECT {i}, dim_value, {ranked} FROM {table} "  # noqa: S608

@@ -58,7 +58,7 @@ CREATE TABLE tracking_fact (
   SORT KEY (ts, site_id)
 );
 
--- Rollups: one row per (site, period, dimension, value). page_rank is computed and
+-- Rollups: one row per (site, period, dimension, value). page_rank and views_rank are computed and
 -- persisted (SingleStore has no virtual generated columns).
 CREATE TABLE tracking_dailyrollup (
   site_id BIGINT NOT NULL,
@@ -78,6 +78,7 @@ CREATE TABLE tracking_dailyrollup (
   scroll_depth BIGINT NOT NULL DEFAULT 0,
   scroll_views INT NOT NULL DEFAULT 0,
   page_rank AS (CASE WHEN dimension = 2 THEN page_uniques ELSE NULL END) PERSISTED INT,
+  views_rank AS (CASE WHEN dimension = 2 THEN pageviews ELSE NULL END) PERSISTED INT,
   UNIQUE KEY daily_key (site_id, dimension, day, dim_value) USING HASH,
   SHARD KEY (site_id),
   SORT KEY (site_id, dimension, day)
@@ -101,6 +102,7 @@ CREATE TABLE tracking_weeklyrollup (
   scroll_depth BIGINT NOT NULL DEFAULT 0,
   scroll_views INT NOT NULL DEFAULT 0,
   page_rank AS (CASE WHEN dimension = 2 THEN page_uniques ELSE NULL END) PERSISTED INT,
+  views_rank AS (CASE WHEN dimension = 2 THEN pageviews ELSE NULL END) PERSISTED INT,
   UNIQUE KEY weekly_key (site_id, dimension, week, dim_value) USING HASH,
   SHARD KEY (site_id),
   SORT KEY (site_id, dimension, week)
@@ -124,6 +126,7 @@ CREATE TABLE tracking_monthlyrollup (
   scroll_depth BIGINT NOT NULL DEFAULT 0,
   scroll_views INT NOT NULL DEFAULT 0,
   page_rank AS (CASE WHEN dimension = 2 THEN page_uniques ELSE NULL END) PERSISTED INT,
+  views_rank AS (CASE WHEN dimension = 2 THEN pageviews ELSE NULL END) PERSISTED INT,
   UNIQUE KEY monthly_key (site_id, dimension, month, dim_value) USING HASH,
   SHARD KEY (site_id),
   SORT KEY (site_id, dimension, month)

@@ -4,6 +4,8 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from harness.hits import queued_hit
 from reports.stats.queries import TOP_ROWS_ABOVE_HITS, StatsQuery, breakdown
@@ -106,3 +108,28 @@ def test_page_rank_holds_the_visitors_of_page_rows_only(skewed):
     }
     pages = [(uniques, rank) for d, uniques, rank in rows if d == Dimension.PATHNAME]
     assert len(pages) == 40 and all(uniques == rank for uniques, rank in pages)
+
+
+def test_views_rank_holds_the_pageviews_of_page_rows_only(skewed):
+    rows = DailyRollup.objects.filter(site_id=skewed.pk, day=FIRST).values_list(
+        "dimension", "pageviews", "views_rank"
+    )
+    assert all(rank is None for d, _, rank in rows if d != Dimension.PATHNAME)
+    pages = [(views, rank) for d, views, rank in rows if d == Dimension.PATHNAME]
+    assert len(pages) == 40 and all(views == rank for views, rank in pages)
+
+
+@pytest.mark.parametrize(("order", "index"), [("page_uniques", "page_rank"),
+                                              ("pageviews", "views_rank")])  # fmt: skip
+def test_pages_by_visitors_or_pageviews_read_each_periods_head_from_an_index(skewed, order, index):
+    with CaptureQueriesContext(connection) as queries:
+        top_rows(skewed.pk, Dimension.PATHNAME, *RANGES[0], order=order,
+                 counter="page_uniques", want=10)  # fmt: skip
+    heads = queries.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {heads}")
+        columns = [c[0] for c in cursor.description]
+        plans = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    periods = [p for p in plans if p["table"] and not p["table"].startswith("<union")]
+    assert periods and all(p["key"].endswith(index) for p in periods)
+    assert not any("filesort" in (p["Extra"] or "") for p in periods)
