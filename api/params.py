@@ -39,6 +39,9 @@ DATE_GROUPINGS = ("hour", "day", "week", "month", "year")
 MAX_LIMIT = 1000
 MAX_HOUR_DAYS = 31
 MAX_RANGE_DAYS = 366 * 20
+# Days a range may start and end on: room for the previous period and the
+# widest zone offsets before and after, within what dates can hold.
+EARLIEST_DAY, LATEST_DAY = dt.date(1970, 1, 1), dt.date(9998, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,12 +162,16 @@ def _aggregates(params: Mapping[str, str], entity: str) -> tuple[str, ...]:
     return names
 
 
+# Files of the zone database that name no place: the server's own zone, a placeholder.
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
 def _time_zone(params: Mapping[str, str], time_zone: str) -> str:
     """The zone asked for when it is not the site's own (then answered from the facts), or ""."""
     asked = params.get("timezone", "")
     if not asked or asked == time_zone:
         return ""
-    if asked not in zoneinfo.available_timezones():
+    if asked in NOT_ZONES or asked not in zoneinfo.available_timezones():
         raise BadParameter("timezone", f"unknown time zone {asked[:50]!r}; use an IANA name")
     return asked
 
@@ -186,6 +193,8 @@ def _day(params: Mapping[str, str], name: str, *, end: bool) -> dt.date | None:
     if len(raw) > 10 and moment.time() not in allowed:
         shown = " or ".join(t.isoformat() for t in allowed)
         raise BadParameter(name, f"figures are kept by whole days: use the time {shown}")
+    if not EARLIEST_DAY <= moment.date() <= LATEST_DAY:
+        raise BadParameter(name, f"must be between {EARLIEST_DAY} and {LATEST_DAY}")
     return moment.date()
 
 

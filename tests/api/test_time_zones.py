@@ -100,6 +100,14 @@ def test_uniques_are_visitors_per_day_of_the_zone_asked(api, owner_key, personas
     assert totals == [{"uniques": "2"}]  # summed over the zone's days
 
 
-def test_an_unknown_zone_is_a_400(api, owner_key, personas):
-    response = get(api, owner_key, personas.site, aggregates="pageviews", timezone="Mars/Base")
+@pytest.mark.parametrize("zone", ["Mars/Base", "localtime", "Factory"])
+def test_a_zone_that_names_no_place_is_a_400(api, owner_key, personas, zone):
+    response = get(api, owner_key, personas.site, aggregates="pageviews", timezone=zone)
     assert (response.status_code, response.json()["parameter"]) == (400, "timezone")
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_day_beyond_what_zones_can_shift_is_a_400(api, owner_key, personas, day):
+    response = get(api, owner_key, personas.site, aggregates="pageviews", timezone="Asia/Tokyo",
+                   date_from=day, date_to=day)  # fmt: skip
+    assert (response.status_code, response.json()["parameter"]) == (400, "date_from")
