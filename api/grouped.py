@@ -13,8 +13,6 @@ the combination (per day of the zone asked for), summed over the days:
 the way a filtered view counts them (docs/api.md).
 """
 
-import datetime as dt
-
 from accounts.models import Site
 from api.errors import BadParameter
 from api.fields import PAGE_ENDS, dimension
@@ -25,12 +23,10 @@ from api.rows import (
     SORT_ROWS,
     Answer,
     Estimate,
-    add,
-    date_label,
     in_order,
     row,
 )
-from reports.stats import GroupedRow, Totals, grouped_breakdown, view_query
+from reports.stats import Totals, grouped_breakdown, view_query
 
 
 def grouped_answer(site: Site, a: Aggregation) -> Answer:
@@ -38,32 +34,26 @@ def grouped_answer(site: Site, a: Aggregation) -> Answer:
         site_id=site.pk, time_zone=site.time_zone, first_day=a.first_day, last_day=a.last_day,
         filters=a.filters, exact=a.exact,
     )  # fmt: skip
-    zone = a.zone or None
-    period = {"": "", "hour": "hour"}.get(a.date_grouping, "day")
+    zone, period = a.zone or None, a.date_grouping
     if not a.fields:
         read = grouped_breakdown(q, (), zone=zone, period=period, limit=None)
-        if not period:
-            rows = [row(a, read[0].totals if read else Totals())]
+        if period:
+            rows = [row(a, r.totals, date=r.period) for r in read]
         else:
-            rows = [row(a, t, date=label) for (label, _), t in _bucketed(read, a).items()]
+            rows = [row(a, read[0].totals if read else Totals())]
     else:
         order, limit = _order(a)
-        whole_days = a.date_grouping in ("", "day")
         read = grouped_breakdown(
             q, tuple(dimension(f) for f in a.fields), zone=zone, period=period,
-            order_by=order, limit=limit if whole_days else None,
+            order_by=order, limit=limit,
         )  # fmt: skip
-        sums = _bucketed(read, a)
-        if len({label for label, _ in sums}) > MAX_GROUPED_DATES:
+        if len({r.period for r in read}) > MAX_GROUPED_DATES:
             raise BadParameter(
                 "date_grouping",
                 f"with field_grouping, at most {MAX_GROUPED_DATES} dates: shorten the range "
                 "or group by a longer period",
             )
-        rows = [
-            row(a, t, date=label if period else None, values=values)
-            for (label, values), t in _top(sums, order, limit)
-        ]
+        rows = [row(a, r.totals, date=r.period if period else None, values=r.values) for r in read]
     estimate = None
     if q.is_estimate:
         everyone = grouped_breakdown(q, (), zone=zone, limit=None)
@@ -83,36 +73,3 @@ def _order(a: Aggregation) -> tuple[str, int]:
     if descending and what in LAYER_ORDERS:
         return LAYER_ORDERS[what], a.limit
     return "visitors", SORT_ROWS
-
-
-def _bucketed(read: list[GroupedRow], a: Aggregation) -> dict[tuple[str, tuple[str, ...]], Totals]:
-    """Summed totals per (date label, values): days summed into weeks, months, years."""
-    found: dict[tuple[str, tuple[str, ...]], Totals] = {}
-    for r in read:
-        label = r.period
-        if a.date_grouping not in ("", "hour", "day"):
-            day = dt.date.fromisoformat(r.period)
-            if a.date_grouping == "week":
-                day -= dt.timedelta(days=day.weekday())
-            label = date_label(day, a.date_grouping)
-        key = (label, r.values)
-        found[key] = add(found[key], r.totals) if key in found else r.totals
-    return found
-
-
-def _top(
-    sums: dict[tuple[str, tuple[str, ...]], Totals], order: str, limit: int
-) -> list[tuple[tuple[str, tuple[str, ...]], Totals]]:
-    """Per date, the first `limit` rows by the order (largest first, ties by values)."""
-
-    def size(t: Totals) -> int:
-        return t.visitors if order == "visitors" else getattr(t, order)
-
-    ranked = sorted(sums.items(), key=lambda item: (item[0][0], -size(item[1]), item[0][1]))
-    taken: dict[str, int] = {}
-    kept = []
-    for key, t in ranked:
-        taken[key[0]] = taken.get(key[0], 0) + 1
-        if taken[key[0]] <= limit:
-            kept.append((key, t))
-    return kept

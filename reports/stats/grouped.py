@@ -28,14 +28,16 @@ from reports.stats.queries import StatsQuery, Totals, fact_range, facts_table, t
 from reports.stats.sql import FACTS, SUMS
 from tracking.dimensions import fact_condition
 
-PERIODS = ("", "day", "hour")
+# A row per period: its label is the day, the hour ("YYYY-MM-DD HH:00:00"), the week's
+# Monday, "YYYY-MM" or "YYYY". Visitors of a longer period are the sum of its days'.
+PERIODS = ("", "hour", "day", "week", "month", "year")
 # order_by -> the counter summed; "visitors" counts distinct visitors.
 ORDERS = ("visitors", "pageviews", "visits", "exits", "completions")
 
 
 @dataclass(frozen=True, slots=True)
 class GroupedRow:
-    period: str  # "", "YYYY-MM-DD" or "YYYY-MM-DD HH:00:00", local to the zone asked
+    period: str  # "" or the period's label (PERIODS), local to the zone asked
     values: tuple[str, ...]  # one per dimension asked, in their order
     totals: Totals
 
@@ -75,8 +77,7 @@ def grouped_breakdown(
     visitors = f"COUNT(DISTINCT IF(pageviews > 0 OR completions > 0, CONCAT({day}, visitor), NULL))"
     keys = [f"{fact_expression(name)} AS v{i}" for i, name in enumerate(dimensions)]
     if period:
-        hour = f"DATE_FORMAT({local}, '%%Y-%%m-%%d %%H:00:00')"
-        keys.insert(0, f"{day if period == 'day' else hour} AS p")
+        keys.insert(0, f"{_period_sql(period, day, local)} AS p")
     order = visitors if order_by == "visitors" else f"SUM({order_by})"
     shown = f"SUM({order_by}) <> 0" if order_by in ("visits", "exits") else (
         "SUM(pageviews) <> 0 OR SUM(visits) <> 0 OR SUM(completions) <> 0")  # fmt: skip
@@ -106,6 +107,17 @@ def grouped_breakdown(
         totals = to_totals(sums, "uniques", q.sample)
         found.append(GroupedRow(period=label, values=tuple(keys_read), totals=totals))
     return found
+
+
+def _period_sql(period: str, day: str, local: str) -> str:
+    """The period's label; distinct (day, visitor) pairs in it are the sum of its days' visitors."""
+    return {
+        "hour": f"DATE_FORMAT({local}, '%%Y-%%m-%%d %%H:00:00')",
+        "day": day,
+        "week": f"DATE_SUB({day}, INTERVAL WEEKDAY({day}) DAY)",
+        "month": f"DATE_FORMAT({day}, '%%Y-%%m')",
+        "year": f"DATE_FORMAT({day}, '%%Y')",
+    }[period]
 
 
 def _label(value: object) -> str:

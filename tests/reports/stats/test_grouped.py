@@ -78,3 +78,14 @@ def test_offsets_change_at_the_zones_clock_change():
 def test_a_zone_without_clock_changes_has_one_offset():
     start, stop = zone_window("Asia/Kathmandu", dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert utc_offsets(ZoneInfo("Asia/Kathmandu"), start, stop) == [(start, 345)]
+
+
+def test_a_months_visitors_are_the_sum_of_its_days(q, personas):
+    ingest_sample(personas.site, dt.datetime(2026, 5, 5, 9, tzinfo=dt.UTC))  # the same four
+    month = replace(q, last_day=dt.date(2026, 5, 31))
+    days = grouped_breakdown(month, ("country",), zone="UTC", period="day")
+    months = grouped_breakdown(month, ("country",), zone="UTC", period="month")
+    for r in months:
+        assert r.period == "2026-05"
+        assert r.totals.visitors == sum(d.totals.visitors for d in days if d.values == r.values)
+    assert {r.values: r.totals.visitors for r in months}[("GB",)] == 2  # B on both days
