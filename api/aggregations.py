@@ -5,17 +5,30 @@ timeseries and breakdowns of one StatsQuery (rollups without filters, the
 facts with them, through one matching copy). A filtered question over a
 large range reads the same sample of visitors as the dashboard unless
 `exact=true`; the answer then says so (`Estimate`, sent as headers by the view).
-
-Counts are strings, as Fathom sends them; `bounce_rate` is a number (a share,
-0..1) and `avg_duration` a string of seconds.
+Several fields at once, or the days of another time zone, are answered from
+the facts (api/grouped.py).
 """
 
 import datetime as dt
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 
 from accounts.models import Site
 from api.errors import BadParameter
-from api.params import EVENT_PROPERTY_PREFIX, FIELDS, Aggregation, is_property
+from api.fields import EVENT_PROPERTY_PREFIX, PAGE_ENDS, dimension, is_property
+from api.grouped import grouped_answer
+from api.params import Aggregation
+from api.rows import (
+    LAYER_ORDERS,
+    MAX_GROUPED_DATES,
+    SORT_ROWS,
+    Answer,
+    Estimate,
+    add,
+    date_label,
+    in_order,
+    is_empty,
+    row,
+)
 from reports.stats import (
     BreakdownRow,
     StatsQuery,
@@ -28,31 +41,10 @@ from reports.stats import (
     view_query,
 )
 
-# A field grouping sorted by something the query layer cannot order by reads
-# at most this many values, then sorts them.
-SORT_ROWS = 10_000
-# Date and field grouping together ask one breakdown per date: at most this many.
-MAX_GROUPED_DATES = 100
-# Sorts the query layer does itself (largest first): aggregate -> its order.
-LAYER_ORDERS = {
-    "uniques": "visitors", "pageviews": "pageviews", "visits": "visits",
-    "conversions": "completions",
-}  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Estimate:
-    share: float  # the part of visitors read
-    margin: float  # relative half-width of a ~95% interval on the visitors
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    rows: list[dict]
-    estimate: Estimate | None
-
 
 def answer(site: Site, a: Aggregation) -> Answer:
+    if a.zone or len(a.fields) > 1:
+        return grouped_answer(site, a)
     q = view_query(
         site_id=site.pk, time_zone=site.time_zone, first_day=a.first_day, last_day=a.last_day,
         filters=a.filters, exact=a.exact,
@@ -63,44 +55,16 @@ def answer(site: Site, a: Aggregation) -> Answer:
         if a.date_grouping and a.field:
             rows = _by_date_and_field(q, a)
         elif a.date_grouping:
-            rows = [_row(a, t, date=d) for d, t in _dates(q, a.date_grouping)]
+            rows = [row(a, t, date=d) for d, t in _dates(q, a.date_grouping)]
         elif a.field:
-            rows = [_row(a, r.totals, field=r.value) for r in _values(q, a)]
+            rows = [row(a, r.totals, values=(r.value,)) for r in _values(q, a)]
         else:
-            rows = [_row(a, totals(q))]
+            rows = [row(a, totals(q))]
         estimate = None
         if q.is_estimate:
             visitors = totals(q).visitors
             estimate = Estimate(share=q.sample.share, margin=q.sample.margin(visitors))
-    return Answer(rows=_sorted(rows, a)[: a.limit], estimate=estimate)
-
-
-def _row(a: Aggregation, t: Totals, *, date: str | None = None, field: str | None = None) -> dict:
-    row: dict = {}
-    for name in a.aggregates:
-        row[name] = _figure(name, t)
-    if date is not None:
-        row["date"] = date
-    if field is not None:
-        row[a.field] = field
-    return row
-
-
-def _figure(name: str, t: Totals) -> str | float:
-    if name == "bounce_rate":
-        return round(t.bounce_rate, 4)
-    if name == "avg_duration":
-        return f"{t.avg_visit_duration:.2f}"
-    count = {
-        "visits": t.visits, "uniques": t.visitors, "pageviews": t.pageviews,
-        "conversions": t.completions, "unique_conversions": t.unique_completions,
-        "value": t.value,
-    }[name]  # fmt: skip
-    return str(count)
-
-
-def _empty(t: Totals) -> bool:
-    return not (t.pageviews or t.visits or t.completions or t.visitors)
+    return Answer(rows=in_order(rows, a)[: a.limit], estimate=estimate)
 
 
 def _dates(q: StatsQuery, grouping: str) -> list[tuple[str, Totals]]:
@@ -108,28 +72,11 @@ def _dates(q: StatsQuery, grouping: str) -> list[tuple[str, Totals]]:
     interval = "month" if grouping == "year" else grouping
     found: dict[str, Totals] = {}
     for point in timeseries(q, interval):
-        if _empty(point.totals):
+        if is_empty(point.totals):
             continue
-        label = _date_label(point.start, grouping)
-        found[label] = _add(found[label], point.totals) if label in found else point.totals
+        label = date_label(point.start, grouping)
+        found[label] = add(found[label], point.totals) if label in found else point.totals
     return list(found.items())
-
-
-def _date_label(start: dt.datetime | dt.date, grouping: str) -> str:
-    if grouping == "hour":
-        return start.strftime("%Y-%m-%d %H:00:00")
-    if grouping == "month":
-        return start.strftime("%Y-%m")
-    if grouping == "year":
-        return start.strftime("%Y")
-    return start.isoformat()
-
-
-def _add(a: Totals, b: Totals) -> Totals:
-    return Totals(
-        **{f.name: getattr(a, f.name) + getattr(b, f.name) for f in fields(Totals)
-           if f.name != "extra"}
-    )  # fmt: skip
 
 
 def _values(q: StatsQuery, a: Aggregation, limit: int | None = None) -> list[BreakdownRow]:
@@ -140,13 +87,17 @@ def _values(q: StatsQuery, a: Aggregation, limit: int | None = None) -> list[Bre
         return property_breakdown(
             q, event=a.event_name, key=key, limit=SORT_ROWS if a.sort else limit
         )
-    dimension = FIELDS[a.field]
+    dim = dimension(a.field)
+    if a.field in PAGE_ENDS:  # the dashboard's entry and exit tables: pages that have some
+        order = PAGE_ENDS[a.field]
+        asked = a.sort is None or a.sort == ("visits", True)
+        return breakdown(q, dim, limit=limit if asked else SORT_ROWS, order_by=order)
     if a.sort is None:
-        return breakdown(q, dimension, limit=limit)
+        return breakdown(q, dim, limit=limit)
     what, descending = a.sort
     if descending and what in LAYER_ORDERS:
-        return breakdown(q, dimension, limit=limit, order_by=LAYER_ORDERS[what])
-    return breakdown(q, dimension, limit=SORT_ROWS)
+        return breakdown(q, dim, limit=limit, order_by=LAYER_ORDERS[what])
+    return breakdown(q, dim, limit=SORT_ROWS)
 
 
 def _by_date_and_field(q: StatsQuery, a: Aggregation) -> list[dict]:
@@ -161,7 +112,7 @@ def _by_date_and_field(q: StatsQuery, a: Aggregation) -> list[dict]:
     for label, _ in dates:
         first, last = _date_span(label, a.date_grouping)
         part = replace(q, first_day=max(first, q.first_day), last_day=min(last, q.last_day))
-        rows += [_row(a, r.totals, date=label, field=r.value) for r in _values(part, a)]
+        rows += [row(a, r.totals, date=label, values=(r.value,)) for r in _values(part, a)]
     return rows
 
 
@@ -175,20 +126,3 @@ def _date_span(label: str, grouping: str) -> tuple[dt.date, dt.date]:
         return start, following - dt.timedelta(days=1)
     start = dt.date.fromisoformat(label)
     return start, start + dt.timedelta(days=6 if grouping == "week" else 0)
-
-
-def _sorted(rows: list[dict], a: Aggregation) -> list[dict]:
-    """Rows in the requested order: dates oldest first unless asked otherwise."""
-    if a.sort is None:
-        return rows
-    what, descending = a.sort
-    key = "date" if what == "timestamp" else what
-
-    def value(row: dict) -> object:
-        v = row[key]
-        return float(v) if what in a.aggregates else v
-
-    ordered = sorted(rows, key=value, reverse=descending)
-    if a.date_grouping and what != "timestamp":  # within each date, keep dates in order
-        ordered = sorted(ordered, key=lambda r: r["date"])
-    return ordered

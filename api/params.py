@@ -13,29 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from api.errors import BadParameter
+from api.fields import (
+    EVENT_PROPERTY_PREFIX,
+    FIELDS,
+    check_aggregates,
+    is_property,
+    parse_fields,
+)
 from reports.stats import MAX_FILTERS, Filter, InvalidFilter, pattern_problem
 
-# Fathom's field names -> the query layer's dimensions (grouping and filters).
-FIELDS: dict[str, str] = {
-    "hostname": "hostname",
-    "pathname": "pathname",
-    "referrer": "referrer",
-    "referrer_hostname": "referrer_host",
-    "referrer_source": "source",
-    "channel": "channel",
-    "browser": "browser",
-    "operating_system": "os",
-    "device_type": "device",
-    "country_code": "country",
-    "utm_source": "utm_source",
-    "utm_medium": "utm_medium",
-    "utm_campaign": "utm_campaign",
-    "utm_content": "utm_content",
-    "utm_term": "utm_term",
-}
 FILTER_PROPERTIES: dict[str, str] = {**FIELDS, "event": "event"}
-# `prop.<key>` filters by an event property, as the dashboard's filters do.
-EVENT_PROPERTY_PREFIX = "prop."
 OPERATORS: dict[str, str] = {
     "is": "is",
     "is not": "is_not",
@@ -52,6 +39,9 @@ DATE_GROUPINGS = ("hour", "day", "week", "month", "year")
 MAX_LIMIT = 1000
 MAX_HOUR_DAYS = 31
 MAX_RANGE_DAYS = 366 * 20
+# Days a range may start and end on: room for the previous period and the
+# widest zone offsets before and after, within what dates can hold.
+EARLIEST_DAY, LATEST_DAY = dt.date(1970, 1, 1), dt.date(9998, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +52,17 @@ class Aggregation:
     last_day: dt.date
     filters: tuple[Filter, ...] = ()
     date_grouping: str = ""
-    field: str = ""  # a key of FIELDS, or `prop.<key>` (an event property)
+    fields: tuple[str, ...] = ()  # api/fields.py's names, or one `prop.<key>`
     event_name: str = ""  # with entity=event
     sort: tuple[str, bool] | None = None  # (what, descending)
     limit: int = MAX_LIMIT
     exact: bool = False
+    zone: str = ""  # the time zone asked for, when not the site's own
+
+    @property
+    def field(self) -> str:
+        """The one field grouped by, or "" (none, or several)."""
+        return self.fields[0] if len(self.fields) == 1 else ""
 
 
 def choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...], *, default=None) -> str:
@@ -105,10 +101,18 @@ def boolean(params: Mapping[str, str], name: str) -> bool:
 def parse_aggregation(
     params: Mapping[str, str], *, time_zone: str, today: dt.date, first_day: dt.date | None
 ) -> Aggregation:
-    """The request's question, or BadParameter. Dates default to all of the site's data."""
+    """The request's question, or BadParameter. Dates default to all of the site's data.
+
+    Dates are days of the zone asked for (the site's by default); in another
+    zone, today is that zone's and the site's first day of data starts a day
+    earlier, so the default range still holds every hit.
+    """
     entity = choice(params, "entity", tuple(AGGREGATES))
     aggregates = _aggregates(params, entity)
-    _check_time_zone(params, time_zone)
+    zone = _time_zone(params, time_zone)
+    if zone:
+        today = dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
+        first_day = first_day and first_day - dt.timedelta(days=1)
     start = _day(params, "date_from", end=False) or first_day or today
     end = _day(params, "date_to", end=True) or today
     if end < start:
@@ -118,11 +122,15 @@ def parse_aggregation(
     grouping = choice(params, "date_grouping", DATE_GROUPINGS, default="")
     if grouping == "hour" and (end - start).days >= MAX_HOUR_DAYS:
         raise BadParameter("date_grouping", f"hour needs a range of at most {MAX_HOUR_DAYS} days")
-    field = _field(params, entity)
-    if grouping == "hour" and field:
+    fields = parse_fields(params, entity)
+    check_aggregates(fields, aggregates)
+    if grouping == "hour" and fields:
         raise BadParameter("field_grouping", "cannot be combined with date_grouping=hour")
-    if grouping and is_property(field):
+    properties = [f for f in fields if is_property(f)]
+    if grouping and properties:
         raise BadParameter("field_grouping", "an event property cannot be combined with dates")
+    if zone and properties:
+        raise BadParameter("timezone", "an event property is grouped in the site's time zone only")
     filters = _filters(params.get("filters", ""))
     name = ""
     if entity == "event":
@@ -132,10 +140,10 @@ def parse_aggregation(
         filters = (*filters, _filter("entity_name", "event", "is", name))
     return Aggregation(
         entity=entity, aggregates=aggregates, first_day=start, last_day=end, filters=filters,
-        date_grouping=grouping, field=field, event_name=name,
-        sort=_sort(params, aggregates, grouping, field),
+        date_grouping=grouping, fields=fields, event_name=name,
+        sort=_sort(params, aggregates, grouping, fields),
         limit=int_in(params, "limit", 1, MAX_LIMIT, default=MAX_LIMIT),
-        exact=boolean(params, "exact"),
+        exact=boolean(params, "exact"), zone=zone,
     )  # fmt: skip
 
 
@@ -154,17 +162,18 @@ def _aggregates(params: Mapping[str, str], entity: str) -> tuple[str, ...]:
     return names
 
 
-def _check_time_zone(params: Mapping[str, str], time_zone: str) -> None:
-    """Figures are kept by the site's local day: other zones cannot be answered exactly."""
+# Files of the zone database that name no place: the server's own zone, a placeholder.
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+def _time_zone(params: Mapping[str, str], time_zone: str) -> str:
+    """The zone asked for when it is not the site's own (then answered from the facts), or ""."""
     asked = params.get("timezone", "")
     if not asked or asked == time_zone:
-        return
-    if asked not in zoneinfo.available_timezones():
-        raise BadParameter("timezone", f"unknown time zone {asked[:50]!r}")
-    raise BadParameter(
-        "timezone",
-        f"figures are kept by the site's time zone ({time_zone}); ask in it or leave it out",
-    )
+        return ""
+    if asked in NOT_ZONES or asked not in zoneinfo.available_timezones():
+        raise BadParameter("timezone", f"unknown time zone {asked[:50]!r}; use an IANA name")
+    return asked
 
 
 def _day(params: Mapping[str, str], name: str, *, end: bool) -> dt.date | None:
@@ -179,35 +188,14 @@ def _day(params: Mapping[str, str], name: str, *, end: bool) -> dt.date | None:
             name, f"is not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS): {raw[:50]!r}"
         ) from None
     if moment.tzinfo is not None:
-        raise BadParameter(name, "is read in the site's time zone: leave the offset out")
+        raise BadParameter(name, "is read in the time zone asked for: leave the offset out")
     allowed = (dt.time(0, 0), dt.time(23, 59, 59)) if end else (dt.time(0, 0),)
     if len(raw) > 10 and moment.time() not in allowed:
         shown = " or ".join(t.isoformat() for t in allowed)
         raise BadParameter(name, f"figures are kept by whole days: use the time {shown}")
+    if not EARLIEST_DAY <= moment.date() <= LATEST_DAY:
+        raise BadParameter(name, f"must be between {EARLIEST_DAY} and {LATEST_DAY}")
     return moment.date()
-
-
-def is_property(field: str) -> bool:
-    """A grouping by one property of the asked event (docs/events.md)."""
-    return field.startswith(EVENT_PROPERTY_PREFIX)
-
-
-def _field(params: Mapping[str, str], entity: str) -> str:
-    names = [n.strip() for n in params.get("field_grouping", "").split(",") if n.strip()]
-    if len(names) > 1:
-        raise BadParameter("field_grouping", "group by one field at a time")
-    if names and is_property(names[0]):
-        key = names[0].removeprefix(EVENT_PROPERTY_PREFIX)
-        if entity != "event":
-            raise BadParameter("field_grouping", "an event property groups events: entity=event")
-        if not key or len(key) > 64 or ":" in key:
-            raise BadParameter("field_grouping", "a property is prop.<key>, a key of 1-64 chars")
-        return names[0]
-    if names and names[0] not in FIELDS:
-        raise BadParameter(
-            "field_grouping", f"unknown field {names[0][:50]!r}; use one of {', '.join(FIELDS)}"
-        )
-    return names[0] if names else ""
 
 
 def _filter(parameter: str, dimension: str, op: str, value: str) -> Filter:
@@ -256,13 +244,13 @@ def _filters(raw: str) -> tuple[Filter, ...]:
 
 
 def _sort(
-    params: Mapping[str, str], aggregates: tuple[str, ...], grouping: str, field: str
+    params: Mapping[str, str], aggregates: tuple[str, ...], grouping: str, fields: tuple[str, ...]
 ) -> tuple[str, bool] | None:
     raw = params.get("sort_by", "")
     if not raw:
         return None
     what, _, direction = raw.partition(":")
-    allowed = [*aggregates, *([field] if field else []), *(["timestamp"] if grouping else [])]
+    allowed = [*aggregates, *fields, *(["timestamp"] if grouping else [])]
     if what not in allowed:
         raise BadParameter(
             "sort_by", f"cannot sort by {what[:50]!r}; use one of {', '.join(allowed)}"

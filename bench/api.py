@@ -31,7 +31,11 @@ from bench import dashboard_sites as cache  # noqa: E402
 from bench.common import buffer_pool_resized  # noqa: E402
 from harness import processes  # noqa: E402
 
-AIMS = {"by_day": 2.0, "by_pathname": 2.0, "by_pathname_pageviews": 2.0, "filtered_by_day": 5.0}
+# Questions read from the facts whatever their filters (several fields, another time
+# zone) have no aim: they read every fact of the range, so they grow with the traffic.
+AIMS = {"by_day": 2.0, "by_pathname": 2.0, "by_pathname_pageviews": 2.0, "filtered_by_day": 5.0,
+        "by_entry_pathname": 2.0, "by_referrer_pathname": 2.0, "by_pathname_and_country": None,
+        "by_day_in_another_zone": None}  # fmt: skip
 # The dashboard bench's two filters (source:is:Google, country:is:US), in the API's names.
 FILTERS = [{"property": "referrer_source", "operator": "is", "value": "Google"},
            {"property": "country_code", "operator": "is", "value": "US"}]  # fmt: skip
@@ -44,7 +48,12 @@ CASES = {
         "limit": "10",
     },
     "filtered_by_day": {"date_grouping": "day", "filters": json.dumps(FILTERS)},
-}
+    "by_entry_pathname": {"field_grouping": "entry_pathname", "aggregates": "visits,bounce_rate",
+                          "limit": "10"},
+    "by_referrer_pathname": {"field_grouping": "referrer_pathname", "limit": "10"},
+    "by_pathname_and_country": {"field_grouping": "pathname,country_code", "limit": "10"},
+    "by_day_in_another_zone": {"date_grouping": "day", "timezone": "Europe/Berlin"},
+}  # fmt: skip
 
 
 def parse_args() -> argparse.Namespace:
@@ -132,7 +141,7 @@ def time_cases(args, port: int, key: str, public_ids: dict) -> dict:
             case[f"{s}_answer"] = answers[(r, c, s)]
         case["ratio"] = round(case["large_median_s"] / case["small_median_s"], 2)
         case["aim_at_most"] = AIMS[c]
-        case["within_aim"] = case["ratio"] <= AIMS[c]
+        case["within_aim"] = None if AIMS[c] is None else case["ratio"] <= AIMS[c]
     return out
 
 

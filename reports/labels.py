@@ -14,6 +14,7 @@ DIMENSION_LABELS: dict[str, str] = {
     "source": "Source",
     "referrer": "Referrer",
     "referrer_host": "Referrer host",
+    "referrer_path": "Referrer path",
     "channel": "Channel",
     "country": "Country",
     "event": "Event",

@@ -31,6 +31,7 @@ from reports.stats.activity import last_pageview_hours, live_visitors_by_site, p
 from reports.stats.db import is_regexp_error
 from reports.stats.filters import MAX_FILTERS, Filter, InvalidFilter, pattern_problem
 from reports.stats.goals import base_query, event_filtered
+from reports.stats.grouped import GroupedRow, grouped_breakdown
 from reports.stats.history import first_data_day
 from reports.stats.live import EventName, LiveRow, event_names, live_pages, live_referrers
 from reports.stats.matching import matching_copy
@@ -63,6 +64,9 @@ __all__ = [
     "timeseries",
     "overview",
     "INTERVALS",
+    # several dimensions at once, days and hours of any zone (from the facts)
+    "grouped_breakdown",
+    "GroupedRow",
     # events broken down by property
     "property_keys",
     "property_breakdown",

@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 
 from reports.stats.db import regexp_refusal
+from reports.stats.derived import fact_expression, is_dimension, stored_dimension
 from reports.stats.pattern_cost import costly_reason
 from reports.stats.sql import PROPERTIES
-from tracking.dimensions import BY_NAME, DIMENSIONS, fact_sql
+from tracking.dimensions import DIMENSIONS
 from tracking.models import FactKind
 from tracking.queued_hit import MAX_PROP_KEY_LENGTH
 
@@ -46,7 +47,7 @@ class Filter:
                 raise InvalidFilter("a property filter names a key of 1 to 64 characters")
             if self.op not in PROPERTY_OPS:
                 raise InvalidFilter("a property filter is one of is, is not, contains")
-        elif self.dimension not in BY_NAME:
+        elif not is_dimension(self.dimension):
             raise InvalidFilter(f"unknown dimension {self.dimension!r}")
         if self.op not in OPS:
             raise InvalidFilter(f"unknown operator {self.op!r}")
@@ -86,7 +87,7 @@ class Filter:
 
     @property
     def scope(self) -> str:
-        return "event" if self.is_property else DIMENSIONS[BY_NAME[self.dimension]].scope
+        return "event" if self.is_property else DIMENSIONS[stored_dimension(self.dimension)].scope
 
 
 def _property_sql(f: Filter, site_id: int, ts_from, ts_to) -> tuple[str, list]:
@@ -116,7 +117,7 @@ def filter_sql(
             clauses.append(clause)
             params.extend(more)
             continue
-        expression = fact_sql(BY_NAME[f.dimension])
+        expression = fact_expression(f.dimension)
         if f.op in ("is", "is_not"):
             clauses.append(f"{expression} {'=' if f.op == 'is' else '<>'} %s")
             params.append(f.value)

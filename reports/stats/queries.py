@@ -19,11 +19,12 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from reports.stats.db import fetch_one, fetch_rows, visitors_seen_since
+from reports.stats.derived import derived_rollup_value, fact_expression, stored_dimension
 from reports.stats.filters import Filter, filter_sql, visitors_counter
 from reports.stats.rollup_reads import rollup_source, rollup_value, top_rows
 from reports.stats.sampling import EXACT, Sample, choose_sample, range_hits
 from reports.stats.sql import DAILY, FACTS, SUMS, shown_rows
-from tracking.dimensions import BY_NAME, COUNTERS, DIMENSIONS, Dimension, fact_condition, fact_sql
+from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension, fact_condition
 
 # Facts are read by UTC time through the index, widened by the largest zone
 # offsets so rows whose local day is in range are never missed.
@@ -273,7 +274,8 @@ def breakdown(
     if distinct_visitors:
         q = replace(q, from_facts=True)
     counts_distinct = bool(q.filters) or distinct_visitors
-    dim = BY_NAME[dimension]
+    dim = stored_dimension(dimension)
+    derived = derived_rollup_value(dimension)
     counter = visitors_counter(q.filters) if counts_distinct else DIMENSIONS[dim].visitors_counter
     if dim == Dimension.EVENT and not counts_distinct:
         counter = "unique_completions"
@@ -284,7 +286,7 @@ def breakdown(
     search_like = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
     sums = (FILTERED_SUMS if counts_distinct else SUMS) if q.reads_facts else SUMS
     large = q.hits is None or q.hits > TOP_ROWS_ABOVE_HITS
-    if not q.reads_facts and not search and not values and large:
+    if not q.reads_facts and not search and not values and large and not derived:
         rows = top_rows(
             q.site_id, dim, q.first_day, q.last_day,
             order=order, counter=counter, want=limit + offset,
@@ -294,13 +296,13 @@ def breakdown(
                 BreakdownRow(value=r[0], totals=to_totals(r[1:], counter)) for r in rows[offset:]
             ]
     if not q.reads_facts:
-        value = rollup_value(dim)
+        value = derived or rollup_value(dim)
         source, where, params = rollup_source(q.site_id, dim, q.first_day, q.last_day)
     else:
-        value, source = fact_sql(dim), facts_table(q)
+        value, source = fact_expression(dimension), facts_table(q)
         where, params = fact_range(q)
         where += fact_condition(dim)
-    raw = fact_sql(dim) if q.reads_facts else "dim_value"
+    raw = fact_expression(dimension) if q.reads_facts else derived or "dim_value"
     if search:
         also = f" OR {raw} IN ({', '.join(['%s'] * len(labelled))})" if labelled else ""
         where += f" AND ({value} COLLATE utf8mb4_general_ci LIKE %s{also})"
