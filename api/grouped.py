@@ -10,7 +10,8 @@ Two kinds of question read the facts whatever their filters
 
 Visitors (`uniques`) are then distinct visitors per day among the rows of
 the combination (per day of the zone asked for), summed over the days:
-the way a filtered view counts them (docs/api.md).
+the way a filtered view counts them (docs/api.md). Like a filtered view, a
+large range reads a sample of visitors unless asked `exact`, and says so.
 """
 
 from accounts.models import Site
@@ -32,7 +33,7 @@ from reports.stats import Totals, grouped_breakdown, view_query
 def grouped_answer(site: Site, a: Aggregation) -> Answer:
     q = view_query(
         site_id=site.pk, time_zone=site.time_zone, first_day=a.first_day, last_day=a.last_day,
-        filters=a.filters, exact=a.exact,
+        filters=a.filters, exact=a.exact, from_facts=True,
     )  # fmt: skip
     zone, period = a.zone or None, a.date_grouping
     if not a.fields:

@@ -49,7 +49,7 @@ class StatsQuery:
     first_day: dt.date
     last_day: dt.date
     filters: tuple[Filter, ...] = ()
-    # Read raw facts even without filters: for checks and benchmarks only.
+    # Read raw facts even without filters: questions no rollup answers, checks, benchmarks.
     from_facts: bool = False
     # Which visitors facts are read for (reports/stats/sampling.py); rollups are always exact.
     sample: Sample = EXACT
@@ -341,23 +341,28 @@ def view_query(
     last_day: dt.date,
     filters: tuple[Filter, ...] = (),
     exact: bool = False,
+    from_facts: bool = False,
 ) -> StatsQuery:
     """The question a page (or the API) asks for a range and filters, sample chosen.
 
-    A filtered view of a large range reads a sample of visitors unless asked
-    for exact figures. The sample is sized for the days a dashboard reads (the
-    range and the previous period, for comparisons), and its full lists and
-    exports read the same one, so their figures agree.
+    A view that reads facts (filtered, or `from_facts`: a question no rollup
+    answers, such as the API's several fields or another time zone) of a large
+    range reads a sample of visitors unless asked for exact figures, so its
+    cost stays bounded as traffic grows. The sample is sized for the days a
+    dashboard reads (the range and the previous period, for comparisons), and
+    its full lists and exports read the same one, so their figures agree.
     """
     read_from = first_day - dt.timedelta(days=(last_day - first_day).days + 1)
     hits, everything = range_hits(site_id=site_id, first_day=read_from, last_day=last_day)
-    sample = choose_sample(hits, everything) if filters and not exact else EXACT
+    reads_facts = bool(filters) or from_facts
+    sample = choose_sample(hits, everything) if reads_facts and not exact else EXACT
     return StatsQuery(
         site_id=site_id,
         time_zone=time_zone,
         first_day=first_day,
         last_day=last_day,
         filters=filters,
+        from_facts=from_facts,
         sample=sample,
         hits=hits,
     )

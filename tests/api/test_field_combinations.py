@@ -120,3 +120,19 @@ def test_events_group_by_several_fields(api, owner_key, traffic):
     }, **bearer(owner_key))  # fmt: skip
     assert response.json() == [{"conversions": "1", "value": "900", "pathname": "/pricing",
                                 "country_code": "US"}]  # fmt: skip
+
+
+@pytest.mark.usefixtures("estimated")
+def test_several_fields_of_a_large_range_read_a_sample_and_say_so(api, owner_key, traffic):
+    response = _on_day(api, owner_key, traffic, aggregates="pageviews",
+                       field_grouping="hostname,pathname")  # fmt: skip
+    assert response.status_code == 200
+    assert "X-Estimate-Share" in response and "X-Estimate-Margin" in response
+
+
+@pytest.mark.usefixtures("estimated")
+def test_several_fields_asked_exact_read_every_visitor(api, owner_key, traffic):
+    response = _on_day(api, owner_key, traffic, aggregates="pageviews",
+                       field_grouping="hostname,pathname", exact="true")  # fmt: skip
+    assert "X-Estimate-Share" not in response
+    assert sum(int(r["pageviews"]) for r in response.json()) == 5

@@ -111,3 +111,16 @@ def test_a_day_beyond_what_zones_can_shift_is_a_400(api, owner_key, personas, da
     response = get(api, owner_key, personas.site, aggregates="pageviews", timezone="Asia/Tokyo",
                    date_from=day, date_to=day)  # fmt: skip
     assert (response.status_code, response.json()["parameter"]) == (400, "date_from")
+
+
+@pytest.mark.usefixtures("estimated")
+def test_another_zone_on_a_large_range_reads_a_sample_and_says_so(api, owner_key, personas):
+    ingest_crowd(personas.site, dt.datetime(2026, 5, 5, 8, tzinfo=dt.UTC), 40)
+    common = {"aggregates": "pageviews", "timezone": "Europe/Berlin",
+              "date_from": "2026-05-04", "date_to": "2026-05-05"}  # fmt: skip
+    assert "X-Estimate-Share" in get(api, owner_key, personas.site, **common)
+    exact = get(api, owner_key, personas.site, exact="true", **common)
+    assert "X-Estimate-Share" not in exact
+    # Every hit lies within both zones' May 4th-5th: the same total as the rollups'.
+    site_zone = get(api, owner_key, personas.site, **{**common, "timezone": ""})
+    assert exact.json() == site_zone.json()
