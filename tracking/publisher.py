@@ -6,6 +6,12 @@ them as one SQS message, then tells every waiting request whether SQS
 accepted it. A request answers 2xx only after that; if the send failed it
 answers 503. While one message is in flight the next batch fills up, so
 batches grow with load: fewer, fuller messages, fewer SQS requests to pay for.
+
+The window counts from the oldest waiting hit's arrival, not from when the
+sender looks: at low traffic a hit waits at most the window; under load the
+hits that arrived during the previous send have waited longer than that
+already, so they leave as soon as the sender is free (the send's own round
+trip is the window then) instead of waiting one more window each cycle.
 """
 
 import json
@@ -33,6 +39,7 @@ class QueueUnavailable(Exception):
 class _Pending:
     hit: dict
     size: int
+    arrived: float = field(default_factory=time.monotonic)
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
 
@@ -85,7 +92,7 @@ class HitPublisher:
         with self._cond:
             while not self._pending:
                 self._cond.wait()
-            deadline = time.monotonic() + self.window_s
+            deadline = self._pending[0].arrived + self.window_s
             while len(self._pending) < self.max_hits and self._pending_bytes < self.max_bytes:
                 left = deadline - time.monotonic()
                 if left <= 0:
