@@ -1,10 +1,11 @@
 """The batching publisher: many hits per message, and a 2xx only for accepted hits."""
 
 import threading
+import time
 
 import pytest
 
-from tracking.publisher import HitPublisher, QueueUnavailable
+from tracking.publisher import HitPublisher, QueueUnavailable, _Pending
 
 
 class RecordingQueue:
@@ -73,3 +74,15 @@ def test_a_hit_that_timed_out_before_sending_is_never_sent():
     queue.release.set()
     first.join()
     assert [h["n"] for m in queue.messages for h in m] == [0]
+
+
+def test_the_window_counts_from_the_oldest_hits_arrival():
+    """Hits that waited out the window during the previous send leave as soon as the sender
+    is free, not one window later."""
+    publisher = HitPublisher(RecordingQueue().send, window_s=60, max_hits=100)
+    publisher._pending.append(_Pending(hit={"n": 0}, size=7, arrived=time.monotonic() - 61))
+    taken: list = []
+    sender = threading.Thread(target=lambda: taken.extend(publisher._take_batch()), daemon=True)
+    sender.start()
+    sender.join(timeout=20)  # counted from when the sender looked, it would wait 60 s
+    assert [item.hit for item in taken] == [{"n": 0}]
