@@ -35,12 +35,20 @@ class QueueUnavailable(Exception):
     """SQS did not accept the message holding this hit."""
 
 
+def _held_lock() -> threading.Lock:
+    """A lock taken by the publishing request and released by the sender once SQS answered:
+    the cheapest wait-and-wake there is (an Event costs a Condition and a lock per wait)."""
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass(eq=False)  # compared by identity when withdrawn
 class _Pending:
     hit: dict
     size: int
     arrived: float = field(default_factory=time.monotonic)
-    done: threading.Event = field(default_factory=threading.Event)
+    done: threading.Lock = field(default_factory=_held_lock)
     error: BaseException | None = None
 
 
@@ -69,15 +77,18 @@ class HitPublisher:
             self._ensure_sender()
             self._pending.append(item)
             self._pending_bytes += item.size
-            self._cond.notify()
-        if not item.done.wait(timeout):
+            # The sender waits for a first hit, then for its deadline or a full batch:
+            # waking it for every hit in between would only cost a thread switch each.
+            if len(self._pending) == 1 or self._is_full():
+                self._cond.notify()
+        if not item.done.acquire(timeout=timeout):
             with self._cond:
                 if item in self._pending:  # never sent: withdraw it, it will not be counted
                     self._pending.remove(item)
                     self._pending_bytes -= item.size
                     raise QueueUnavailable("timed out waiting for the queue")
             # Already handed to SQS: wait for the answer rather than guess.
-            item.done.wait()
+            item.done.acquire()
         if item.error is not None:
             raise QueueUnavailable(str(item.error)) from item.error
 
@@ -93,7 +104,7 @@ class HitPublisher:
             while not self._pending:
                 self._cond.wait()
             deadline = self._pending[0].arrived + self.window_s
-            while len(self._pending) < self.max_hits and self._pending_bytes < self.max_bytes:
+            while not self._is_full():
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
@@ -108,6 +119,9 @@ class HitPublisher:
             self._pending_bytes -= size
             return batch
 
+    def _is_full(self) -> bool:
+        return len(self._pending) >= self.max_hits or self._pending_bytes >= self.max_bytes
+
     def _run(self) -> None:
         while True:
             batch = self._take_batch()
@@ -120,4 +134,4 @@ class HitPublisher:
                 error = exc
             for item in batch:
                 item.error = error
-                item.done.set()
+                item.done.release()
