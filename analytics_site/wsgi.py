@@ -3,8 +3,10 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "analytics_site.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
 
-from analytics_site.broker import setup_broker  # noqa: E402  (needs Django set up)
+from analytics_site.collector_first import CollectorFirst  # noqa: E402  (needs Django set up)
 
-setup_broker()  # the collector sends hits through it
+# The collector's path skips Django's full handler (analytics_site/collector_first.py);
+# its hits go to SQS through tracking/sqs_sender.py, so the web builds no Dramatiq broker.
+application = CollectorFirst(django_application)

@@ -1,12 +1,17 @@
-"""Reaching SQS: client options, queue names, a client. No broker here.
+"""Reaching SQS: client options, queue names, a client, credentials. No broker here.
 
-The collector's publisher, `create_queues` and the broker set-up
-(analytics_site/broker.py) all reach SQS the same way through these.
+`create_queues`, the broker set-up (analytics_site/broker.py) and the
+collector's sender (tracking/sqs_sender.py, which signs its own requests)
+all reach SQS the same way through these.
 """
+
+from collections.abc import Callable
 
 import boto3
 from botocore.config import Config
 from django.conf import settings
+
+from tracking.sqs_sender import Credentials, SendFailed
 
 
 def sqs_client_options() -> dict:
@@ -39,3 +44,41 @@ def sqs_dead_letter_queue_name(queue: str) -> str:
 
 def sqs_client():
     return boto3.client("sqs", **sqs_client_options())
+
+
+def sqs_endpoint_url() -> str:
+    """Where SQS is: the configured endpoint, else the region's AWS endpoint (as boto3 picks)."""
+    return settings.SQS_ENDPOINT_URL or f"https://sqs.{settings.SQS_REGION}.amazonaws.com"
+
+
+def sqs_credentials() -> Callable[[], Credentials]:
+    """The credentials the boto3 client would sign with, read afresh for each request.
+
+    The configured (or local) key pair, else boto3's credential chain (instance
+    or task role, `AWS_PROFILE`), which refreshes temporary keys as they expire.
+    """
+    options = sqs_client_options()
+    if "aws_access_key_id" in options:
+        fixed = Credentials(options["aws_access_key_id"], options["aws_secret_access_key"])
+        return lambda: fixed
+    chain = boto3.session.Session().get_credentials()
+
+    def current() -> Credentials:
+        if chain is None:
+            raise SendFailed("no AWS credentials found (see docs/deployment.md, IAM)")
+        frozen = chain.get_frozen_credentials()
+        return Credentials(frozen.access_key, frozen.secret_key, frozen.token)
+
+    return current
+
+
+def hits_queue_url() -> str:
+    """The hits queue's URL (GetQueueUrl); SendFailed when it has not been created."""
+    client = sqs_client()
+    try:
+        return client.get_queue_url(QueueName=sqs_queue_name(settings.SQS_HITS_QUEUE))["QueueUrl"]
+    except client.exceptions.QueueDoesNotExist:
+        raise SendFailed(
+            f"SQS queue {sqs_queue_name(settings.SQS_HITS_QUEUE)!r} does not exist: "
+            "run `manage.py create_queues`"
+        ) from None

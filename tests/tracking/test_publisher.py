@@ -1,10 +1,12 @@
 """The batching publisher: many hits per message, and a 2xx only for accepted hits."""
 
+import os
 import threading
+import time
 
 import pytest
 
-from tracking.publisher import HitPublisher, QueueUnavailable
+from tracking.publisher import HitPublisher, QueueUnavailable, _Pending
 
 
 class RecordingQueue:
@@ -73,3 +75,34 @@ def test_a_hit_that_timed_out_before_sending_is_never_sent():
     queue.release.set()
     first.join()
     assert [h["n"] for m in queue.messages for h in m] == [0]
+
+
+def _take_batch_soon(publisher: HitPublisher) -> list:
+    taken: list = []
+    sender = threading.Thread(target=lambda: taken.extend(publisher._take_batch()), daemon=True)
+    sender.start()
+    sender.join(timeout=20)  # every window below is a minute: not waiting it out is the point
+    return [item.hit["n"] for item in taken]
+
+
+def test_a_hit_that_came_while_the_sender_was_idle_leaves_one_window_after_it_came():
+    publisher = HitPublisher(RecordingQueue().send, window_s=60, max_hits=100)
+    publisher._pending.append(_Pending(hit={"n": 0}, size=7, arrived=time.monotonic() - 61))
+    assert _take_batch_soon(publisher) == [0]
+
+
+def test_after_a_send_the_batch_waits_for_the_hits_it_answered_to_come_back():
+    publisher = HitPublisher(RecordingQueue().send, window_s=60, max_hits=100)
+    publisher._pending.append(_Pending(hit={"n": 0}, size=7, arrived=time.monotonic() - 61))
+    publisher._last_sent, publisher._sent_at = 2, time.monotonic()  # a send of 2 just ended
+
+    publisher._pid = os.getpid()  # this test plays the sender thread
+
+    def come_back() -> None:
+        for n in (1, 2):
+            threading.Event().wait(0.2)
+            threading.Thread(target=publisher.publish, args=({"n": n},), kwargs={"timeout": 30},
+                             daemon=True).start()  # fmt: skip
+
+    threading.Thread(target=come_back, daemon=True).start()
+    assert _take_batch_soon(publisher) == [0, 1, 2]
