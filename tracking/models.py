@@ -162,6 +162,24 @@ class WeeklyRollup(Rollup):
                                 name="weekly_page_rank")]  # fmt: skip
 
 
+class PendingRollup(models.Model):
+    """A week or month of a site whose weekly or monthly rows lag its daily ones.
+
+    The worker writes only daily rollups and hourly totals, and upserts one of
+    these per site and period its batch touched, with a fresh random `token`;
+    `tracking.rollup_deriver` recomputes the period's rows from the daily ones
+    and deletes the mark in the same transaction, only if its token is still
+    the one it read (a batch that marked it again meanwhile keeps it). Readers
+    take a marked period from the daily rows (reports/stats/rollup_reads.py).
+    """
+
+    pk = models.CompositePrimaryKey("site_id", "level", "period")
+    site_id = models.BigIntegerField()
+    level = models.CharField(max_length=5, help_text="week or month")
+    period = models.DateField(help_text="the Monday, or the first of the month")
+    token = models.BigIntegerField()
+
+
 class HourlyTotal(Counters):
     """Site totals per UTC hour, for the hourly chart of short ranges."""
 

@@ -13,6 +13,7 @@ from tests.support.factories import SiteFactory
 from tracking.dimensions import BY_NAME, COUNTERS
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup, MonthlyRollup, WeeklyRollup
+from tracking.rollup_deriver import derive_ripe
 from tracking.rollups import rebuild_rollups, week_of
 
 NY = ZoneInfo("America/New_York")
@@ -29,6 +30,7 @@ RANGES = [
     (dt.date(2026, 2, 10), dt.date(2026, 2, 14)),  # days only
 ]
 D = dt.date
+LATER = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)  # every period of these tests is over
 
 
 @pytest.fixture
@@ -99,8 +101,11 @@ def test_a_range_shorter_than_a_week_is_days():
     ]
 
 
+@pytest.mark.parametrize("derived", [False, True], ids=["marked", "derived"])
 @pytest.mark.parametrize(("first", "last"), RANGES)
-def test_breakdowns_from_months_weeks_and_days_equal_the_facts(site, first, last):
+def test_breakdowns_from_months_weeks_and_days_equal_the_facts(site, first, last, derived):
+    if derived:
+        derive_ripe(now=LATER)
     rolled, raw = query(site, first, last), query(site, first, last, from_facts=True)
     for dimension in BY_NAME:
         assert breakdown(rolled, dimension, limit=100) == breakdown(raw, dimension, limit=100)
@@ -135,6 +140,7 @@ def _rows(model, site, period: str) -> dict:
 
 
 def test_monthly_rows_are_the_sums_of_the_daily_ones(site):
+    derive_ripe(now=LATER)
     monthly = _rows(MonthlyRollup, site, "month")
     assert monthly == _summed_daily(site, lambda day: day.replace(day=1))
     months = {month for _, month, _ in monthly}
@@ -142,13 +148,15 @@ def test_monthly_rows_are_the_sums_of_the_daily_ones(site):
 
 
 def test_weekly_rows_are_the_sums_of_the_daily_ones_by_monday(site):
+    derive_ripe(now=LATER)
     weekly = _rows(WeeklyRollup, site, "week")
     assert weekly == _summed_daily(site, week_of)
     assert all(week.weekday() == 0 for _, week, _ in weekly)
 
 
 @pytest.mark.parametrize(("model", "period"), [(MonthlyRollup, "month"), (WeeklyRollup, "week")])
-def test_rebuilding_gives_the_rows_the_worker_wrote(site, model, period):
+def test_rebuilding_gives_the_rows_the_worker_and_the_deriver_wrote(site, model, period):
+    derive_ripe(now=LATER)
     written = _rows(model, site, period)
     rebuild_rollups(site_id=site.pk)
     assert _rows(model, site, period) == written
