@@ -11,9 +11,12 @@ has one shape.
 import datetime as dt
 import json
 
+from django.db import connection
+
 from tracking.counting import SESSION_KEYS, CountedHit, Row
 from tracking.dimensions import COUNTERS
 from tracking.models import Fact, VisitorState
+from tracking.multirow import multirow_statements
 from tracking.sampling import sample_bucket
 
 # Visitor hashes change daily, so state older than two days is never read again.
@@ -50,8 +53,10 @@ def lock_visitors(cursor, keys: list[tuple[int, str]], *, expires: dt.datetime) 
 
 
 def insert_facts(cursor, site_rows: list[tuple[int, Row]]) -> None:
-    if site_rows:
-        cursor.executemany(INSERT_FACTS, [fact_params(site, row) for site, row in site_rows])
+    """One multi-row INSERT (tracking.multirow: a third of executemany's CPU for these rows)."""
+    rows = [fact_params(site, row) for site, row in site_rows]
+    for statement in multirow_statements(INSERT_FACTS, rows, literal=connection.connection.literal):
+        cursor.execute(statement)
 
 
 def save_visitors(cursor, states: dict[tuple[int, str], dict], *, expires: dt.datetime) -> None:

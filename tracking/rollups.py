@@ -15,7 +15,7 @@ tracking.rollup_deriver); readers take marked periods from the daily rows.
 import datetime as dt
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 
@@ -30,6 +30,7 @@ from tracking.models import (
     PendingRollup,
     WeeklyRollup,
 )
+from tracking.multirow import multirow_statements
 from tracking.sampling import in_buckets
 
 _ADD = ", ".join(f"{c} = {c} + VALUES({c})" for c in COUNTERS)
@@ -109,7 +110,7 @@ def write_rollups(site_rows: Iterable[tuple[int, Row]]) -> None:
     with connection.cursor() as cursor:
         for sql, by_key in sums.items():
             rows = [(*key, *totals) for key, totals in sorted(by_key.items()) if any(totals)]
-            for statement in upsert_statements(sql, rows, literal=literal):
+            for statement in multirow_statements(sql, rows, literal=literal):
                 cursor.execute(statement)
         # A fresh token per batch: the deriver clears a mark only if no batch set it since.
         token = secrets.randbits(63)
@@ -117,47 +118,8 @@ def write_rollups(site_rows: Iterable[tuple[int, Row]]) -> None:
         periods = {(site_id, "week", week_of(day)) for site_id, day in days}
         periods |= {(site_id, "month", day.replace(day=1)) for site_id, day in days}
         marks = [(*period, token) for period in sorted(periods)]
-        for statement in upsert_statements(MARK_PERIODS, marks, literal=literal):
+        for statement in multirow_statements(MARK_PERIODS, marks, literal=literal):
             cursor.execute(statement)
-
-
-# Bytes of one multi-row statement: far below max_allowed_packet (16 MB by default).
-MAX_STATEMENT_BYTES = 1 << 20
-
-
-def upsert_statements(sql: str, rows: list[tuple], *, literal: Callable[[str], bytes]) -> list[str]:
-    """`sql` (one row of %s placeholders) as multi-row statements holding `rows`, values inlined.
-
-    What mysqlclient's executemany sends, built for the only value types a
-    rollup key or counter has (int, date, datetime, str), at a fraction of
-    its cost per value (the worker spent a third of its time there); strings
-    are escaped by the driver's own `literal`, for the connection's charset.
-    """
-    head, _, rest = sql.partition(" VALUES (")
-    tail = rest.partition(")")[2]
-    statements, values, size = [], [], 0
-    for row in rows:
-        value = "(" + ",".join(_literal(v, literal) for v in row) + ")"
-        if values and size + len(value) > MAX_STATEMENT_BYTES:
-            statements.append(f"{head} VALUES {','.join(values)}{tail}")
-            values, size = [], 0
-        values.append(value)
-        size += len(value) + 1
-    if values:
-        statements.append(f"{head} VALUES {','.join(values)}{tail}")
-    return statements
-
-
-def _literal(value: object, literal: Callable[[str], bytes]) -> str:
-    if type(value) is int:
-        return str(value)
-    if isinstance(value, str):
-        return literal(value).decode()
-    if isinstance(value, dt.datetime):
-        return f"'{value:%Y-%m-%d %H:%M:%S}'"
-    if isinstance(value, dt.date):
-        return f"'{value.isoformat()}'"
-    raise TypeError(f"no rollup value is a {type(value).__name__}")
 
 
 def week_of(day: dt.date) -> dt.date:

@@ -22,11 +22,9 @@ from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup, HourlyTotal, MonthlyRollup, WeeklyRollup
 from tracking.rollup_deriver import derive_ripe
 from tracking.rollups import (
-    MAX_STATEMENT_BYTES,
     REBUILD_SLICE_DAYS,
     next_month,
     rebuild_rollups,
-    upsert_statements,
     week_of,
 )
 
@@ -141,15 +139,3 @@ def test_an_event_name_with_quotes_backslashes_and_percent_signs_is_stored_as_se
 
     events = DailyRollup.objects.filter(site_id=site.pk, dimension=Dimension.EVENT)
     assert list(events.values_list("dim_value", flat=True)) == [name]
-
-
-def test_a_batch_with_more_rows_than_one_statement_holds_is_written_in_several(site):
-    sql = "INSERT INTO t (a, b) VALUES (%s, %s) ON DUPLICATE KEY UPDATE b = b + VALUES(b)"
-    rows = [(i, "x" * 1000) for i in range(2500)]
-
-    statements = upsert_statements(sql, rows, literal=lambda s: f"'{s}'".encode())
-
-    assert len(statements) == 3
-    assert all(len(s) < MAX_STATEMENT_BYTES + 2000 for s in statements)
-    assert all(s.endswith(" ON DUPLICATE KEY UPDATE b = b + VALUES(b)") for s in statements)
-    assert sum(s.count("'x") for s in statements) == 2500
