@@ -20,7 +20,14 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from tracking.counting import Row
-from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension, fact_condition, fact_sql, row_value
+from tracking.dimensions import (
+    COUNTERS,
+    DIMENSIONS,
+    Dimension,
+    fact_condition,
+    fact_sql,
+    row_values,
+)
 from tracking.models import (
     Counters,
     DailyRollup,
@@ -64,7 +71,6 @@ def sum_day_rollups(site_rows: Iterable[tuple[int, Row]]) -> dict[str, dict[tupl
     daily: dict[tuple, list[int]] = {}
     hourly: dict[tuple, list[int]] = {}
     total = int(Dimension.TOTAL)
-    dimensions = [(int(d), d) for d in DIMENSIONS]
     for site_id, row in site_rows:
         counters = row.counters
         deltas = [counters.get(c, 0) for c in COUNTERS]
@@ -72,14 +78,11 @@ def sum_day_rollups(site_rows: Iterable[tuple[int, Row]]) -> dict[str, dict[tupl
             continue
         # Only the counters a row sets are added (a page view sets 3 to 6 of 12).
         nonzero = [(i, d) for i, d in enumerate(deltas) if d]
-        hour = row.ts.replace(minute=0, second=0, microsecond=0, tzinfo=None)
         day = row.local_date
         keys = [(site_id, total, day, "")]
-        for number, dimension in dimensions:
-            value = row_value(row, dimension)
-            if value is not None:
-                keys.append((site_id, number, day, value[:MAX_VALUE_LENGTH]))
-        for sums, key in ((hourly, (site_id, hour)), *((daily, key) for key in keys)):
+        keys += [(site_id, n, day, v[:MAX_VALUE_LENGTH]) for n, v in row_values(row)]
+        hour = (site_id, row.ts.replace(minute=0, second=0, microsecond=0, tzinfo=None))
+        for sums, key in ((hourly, hour), *((daily, key) for key in keys)):
             into = sums.get(key)
             if into is None:
                 sums[key] = list(deltas)
