@@ -2,8 +2,8 @@
 
 mysqlclient's executemany sends the same multi-row statement, but escapes
 every value through several Python calls; the worker spent a third of its
-time there. Here only the value types of facts, rollups and marks are
-handled (int, str, date, datetime), each distinct value of a batch is
+time there. Here only the value types of facts, visitor state, rollups and marks are
+handled (int, str, date, datetime, None), each distinct value of a batch is
 escaped once (a batch repeats its pages, browsers, countries and days on
 every row), and strings go through the driver's own `literal`, for the
 connection's charset.
@@ -44,6 +44,8 @@ def multirow_statements(
 
 
 def _literal(value: object, literal: Callable[[str], bytes]) -> str:
+    if value is None:
+        return "NULL"
     if isinstance(value, str):
         return literal(value).decode()
     if isinstance(value, dt.datetime):

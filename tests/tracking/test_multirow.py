@@ -20,13 +20,15 @@ def test_a_batch_with_more_rows_than_one_statement_holds_is_written_in_several()
     assert sum(s.count("'x") for s in statements) == 2500
 
 
-def test_times_keep_their_microseconds_and_days_their_date():
-    sql = "INSERT INTO t (a, b) VALUES (%s, %s)"
-    rows = [(dt.datetime(2026, 3, 2, 9, 5, 7, 120), dt.date(2026, 3, 2))]
+def test_times_keep_their_microseconds_days_their_date_and_none_is_null():
+    sql = "INSERT INTO t (a, b, c) VALUES (%s, %s, %s)"
+    rows = [(dt.datetime(2026, 3, 2, 9, 5, 7, 120), dt.date(2026, 3, 2), None)]
 
     (statement,) = multirow_statements(sql, rows, literal=lambda s: f"'{s}'".encode())
 
-    assert statement == "INSERT INTO t (a, b) VALUES ('2026-03-02 09:05:07.000120','2026-03-02')"
+    assert statement == (
+        "INSERT INTO t (a, b, c) VALUES ('2026-03-02 09:05:07.000120','2026-03-02',NULL)"
+    )
 
 
 def test_a_fact_with_quotes_and_backslashes_in_its_page_is_stored_as_sent(site):
