@@ -133,8 +133,9 @@ class MonthlyRollup(Rollup):
     `month` is the month's first day. Long ranges read their whole months
     here, one row per value and month instead of one per value and day (at
     10M pageviews a year, 60k rows for a year of pages instead of 1.3M), and
-    only their partial months from DailyRollup. Written with the daily rows,
-    in the same transaction, so the two always agree.
+    only their partial months from DailyRollup. Derived from the daily rows
+    (tracking.rollup_deriver) once the month is over; until then, and after a
+    late hit, the month is marked in PendingRollup and read from finer rows.
     """
 
     pk = models.CompositePrimaryKey("site_id", "dimension", "month", "dim_value")
@@ -150,8 +151,8 @@ class WeeklyRollup(Rollup):
 
     `week` is the Monday. A 30-day range holds at most four whole weeks: it
     reads those here and only its other days from DailyRollup, so a month of
-    top pages is about ten rows per page instead of thirty. Written with the
-    daily rows, in the same transaction.
+    top pages is about ten rows per page instead of thirty. Derived from the
+    daily rows like MonthlyRollup.
     """
 
     pk = models.CompositePrimaryKey("site_id", "dimension", "week", "dim_value")
