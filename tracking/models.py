@@ -174,9 +174,9 @@ class PendingRollup(models.Model):
     take a marked period from the daily rows (reports/stats/rollup_reads.py).
     """
 
-    pk = models.CompositePrimaryKey("site_id", "level", "period")
+    pk = models.CompositePrimaryKey("site_id", "grain", "period")
     site_id = models.BigIntegerField()
-    level = models.CharField(max_length=5, help_text="week or month")
+    grain = models.CharField(max_length=5, help_text="week or month")
     period = models.DateField(help_text="the Monday, or the first of the month")
     token = models.BigIntegerField()
 

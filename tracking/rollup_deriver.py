@@ -67,9 +67,9 @@ def derive_ripe(*, now: dt.datetime, max_periods: int = MAX_PERIODS) -> int:
     before = ripe_before(now)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT site_id, level, period, token FROM {_TABLE} "  # noqa: S608
-            "WHERE (level = 'week' AND period < %s) OR (level = 'month' AND period < %s) "
-            "ORDER BY site_id, level, period LIMIT %s",
+            f"SELECT site_id, grain, period, token FROM {_TABLE} "  # noqa: S608
+            "WHERE (grain = 'week' AND period < %s) OR (grain = 'month' AND period < %s) "
+            "ORDER BY site_id, grain, period LIMIT %s",
             [before["week"], before["month"], max_periods],
         )
         marks = cursor.fetchall()
@@ -78,7 +78,7 @@ def derive_ripe(*, now: dt.datetime, max_periods: int = MAX_PERIODS) -> int:
             derive_period(cursor, site_id=site_id, level=level, period=period)
             cursor.execute(
                 f"DELETE FROM {_TABLE} "  # noqa: S608
-                "WHERE site_id = %s AND level = %s AND period = %s AND token = %s",
+                "WHERE site_id = %s AND grain = %s AND period = %s AND token = %s",
                 [site_id, level, period, token],
             )
     if marks:

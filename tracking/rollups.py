@@ -60,7 +60,7 @@ MAX_VALUE_LENGTH = 760
 
 
 MARK_PERIODS = (
-    f"INSERT INTO {PendingRollup._meta.db_table} (site_id, level, period, token) "  # noqa: S608
+    f"INSERT INTO {PendingRollup._meta.db_table} (site_id, grain, period, token) "  # noqa: S608
     "VALUES (%s, %s, %s, %s) ON DUPLICATE KEY UPDATE token = VALUES(token)"
 )
 

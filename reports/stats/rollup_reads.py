@@ -84,7 +84,7 @@ def site_rollup_parts(
     if all(table == DAILY for table, *_ in parts):
         return parts
     rows = fetch_rows(
-        f"SELECT level, period FROM {PENDING} "  # noqa: S608
+        f"SELECT grain, period FROM {PENDING} "  # noqa: S608
         "WHERE site_id = %s AND period >= %s AND period <= %s",
         [site_id, first_day, last_day],
     )

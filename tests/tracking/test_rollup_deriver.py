@@ -36,7 +36,7 @@ def _hits(site, at: dt.datetime, pages: int = 3) -> list[dict]:
 
 
 def _marks(site) -> set[tuple[str, dt.date]]:
-    return set(PendingRollup.objects.filter(site_id=site.pk).values_list("level", "period"))
+    return set(PendingRollup.objects.filter(site_id=site.pk).values_list("grain", "period"))
 
 
 def _derived(model, site, period: str) -> dict:

@@ -11,9 +11,9 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="PendingRollup",
             fields=[
-                ("pk", models.CompositePrimaryKey("site_id", "level", "period", blank=True, editable=False, primary_key=True, serialize=False)),
+                ("pk", models.CompositePrimaryKey("site_id", "grain", "period", blank=True, editable=False, primary_key=True, serialize=False)),
                 ("site_id", models.BigIntegerField()),
-                ("level", models.CharField(help_text="week or month", max_length=5)),
+                ("grain", models.CharField(help_text="week or month", max_length=5)),
                 ("period", models.DateField(help_text="the Monday, or the first of the month")),
                 ("token", models.BigIntegerField()),
             ],

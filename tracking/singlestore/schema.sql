@@ -181,10 +181,10 @@ CREATE ROWSTORE TABLE tracking_shielddrop (
 -- per active site, upserted by every batch, deleted by the rollup deriver.
 CREATE ROWSTORE TABLE tracking_pendingrollup (
   site_id BIGINT NOT NULL,
-  level VARCHAR(5) NOT NULL,
+  grain VARCHAR(5) NOT NULL,
   period DATE NOT NULL,
   token BIGINT NOT NULL,
-  PRIMARY KEY (site_id, level, period),
+  PRIMARY KEY (site_id, grain, period),
   SHARD KEY (site_id)
 );
 

@@ -8,11 +8,11 @@ import pytest
 
 from harness.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from reports.stats import DAILY, MONTHLY, WEEKLY, StatsQuery, breakdown
-from reports.stats.rollup_reads import rollup_parts
+from reports.stats.rollup_reads import rollup_parts, site_rollup_parts
 from tests.support.factories import SiteFactory
 from tracking.dimensions import BY_NAME, COUNTERS
 from tracking.ingest import ingest_batch
-from tracking.models import DailyRollup, MonthlyRollup, WeeklyRollup
+from tracking.models import DailyRollup, MonthlyRollup, PendingRollup, WeeklyRollup
 from tracking.rollup_deriver import derive_ripe
 from tracking.rollups import rebuild_rollups, week_of
 
@@ -160,3 +160,33 @@ def test_rebuilding_gives_the_rows_the_worker_and_the_deriver_wrote(site, model,
     written = _rows(model, site, period)
     rebuild_rollups(site_id=site.pk)
     assert _rows(model, site, period) == written
+
+
+def test_a_marked_month_is_read_from_its_unmarked_weeks_and_its_days():
+    marked = frozenset({("month", D(2026, 2, 1)), ("week", D(2026, 2, 2))})
+    assert rollup_parts(D(2026, 1, 1), D(2026, 3, 31), marked) == [
+        (MONTHLY, "month", D(2026, 1, 1), D(2026, 2, 1)),
+        (MONTHLY, "month", D(2026, 3, 1), D(2026, 4, 1)),
+        (WEEKLY, "week", D(2026, 2, 9), D(2026, 2, 23)),
+        (DAILY, "day", D(2026, 2, 1), D(2026, 2, 9)),
+        (DAILY, "day", D(2026, 2, 23), D(2026, 3, 1)),
+    ]
+
+
+def test_only_the_sites_own_marks_change_what_is_read(db):
+    site, other = SiteFactory(), SiteFactory()
+    PendingRollup.objects.create(site_id=other.pk, grain="month", period=D(2026, 2, 1), token=1)
+
+    assert site_rollup_parts(site.pk, D(2026, 1, 1), D(2026, 3, 31)) == rollup_parts(
+        D(2026, 1, 1), D(2026, 3, 31)
+    )
+    assert (MONTHLY, "month", D(2026, 2, 1), D(2026, 3, 1)) not in site_rollup_parts(
+        other.pk, D(2026, 1, 1), D(2026, 3, 31)
+    )
+
+
+def test_a_range_without_a_whole_week_reads_no_marks(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert site_rollup_parts(1, D(2026, 2, 10), D(2026, 2, 14)) == [
+            (DAILY, "day", D(2026, 2, 10), D(2026, 2, 15))
+        ]
