@@ -47,6 +47,14 @@ SAVE_VISITORS = (
 )
 
 
+def state_expiry(now: dt.datetime) -> dt.datetime:
+    """When state saved at `now` (UTC) expires: at least STATE_TTL later, rounded up to the
+    hour, so a visitor's row keeps one expiry all hour and saving its state again does
+    not move the row in the expiry index."""
+    at = now.astimezone(dt.UTC).replace(tzinfo=None) + STATE_TTL
+    return at.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+
+
 def lock_visitors(cursor, keys: list[tuple[int, str]], *, expires: dt.datetime) -> None:
     """Upsert the batch's visitor rows in key order: they stay locked until the commit."""
     rows = [(site, visitor, expires, "{}") for site, visitor in keys]
