@@ -70,7 +70,10 @@ from django.conf import settings  # noqa: E402
 
 from analytics_site.daily_jobs import run_due_jobs, run_email_jobs  # noqa: E402
 from tracking.housekeeping import start_housekeeping_thread, start_periodic_thread  # noqa: E402
+from tracking.rollup_deriver import INTERVAL_S, derive_pending  # noqa: E402
 
 start_housekeeping_thread(more=[run_due_jobs])
+# Weekly and monthly rollups from the daily ones (one process at a time, by a lease).
+start_periodic_thread([derive_pending], interval_s=INTERVAL_S, name="rollups")
 # Its own thread: a slow SMTP server delays the emails, not the housekeeping.
 start_periodic_thread([run_email_jobs], interval_s=settings.EMAIL_JOBS_INTERVAL_S, name="emails")

@@ -71,8 +71,8 @@ BY_NAME: dict[str, Dimension] = {info.name: dim for dim, info in DIMENSIONS.item
 def fact_sql(dimension: Dimension) -> str:
     """The SQL expression over the facts table that yields a dimension's value.
 
-    With `row_value` below, the one statement of what a fact row is worth to a
-    dimension: the rollups written hit by hit use `row_value`, rebuilding them
+    With `row_values` below, the one statement of what a fact row is worth to a
+    dimension: the rollups written hit by hit use `row_values`, rebuilding them
     from the facts and every filtered read use this, so both always agree.
     A referrer is host and path, or '' when the hit had no referrer host.
     """
@@ -84,22 +84,26 @@ def fact_sql(dimension: Dimension) -> str:
 
 
 def fact_condition(dimension: Dimension) -> str:
-    """` AND ...` keeping only the fact rows the dimension applies to (`row_value` not None)."""
+    """` AND ...` keeping only the fact rows the dimension applies to (those `row_values` gives)."""
     return " AND event_name <> ''" if dimension == Dimension.EVENT else ""
 
 
-def row_value(row: "Row", dimension: Dimension) -> str | None:
-    """A counted row's value for `dimension`, as `fact_sql` computes it from its fact;
-    None where the dimension does not apply (the event of a pageview)."""
-    if dimension == Dimension.REFERRER:
-        host = row.session_dims.get("referrer_host", "")
-        return host + row.session_dims.get("referrer_path", "") if host else ""
-    if dimension == Dimension.EVENT:
-        return row.event_name or None
-    column = DIMENSIONS[dimension].column
-    if column in ("hostname", "pathname"):
-        return getattr(row, column)
-    return row.session_dims.get(column, row.client_dims.get(column, ""))
+_PLAIN = [(int(d), info.column) for d, info in DIMENSIONS.items()
+          if d not in (Dimension.REFERRER, Dimension.EVENT)]  # fmt: skip
+
+
+def row_values(row: "Row") -> list[tuple[int, str]]:
+    """A counted row's (dimension number, value) for every dimension it applies to, as
+    `fact_sql` computes them from its fact; the event's only for an event. One call per
+    row: the worker makes ~17 of these values for every fact row it rolls up."""
+    values = {**row.client_dims, **row.session_dims,
+              "hostname": row.hostname, "pathname": row.pathname}  # fmt: skip
+    out = [(number, values.get(column, "")) for number, column in _PLAIN]
+    host = values.get("referrer_host", "")
+    out.append((int(Dimension.REFERRER), host + values.get("referrer_path", "") if host else ""))
+    if row.event_name:
+        out.append((int(Dimension.EVENT), row.event_name))
+    return out
 
 
 # The signed counters of every fact and rollup row, in storage order.

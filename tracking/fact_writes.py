@@ -11,9 +11,12 @@ has one shape.
 import datetime as dt
 import json
 
+from django.db import connection
+
 from tracking.counting import SESSION_KEYS, CountedHit, Row
 from tracking.dimensions import COUNTERS
 from tracking.models import Fact, VisitorState
+from tracking.multirow import multirow_statements
 from tracking.sampling import sample_bucket
 
 # Visitor hashes change daily, so state older than two days is never read again.
@@ -36,7 +39,7 @@ _STATE_TABLE = VisitorState._meta.db_table
 LOCK_VISITORS = (
     f"INSERT INTO {_STATE_TABLE} (site_id, visitor, expires, state) "  # noqa: S608
     "VALUES (%s, %s, %s, %s) ON DUPLICATE KEY UPDATE expires = expires"
-)  # only %s in VALUES: mysqlclient then sends one multi-row statement, not one per visitor
+)
 SAVE_VISITORS = (
     f"INSERT INTO {_STATE_TABLE} (site_id, visitor, last_seen, expires, state) "  # noqa: S608
     "VALUES (%s, %s, %s, %s, %s) ON DUPLICATE KEY UPDATE "
@@ -44,20 +47,33 @@ SAVE_VISITORS = (
 )
 
 
+def state_expiry(now: dt.datetime) -> dt.datetime:
+    """When state saved at `now` (UTC) expires: at least STATE_TTL later, rounded up to the
+    hour, so a visitor's row keeps one expiry all hour and saving its state again does
+    not move the row in the expiry index."""
+    at = now.astimezone(dt.UTC).replace(tzinfo=None) + STATE_TTL
+    return at.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+
+
 def lock_visitors(cursor, keys: list[tuple[int, str]], *, expires: dt.datetime) -> None:
     """Upsert the batch's visitor rows in key order: they stay locked until the commit."""
-    cursor.executemany(LOCK_VISITORS, [(site, visitor, expires, "{}") for site, visitor in keys])
+    rows = [(site, visitor, expires, "{}") for site, visitor in keys]
+    _execute_multirow(cursor, LOCK_VISITORS, rows)
 
 
 def insert_facts(cursor, site_rows: list[tuple[int, Row]]) -> None:
-    if site_rows:
-        cursor.executemany(INSERT_FACTS, [fact_params(site, row) for site, row in site_rows])
+    """One multi-row INSERT (tracking.multirow: a third of executemany's CPU for these rows)."""
+    _execute_multirow(cursor, INSERT_FACTS, [fact_params(site, row) for site, row in site_rows])
+
+
+def _execute_multirow(cursor, sql: str, rows: list[tuple]) -> None:
+    for statement in multirow_statements(sql, rows, literal=connection.connection.literal):
+        cursor.execute(statement)
 
 
 def save_visitors(cursor, states: dict[tuple[int, str], dict], *, expires: dt.datetime) -> None:
-    cursor.executemany(
-        SAVE_VISITORS, [_state_params(key, state, expires) for key, state in sorted(states.items())]
-    )
+    rows = [_state_params(key, state, expires) for key, state in sorted(states.items())]
+    _execute_multirow(cursor, SAVE_VISITORS, rows)
 
 
 def _state_params(key: tuple[int, str], state: dict, expires: dt.datetime) -> tuple:

@@ -76,7 +76,7 @@ def write_new(counted: list[CountedHit]) -> set[tuple[int, str]]:
     hits = sorted(counted, key=lambda h: h.ts)
     if not hits:
         return set()
-    expires = dt.datetime.now(dt.UTC).replace(tzinfo=None) + fact_writes.STATE_TTL
+    expires = fact_writes.state_expiry(dt.datetime.now(dt.UTC))
     keys = sorted({(hit.site, hit.visitor) for hit in hits})
     with transaction.atomic(), connection.cursor() as cursor:
         fact_writes.lock_visitors(cursor, keys, expires=expires)

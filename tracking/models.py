@@ -144,8 +144,9 @@ class MonthlyRollup(Rollup):
     `month` is the month's first day. Long ranges read their whole months
     here, one row per value and month instead of one per value and day (at
     10M pageviews a year, 60k rows for a year of pages instead of 1.3M), and
-    only their partial months from DailyRollup. Written with the daily rows,
-    in the same transaction, so the two always agree.
+    only their partial months from DailyRollup. Derived from the daily rows
+    (tracking.rollup_deriver) once the month is over; until then, and after a
+    late hit, the month is marked in PendingRollup and read from finer rows.
     """
 
     pk = models.CompositePrimaryKey("site_id", "dimension", "month", "dim_value")
@@ -163,8 +164,8 @@ class WeeklyRollup(Rollup):
 
     `week` is the Monday. A 30-day range holds at most four whole weeks: it
     reads those here and only its other days from DailyRollup, so a month of
-    top pages is about ten rows per page instead of thirty. Written with the
-    daily rows, in the same transaction.
+    top pages is about ten rows per page instead of thirty. Derived from the
+    daily rows like MonthlyRollup.
     """
 
     pk = models.CompositePrimaryKey("site_id", "dimension", "week", "dim_value")
@@ -175,6 +176,24 @@ class WeeklyRollup(Rollup):
                                 name="weekly_page_rank"),
                    models.Index(fields=["site_id", "dimension", "week", "views_rank"],
                                 name="weekly_views_rank")]  # fmt: skip
+
+
+class PendingRollup(models.Model):
+    """A week or month of a site whose weekly or monthly rows lag its daily ones.
+
+    The worker writes only daily rollups and hourly totals, and upserts one of
+    these per site and period its batch touched, with a fresh random `token`;
+    `tracking.rollup_deriver` recomputes the period's rows from the daily ones
+    and deletes the mark in the same transaction, only if its token is still
+    the one it read (a batch that marked it again meanwhile keeps it). Readers
+    take a marked period from the daily rows (reports/stats/rollup_reads.py).
+    """
+
+    pk = models.CompositePrimaryKey("site_id", "grain", "period")
+    site_id = models.BigIntegerField()
+    grain = models.CharField(max_length=5, help_text="week or month")
+    period = models.DateField(help_text="the Monday, or the first of the month")
+    token = models.BigIntegerField()
 
 
 class HourlyTotal(Counters):

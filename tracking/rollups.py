@@ -1,20 +1,43 @@
-"""Keeping the rollup tables in step with the facts, in the same transaction.
+"""Keeping the rollup tables in step with the facts.
 
-A batch's fact rows are first summed per (site, day, dimension, value), per
-(site, week or month, dimension, value) and per (site, hour) in memory, then written
-as one multi-row `INSERT ... ON DUPLICATE KEY UPDATE n = n + VALUES(n)` each,
-sorted by key so concurrent batches take row locks in the same order.
+A batch's fact rows are summed per (site, day, dimension, value) and per
+(site, hour) in memory, then written as one multi-row
+`INSERT ... ON DUPLICATE KEY UPDATE n = n + VALUES(n)` each, sorted by key so
+concurrent batches take row locks in the same order, in the batch's
+transaction. Weekly and monthly rows are not written hit by hit: each of
+them would be shared by fewer hits than the daily total and cost as much to
+upsert (for 1,000 small sites, ~50 rows per hit instead of ~18). The batch
+marks the weeks and months it touched instead (`PendingRollup`), and one
+writer recomputes them from the daily rows (`derive_period`, run by
+tracking.rollup_deriver); readers take marked periods from the daily rows.
 """
 
 import datetime as dt
+import secrets
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 
 from tracking.counting import Row
-from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension, fact_condition, fact_sql, row_value
-from tracking.models import Counters, DailyRollup, Fact, HourlyTotal, MonthlyRollup, WeeklyRollup
+from tracking.dimensions import (
+    COUNTERS,
+    DIMENSIONS,
+    Dimension,
+    fact_condition,
+    fact_sql,
+    row_values,
+)
+from tracking.models import (
+    Counters,
+    DailyRollup,
+    Fact,
+    HourlyTotal,
+    MonthlyRollup,
+    PendingRollup,
+    WeeklyRollup,
+)
+from tracking.multirow import multirow_statements
 from tracking.sampling import in_buckets
 
 _ADD = ", ".join(f"{c} = {c} + VALUES({c})" for c in COUNTERS)
@@ -36,83 +59,70 @@ UPSERT_HOURLY = _upsert(HourlyTotal, "site_id", "hour")
 MAX_VALUE_LENGTH = 760
 
 
-def sum_rollups(site_rows: Iterable[tuple[int, Row]]) -> dict[str, dict[tuple, list[int]]]:
-    """The rollup rows `site_rows` add to, summed in memory: {upsert statement: {key: counters}}.
+MARK_PERIODS = (
+    f"INSERT INTO {PendingRollup._meta.db_table} (site_id, grain, period, token) "  # noqa: S608
+    "VALUES (%s, %s, %s, %s) ON DUPLICATE KEY UPDATE token = VALUES(token)"
+)
 
-    What the worker adds per batch (`write_rollups`), and what a set-based
-    rebuild of the same facts must give (tests/tracking/test_rollups.py,
-    bench/dashboard_sites.py's check of seeded sites). Keys whose counters sum
-    to zero are kept here and left out when written.
-    """
-    daily: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
-    hourly: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
+
+def sum_day_rollups(site_rows: Iterable[tuple[int, Row]]) -> dict[str, dict[tuple, list[int]]]:
+    """The daily rollup rows and hourly totals `site_rows` add to, summed in memory:
+    {upsert statement: {key: counters}}. Keys whose counters sum to zero are kept."""
+    daily: dict[tuple, list[int]] = {}
+    hourly: dict[tuple, list[int]] = {}
+    total = int(Dimension.TOTAL)
     for site_id, row in site_rows:
-        deltas = [row.counters.get(c, 0) for c in COUNTERS]
+        counters = row.counters
+        deltas = [counters.get(c, 0) for c in COUNTERS]
         if not any(deltas):
             continue
-        _add(hourly[(site_id, row.ts.replace(minute=0, second=0, microsecond=0, tzinfo=None))],
-             deltas)  # fmt: skip
-        _add(daily[(site_id, int(Dimension.TOTAL), row.local_date, "")], deltas)
-        for dimension in DIMENSIONS:
-            value = row_value(row, dimension)
-            if value is not None:
-                key = (site_id, int(dimension), row.local_date, value[:MAX_VALUE_LENGTH])
-                _add(daily[key], deltas)
+        # Only the counters a row sets are added (a page view sets 3 to 6 of 12).
+        nonzero = [(i, d) for i, d in enumerate(deltas) if d]
+        day = row.local_date
+        keys = [(site_id, total, day, "")]
+        keys += [(site_id, n, day, v[:MAX_VALUE_LENGTH]) for n, v in row_values(row)]
+        hour = (site_id, row.ts.replace(minute=0, second=0, microsecond=0, tzinfo=None))
+        for sums, key in ((hourly, hour), *((daily, key) for key in keys)):
+            into = sums.get(key)
+            if into is None:
+                sums[key] = list(deltas)
+            else:
+                for i, delta in nonzero:
+                    into[i] += delta
+    return {UPSERT_DAILY: daily, UPSERT_HOURLY: hourly}
+
+
+def sum_rollups(site_rows: Iterable[tuple[int, Row]]) -> dict[str, dict[tuple, list[int]]]:
+    """Every rollup row `site_rows` add to, weekly and monthly ones summed from the daily:
+    what a set-based rebuild of the same facts must give (tests/tracking/test_rollups.py,
+    bench/dashboard_sites.py's check of seeded sites)."""
+    sums = sum_day_rollups(site_rows)
     weekly: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
     monthly: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
-    for (site_id, dimension, day, value), totals in daily.items():
+    for (site_id, dimension, day, value), totals in sums[UPSERT_DAILY].items():
         _add(weekly[(site_id, dimension, week_of(day), value)], totals)
         _add(monthly[(site_id, dimension, day.replace(day=1), value)], totals)
-    return {UPSERT_DAILY: daily, UPSERT_WEEKLY: weekly, UPSERT_MONTHLY: monthly,
-            UPSERT_HOURLY: hourly}  # fmt: skip
+    return {**sums, UPSERT_WEEKLY: weekly, UPSERT_MONTHLY: monthly}
 
 
 def write_rollups(site_rows: Iterable[tuple[int, Row]]) -> None:
-    """Add a batch's fact rows to every rollup table, in key order (see the module's docstring)."""
+    """Add a batch's fact rows to the daily rollups and hourly totals, in key order, and
+    mark the weeks and months they fall in (see the module's docstring)."""
+    sums = sum_day_rollups(site_rows)
+    literal = connection.connection.literal
     with connection.cursor() as cursor:
-        for sql, sums in sum_rollups(site_rows).items():
-            rows = [(*key, *totals) for key, totals in sorted(sums.items()) if any(totals)]
-            for statement in upsert_statements(sql, rows, literal=connection.connection.literal):
+        for sql, by_key in sums.items():
+            rows = [(*key, *totals) for key, totals in sorted(by_key.items()) if any(totals)]
+            for statement in multirow_statements(sql, rows, literal=literal):
                 cursor.execute(statement)
-
-
-# Bytes of one multi-row statement: far below max_allowed_packet (16 MB by default).
-MAX_STATEMENT_BYTES = 1 << 20
-
-
-def upsert_statements(sql: str, rows: list[tuple], *, literal: Callable[[str], bytes]) -> list[str]:
-    """`sql` (one row of %s placeholders) as multi-row statements holding `rows`, values inlined.
-
-    What mysqlclient's executemany sends, built for the only value types a
-    rollup key or counter has (int, date, datetime, str), at a fraction of
-    its cost per value (the worker spent a third of its time there); strings
-    are escaped by the driver's own `literal`, for the connection's charset.
-    """
-    head, _, rest = sql.partition(" VALUES (")
-    tail = rest.partition(")")[2]
-    statements, values, size = [], [], 0
-    for row in rows:
-        value = "(" + ",".join(_literal(v, literal) for v in row) + ")"
-        if values and size + len(value) > MAX_STATEMENT_BYTES:
-            statements.append(f"{head} VALUES {','.join(values)}{tail}")
-            values, size = [], 0
-        values.append(value)
-        size += len(value) + 1
-    if values:
-        statements.append(f"{head} VALUES {','.join(values)}{tail}")
-    return statements
-
-
-def _literal(value: object, literal: Callable[[str], bytes]) -> str:
-    if type(value) is int:
-        return str(value)
-    if isinstance(value, str):
-        return literal(value).decode()
-    if isinstance(value, dt.datetime):
-        return f"'{value:%Y-%m-%d %H:%M:%S}'"
-    if isinstance(value, dt.date):
-        return f"'{value.isoformat()}'"
-    raise TypeError(f"no rollup value is a {type(value).__name__}")
+        # A fresh token per batch: the deriver clears a mark only if no batch set it since.
+        token = secrets.randbits(63)
+        days = {(site_id, day) for site_id, _, day, _ in sums[UPSERT_DAILY]}
+        periods = {(site_id, "week", week_of(day)) for site_id, day in days}
+        periods |= {(site_id, "month", day.replace(day=1)) for site_id, day in days}
+        marks = [(*period, token) for period in sorted(periods)]
+        for statement in multirow_statements(MARK_PERIODS, marks, literal=literal):
+            cursor.execute(statement)
 
 
 def week_of(day: dt.date) -> dt.date:
@@ -205,40 +215,55 @@ def rebuild_day_rollups(*, site_id: int, first_day: dt.date, end_day: dt.date) -
         )
 
 
-def rebuild_derived_rollups(*, site_id: int) -> None:
-    """Recompute the rollups summed from the daily ones (weekly, monthly), set-based.
+# Each derived level: its table, the start of a day's period, the next period's start.
+DERIVED = {
+    "week": (WeeklyRollup._meta.db_table, week_of, lambda d: d + dt.timedelta(days=7)),
+    "month": (MonthlyRollup._meta.db_table, lambda d: d.replace(day=1), next_month),
+}
+_DERIVED_DIMENSIONS = ", ".join(str(int(d)) for d in [Dimension.TOTAL, *DIMENSIONS])
 
-    Period by period, so each GROUP BY stays small; one transaction.
-    """
+
+def derive_period(cursor, *, site_id: int, level: str, period: dt.date) -> None:
+    """Recompute the site's weekly or monthly rows (`level`) of one period from its daily
+    rows, set-based: the caller's transaction holds the delete and the insert together."""
+    table, _, following = DERIVED[level]
     sums = ", ".join(f"SUM({c})" for c in COUNTERS)
-    dimensions = ", ".join(str(int(d)) for d in [Dimension.TOTAL, *DIMENSIONS])
-    daily = DailyRollup._meta.db_table
-    levels = (
-        (WeeklyRollup._meta.db_table, "week", week_of, lambda d: d + dt.timedelta(days=7)),
-        (MonthlyRollup._meta.db_table, "month", lambda d: d.replace(day=1), next_month),
+    cursor.execute(
+        f"DELETE FROM {table} WHERE site_id = %s AND {level} = %s",  # noqa: S608
+        [site_id, period],
     )
+    # `dimension IN (...)` lets the key (site_id, dimension, day, ...) be read
+    # as one range per dimension rather than all of the site's rows.
+    cursor.execute(
+        f"INSERT INTO {table} "  # noqa: S608
+        f"(site_id, dimension, {level}, dim_value, {', '.join(COUNTERS)}) "
+        f"SELECT site_id, dimension, %s, dim_value, {sums} FROM {DailyRollup._meta.db_table} "
+        f"WHERE site_id = %s AND dimension IN ({_DERIVED_DIMENSIONS}) "
+        f"AND day >= %s AND day < %s "
+        f"GROUP BY site_id, dimension, dim_value "
+        f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in COUNTERS)}",
+        [period, site_id, period, following(period)],
+    )
+
+
+def rebuild_derived_rollups(*, site_id: int) -> None:
+    """Recompute all of a site's weekly and monthly rollups from its daily ones, period by
+    period (`derive_period`, so each GROUP BY stays small), in one transaction.
+
+    For bulk loads and repairs; marks of the site's periods are left to the
+    deriver, which only recomputes them once more.
+    """
+    daily = DailyRollup._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"SELECT MIN(day), MAX(day) FROM {daily} "  # noqa: S608
-            f"WHERE site_id = %s AND dimension IN ({dimensions})",
+            f"WHERE site_id = %s AND dimension IN ({_DERIVED_DIMENSIONS})",
             [site_id],
         )
         first, last = cursor.fetchone()
-        for table, column, start_of, following in levels:
+        for level, (table, start_of, following) in DERIVED.items():
             cursor.execute(f"DELETE FROM {table} WHERE site_id = %s", [site_id])  # noqa: S608
             period = start_of(first) if first else None
             while period and period <= last:
-                after = following(period)
-                # `dimension IN (...)` lets the key (site_id, dimension, day, ...) be read
-                # as one range per dimension rather than all of the site's rows.
-                cursor.execute(
-                    f"INSERT INTO {table} "  # noqa: S608
-                    f"(site_id, dimension, {column}, dim_value, {', '.join(COUNTERS)}) "
-                    f"SELECT site_id, dimension, %s, dim_value, {sums} FROM {daily} "
-                    f"WHERE site_id = %s AND dimension IN ({dimensions}) "
-                    f"AND day >= %s AND day < %s "
-                    f"GROUP BY site_id, dimension, dim_value "
-                    f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in COUNTERS)}",
-                    [period, site_id, period, after],
-                )
-                period = after
+                derive_period(cursor, site_id=site_id, level=level, period=period)
+                period = following(period)

@@ -2,14 +2,17 @@
 
 A range reads its whole months from the monthly rollups, then the whole
 weeks of what is left from the weekly ones, then single days from the daily
-ones (`rollup_parts`). `top_rows` finds a table's first rows without
+ones (`rollup_parts`). A week or month whose weekly or monthly rows are not
+yet derived from the daily ones (marked in PendingRollup: the current ones,
+and any a late hit touched) is read one level finer, so a hit counted in the
+daily rows is never missed. `top_rows` finds a table's first rows without
 grouping every row of every period, when it can prove the answer exact.
 """
 
 import datetime as dt
 
 from reports.stats.db import fetch_rows
-from reports.stats.sql import DAILY, MONTHLY, SUMS, WEEKLY, shown_rows
+from reports.stats.sql import DAILY, MONTHLY, PENDING, SUMS, WEEKLY, shown_rows
 from tracking.dimensions import COUNTERS, DIMENSIONS, Dimension
 from tracking.models import Fact
 from tracking.rollups import next_month, week_of
@@ -45,21 +48,49 @@ _LEVELS = (
 )
 
 
-def rollup_parts(first_day: dt.date, last_day: dt.date) -> list[tuple[str, str, dt.date, dt.date]]:
-    """The range as (table, period column, start, stop) pieces, stop excluded."""
+def rollup_parts(
+    first_day: dt.date, last_day: dt.date, marked: frozenset[tuple[str, dt.date]] = frozenset()
+) -> list[tuple[str, str, dt.date, dt.date]]:
+    """The range as (table, period column, start, stop) pieces, stop excluded; the
+    `marked` (column, period start) pairs are left to the finer levels."""
     parts, spans = [], [(first_day, last_day + dt.timedelta(days=1))]
     for table, column, start_of, following in _LEVELS:
         rest = []
         for start, stop in spans:
-            whole_start = start if start_of(start) == start else following(start_of(start))
-            whole_stop = start_of(stop)
-            if whole_start >= whole_stop:
-                rest.append((start, stop))
-                continue
-            parts.append((table, column, whole_start, whole_stop))
-            rest += [s for s in ((start, whole_start), (whole_stop, stop)) if s[0] < s[1]]
+            period = start if start_of(start) == start else following(start_of(start))
+            covered = start  # [start, covered) is handed on or read at this level already
+            while following(period) <= stop:
+                if (column, period) not in marked:
+                    if parts and parts[-1][:2] == (table, column) and parts[-1][3] == period:
+                        parts[-1] = (table, column, parts[-1][2], following(period))
+                    else:
+                        if covered < period:
+                            rest.append((covered, period))
+                        parts.append((table, column, period, following(period)))
+                    covered = following(period)
+                period = following(period)
+            if covered < stop:
+                rest.append((covered, stop))
         spans = rest
     return parts + [(DAILY, "day", start, stop) for start, stop in spans]
+
+
+def site_rollup_parts(
+    site_id: int, first_day: dt.date, last_day: dt.date
+) -> list[tuple[str, str, dt.date, dt.date]]:
+    """`rollup_parts` for the site's range, its marked periods left to the finer levels
+    (read only when the range holds a whole week)."""
+    parts = rollup_parts(first_day, last_day)
+    if all(table == DAILY for table, *_ in parts):
+        return parts
+    rows = fetch_rows(
+        f"SELECT grain, period FROM {PENDING} "  # noqa: S608
+        "WHERE site_id = %s AND period >= %s AND period <= %s",
+        [site_id, first_day, last_day],
+    )
+    if not rows:
+        return parts
+    return rollup_parts(first_day, last_day, frozenset((level, period) for level, period in rows))
 
 
 def rollup_source(
@@ -69,7 +100,7 @@ def rollup_source(
     from the monthly rows, whole weeks from the weekly ones, other days from the
     daily ones."""
     where = "site_id = %s AND dimension = %s AND {} >= %s AND {} < %s"
-    parts = rollup_parts(first_day, last_day)
+    parts = site_rollup_parts(site_id, first_day, last_day)
     params = [p for _, _, start, stop in parts for p in (site_id, int(dim), start, stop)]
     if len(parts) == 1:
         table, column, _, _ = parts[0]
@@ -117,7 +148,7 @@ def top_rows(
     if want > MAX_WANTED:
         return None
     periods = []
-    for table, column, start, stop in rollup_parts(first_day, last_day):
+    for table, column, start, stop in site_rollup_parts(site_id, first_day, last_day):
         while start < stop:
             periods.append((table, column, start))
             start = _STEP[column](start)

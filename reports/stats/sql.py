@@ -6,12 +6,14 @@ from tracking.models import (
     Fact,
     HourlyTotal,
     MonthlyRollup,
+    PendingRollup,
     WeeklyRollup,
 )
 
 FACTS, DAILY, HOURLY = Fact._meta.db_table, DailyRollup._meta.db_table, HourlyTotal._meta.db_table
 MONTHLY, WEEKLY = MonthlyRollup._meta.db_table, WeeklyRollup._meta.db_table
 PROPERTIES = EventProperty._meta.db_table
+PENDING = PendingRollup._meta.db_table
 # Every counter summed, in tracking.dimensions.COUNTERS order.
 SUMS = (
     "SUM(pageviews), SUM(visits), SUM(uniques), SUM(page_uniques), SUM(bounces), "

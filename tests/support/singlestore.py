@@ -39,6 +39,7 @@ SHARDED_BY_SITE = {
     "tracking_visitorstate",
     "tracking_eventproperty",
     "tracking_shielddrop",
+    "tracking_pendingrollup",
 }
 FACTS = {"tracking_fact", "tracking_eventproperty"}
 ROLLUPS = {

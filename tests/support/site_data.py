@@ -2,7 +2,15 @@
 
 from harness.hits import queued_hit
 from tracking.ingest import ingest_batch
-from tracking.models import DailyRollup, Fact, HourlyTotal, VisitorState
+from tracking.models import (
+    DailyRollup,
+    Fact,
+    HourlyTotal,
+    MonthlyRollup,
+    PendingRollup,
+    VisitorState,
+    WeeklyRollup,
+)
 
 
 def one_pageview(site, at) -> None:
@@ -11,8 +19,8 @@ def one_pageview(site, at) -> None:
 
 
 def tracking_rows(site_id: int) -> int:
-    """How many rows of facts, rollups, hourly totals and visitor state the site has."""
-    return sum(
-        model.objects.filter(site_id=site_id).count()
-        for model in (Fact, DailyRollup, HourlyTotal, VisitorState)
-    )
+    """How many rows of facts, rollups, hourly totals, rollup marks and visitor state the
+    site has."""
+    models = (Fact, DailyRollup, WeeklyRollup, MonthlyRollup, HourlyTotal, PendingRollup,
+              VisitorState)  # fmt: skip
+    return sum(model.objects.filter(site_id=site_id).count() for model in models)

@@ -52,7 +52,7 @@ def _from_facts(site_id: int, dimension: Dimension) -> dict[str, int]:
 
 @pytest.mark.parametrize("dimension", [Dimension.TOTAL, *DIMENSIONS], ids=lambda d: d.name)
 def test_the_worker_rolls_up_what_the_facts_expression_reads(traffic, dimension):
-    """Rows rolled up hit by hit (row_value) hold the values fact_sql computes from the facts."""
+    """Rows rolled up hit by hit (row_values) hold the values fact_sql computes from the facts."""
     written = {
         r.dim_value: r.pageviews + r.completions
         for r in DailyRollup.objects.filter(site_id=traffic.pk, dimension=int(dimension))

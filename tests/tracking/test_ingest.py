@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from harness.hits import FIREFOX, queued_hit
+from tracking.fact_writes import state_expiry
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup, Fact, VisitorState
 from tracking.queued_hit import PoisonMessage
@@ -60,3 +61,10 @@ def test_two_visitors_in_one_batch_are_two_visits(site):
     with connection.cursor() as cursor:
         cursor.execute("SELECT SUM(visits) FROM tracking_fact WHERE site_id = %s", [site.pk])
         assert cursor.fetchone()[0] == 2
+
+
+def test_visitor_state_expires_on_the_hour_at_least_two_days_later():
+    now = dt.datetime(2026, 3, 2, 9, 41, 7, 5, tzinfo=dt.UTC)
+
+    assert state_expiry(now) == dt.datetime(2026, 3, 4, 10, 0)
+    assert state_expiry(now.replace(minute=59)) == state_expiry(now)

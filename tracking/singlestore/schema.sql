@@ -180,6 +180,17 @@ CREATE ROWSTORE TABLE tracking_shielddrop (
   SHARD KEY (site_id)
 );
 
+-- Weeks and months whose weekly and monthly rows lag the daily ones: a few rows
+-- per active site, upserted by every batch, deleted by the rollup deriver.
+CREATE ROWSTORE TABLE tracking_pendingrollup (
+  site_id BIGINT NOT NULL,
+  grain VARCHAR(5) NOT NULL,
+  period DATE NOT NULL,
+  token BIGINT NOT NULL,
+  PRIMARY KEY (site_id, grain, period),
+  SHARD KEY (site_id)
+);
+
 -- Key/value state of a visitor: read and rewritten by every hit, so rowstore.
 CREATE ROWSTORE TABLE tracking_visitorstate (
   site_id BIGINT NOT NULL,

@@ -8,11 +8,12 @@ import pytest
 
 from harness.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from reports.stats import DAILY, MONTHLY, WEEKLY, StatsQuery, breakdown
-from reports.stats.rollup_reads import rollup_parts
+from reports.stats.rollup_reads import rollup_parts, site_rollup_parts
 from tests.support.factories import SiteFactory
 from tracking.dimensions import BY_NAME, COUNTERS
 from tracking.ingest import ingest_batch
-from tracking.models import DailyRollup, MonthlyRollup, WeeklyRollup
+from tracking.models import DailyRollup, MonthlyRollup, PendingRollup, WeeklyRollup
+from tracking.rollup_deriver import derive_ripe
 from tracking.rollups import rebuild_rollups, week_of
 
 NY = ZoneInfo("America/New_York")
@@ -29,6 +30,7 @@ RANGES = [
     (dt.date(2026, 2, 10), dt.date(2026, 2, 14)),  # days only
 ]
 D = dt.date
+LATER = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)  # every period of these tests is over
 
 
 @pytest.fixture
@@ -99,8 +101,11 @@ def test_a_range_shorter_than_a_week_is_days():
     ]
 
 
+@pytest.mark.parametrize("derived", [False, True], ids=["marked", "derived"])
 @pytest.mark.parametrize(("first", "last"), RANGES)
-def test_breakdowns_from_months_weeks_and_days_equal_the_facts(site, first, last):
+def test_breakdowns_from_months_weeks_and_days_equal_the_facts(site, first, last, derived):
+    if derived:
+        derive_ripe(now=LATER)
     rolled, raw = query(site, first, last), query(site, first, last, from_facts=True)
     for dimension in BY_NAME:
         assert breakdown(rolled, dimension, limit=100) == breakdown(raw, dimension, limit=100)
@@ -135,6 +140,7 @@ def _rows(model, site, period: str) -> dict:
 
 
 def test_monthly_rows_are_the_sums_of_the_daily_ones(site):
+    derive_ripe(now=LATER)
     monthly = _rows(MonthlyRollup, site, "month")
     assert monthly == _summed_daily(site, lambda day: day.replace(day=1))
     months = {month for _, month, _ in monthly}
@@ -142,13 +148,45 @@ def test_monthly_rows_are_the_sums_of_the_daily_ones(site):
 
 
 def test_weekly_rows_are_the_sums_of_the_daily_ones_by_monday(site):
+    derive_ripe(now=LATER)
     weekly = _rows(WeeklyRollup, site, "week")
     assert weekly == _summed_daily(site, week_of)
     assert all(week.weekday() == 0 for _, week, _ in weekly)
 
 
 @pytest.mark.parametrize(("model", "period"), [(MonthlyRollup, "month"), (WeeklyRollup, "week")])
-def test_rebuilding_gives_the_rows_the_worker_wrote(site, model, period):
+def test_rebuilding_gives_the_rows_the_worker_and_the_deriver_wrote(site, model, period):
+    derive_ripe(now=LATER)
     written = _rows(model, site, period)
     rebuild_rollups(site_id=site.pk)
     assert _rows(model, site, period) == written
+
+
+def test_a_marked_month_is_read_from_its_unmarked_weeks_and_its_days():
+    marked = frozenset({("month", D(2026, 2, 1)), ("week", D(2026, 2, 2))})
+    assert rollup_parts(D(2026, 1, 1), D(2026, 3, 31), marked) == [
+        (MONTHLY, "month", D(2026, 1, 1), D(2026, 2, 1)),
+        (MONTHLY, "month", D(2026, 3, 1), D(2026, 4, 1)),
+        (WEEKLY, "week", D(2026, 2, 9), D(2026, 2, 23)),
+        (DAILY, "day", D(2026, 2, 1), D(2026, 2, 9)),
+        (DAILY, "day", D(2026, 2, 23), D(2026, 3, 1)),
+    ]
+
+
+def test_only_the_sites_own_marks_change_what_is_read(db):
+    site, other = SiteFactory(), SiteFactory()
+    PendingRollup.objects.create(site_id=other.pk, grain="month", period=D(2026, 2, 1), token=1)
+
+    assert site_rollup_parts(site.pk, D(2026, 1, 1), D(2026, 3, 31)) == rollup_parts(
+        D(2026, 1, 1), D(2026, 3, 31)
+    )
+    assert (MONTHLY, "month", D(2026, 2, 1), D(2026, 3, 1)) not in site_rollup_parts(
+        other.pk, D(2026, 1, 1), D(2026, 3, 31)
+    )
+
+
+def test_a_range_without_a_whole_week_reads_no_marks(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert site_rollup_parts(1, D(2026, 2, 10), D(2026, 2, 14)) == [
+            (DAILY, "day", D(2026, 2, 10), D(2026, 2, 15))
+        ]

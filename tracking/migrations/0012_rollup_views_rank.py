@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracking', '0010_scroll_depth'),
+        ('tracking', '0011_rollup_marks'),
     ]
 
     operations = [
