@@ -1,7 +1,10 @@
+import datetime as dt
+
 import pytest
 from rest_framework.test import APIClient
 
 from accounts.services.api_keys import create_api_key
+from tests.support.sample_traffic import ingest_crowd, ingest_sample
 
 
 @pytest.fixture
@@ -37,3 +40,11 @@ def estimated(settings, monkeypatch):
     """Filtered questions are estimated even on a few hits (as tests/reports' fixture)."""
     settings.SAMPLE_ABOVE_HITS = 2
     monkeypatch.setattr("reports.stats.matching.MIN_COPY_ROWS", 0)
+
+
+@pytest.fixture
+def traffic(personas):
+    """The sample morning on May 4th 2026 and a crowd of 40 visitors two days later."""
+    ingest_sample(personas.site, dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC))
+    ingest_crowd(personas.site, dt.datetime(2026, 5, 6, 8, tzinfo=dt.UTC), 40)
+    return personas.site

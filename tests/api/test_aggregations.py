@@ -11,19 +11,11 @@ from api.params import FIELDS
 from harness.hits import queued_hit
 from reports.stats import Filter, breakdown, timeseries, totals, view_query
 from tests.api.conftest import bearer
-from tests.support.sample_traffic import ingest_crowd, ingest_sample
+from tests.support.sample_traffic import ingest_crowd
 from tracking.ingest import ingest_batch
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 5, 4)
-
-
-@pytest.fixture
-def traffic(personas):
-    """The sample morning on DAY and a crowd of 40 visitors two days later."""
-    ingest_sample(personas.site, dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC))
-    ingest_crowd(personas.site, dt.datetime(2026, 5, 6, 8, tzinfo=dt.UTC), 40)
-    return personas.site
 
 
 def get(api, key, site, **params):

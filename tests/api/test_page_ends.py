@@ -11,16 +11,8 @@ from hypothesis import strategies as st
 
 from tests.api.conftest import bearer
 from tests.api.test_aggregations import FIELDS, FILTERS, OPS, get
-from tests.support.sample_traffic import ingest_crowd, ingest_sample
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def traffic(personas):
-    ingest_sample(personas.site, dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC))
-    ingest_crowd(personas.site, dt.datetime(2026, 5, 6, 8, tzinfo=dt.UTC), 40)
-    return personas.site
 
 
 def _dashboard_table(client, site, table, first, last, filters) -> dict[str, list[str]]:
