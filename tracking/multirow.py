@@ -12,20 +12,21 @@ connection's charset.
 import datetime as dt
 from collections.abc import Callable
 
+# The driver's escaping of a string for the connection's charset, quotes included.
+Literal = Callable[[str], bytes]
+
 # Bytes of one multi-row statement: far below max_allowed_packet (16 MB by default).
 MAX_STATEMENT_BYTES = 1 << 20
 
 
-def multirow_statements(
-    sql: str, rows: list[tuple], *, literal: Callable[[str], bytes]
-) -> list[str]:
+def multirow_statements(sql: str, rows: list[tuple], *, literal: Literal) -> list[str]:
     """`sql` (one row of %s placeholders) as multi-row statements holding `rows`."""
     head, _, rest = sql.partition(" VALUES (")
     tail = rest.partition(")")[2]
     memo: dict[object, str] = {}
 
     def escaped(value: object) -> str:
-        text = memo[value] = _literal(value, literal)
+        text = memo[value] = inline(value, literal=literal)
         return text
 
     statements, values, size = [], [], 0
@@ -43,7 +44,10 @@ def multirow_statements(
     return statements
 
 
-def _literal(value: object, literal: Callable[[str], bytes]) -> str:
+def inline(value: object, *, literal: Literal) -> str:
+    """One value as SQL text: the statements run together take no parameters."""
+    if type(value) is int:
+        return str(value)
     if value is None:
         return "NULL"
     if isinstance(value, str):

@@ -1,0 +1,80 @@
+"""Statements run together: in order, in as few packets as fit, an error stopping the rest."""
+
+import pytest
+from django.db import IntegrityError, connection
+
+from tracking import round_trips
+from tracking.multirow import inline
+from tracking.round_trips import run_together, split_packet
+
+
+@pytest.fixture
+def scratch(db):
+    """A temporary table of this connection, gone with it."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE scratch (id INT PRIMARY KEY, note VARCHAR(50))")
+        yield cursor
+        cursor.execute("DROP TEMPORARY TABLE scratch")
+
+
+def test_each_statement_returns_its_own_rows_in_order(scratch):
+    results = run_together(
+        scratch,
+        [
+            "INSERT INTO scratch VALUES (1, 'one'), (2, 'two')",
+            "SELECT id FROM scratch ORDER BY id",
+            "SELECT note FROM scratch WHERE id = 2",
+        ],
+    )
+
+    assert results == [(), ((1,), (2,)), (("two",),)]
+
+
+def test_a_literal_holding_newlines_semicolons_and_quotes_is_kept_as_sent(scratch):
+    note = "a;\nb';\n--\\ c"
+    value = inline(note, literal=connection.connection.literal)
+
+    results = run_together(
+        scratch,
+        [f"INSERT INTO scratch VALUES (1, {value})", "SELECT note FROM scratch"],  # noqa: S608
+    )
+
+    assert results[1] == ((note,),)
+
+
+def test_an_error_raises_as_from_execute_and_the_statements_after_it_do_not_run(scratch):
+    statements = [
+        "INSERT INTO scratch VALUES (1, 'first')",
+        "INSERT INTO scratch VALUES (1, 'again')",
+        "INSERT INTO scratch VALUES (2, 'after')",
+    ]
+
+    with pytest.raises(IntegrityError) as error:
+        run_together(scratch, statements)
+
+    assert error.value.args[0] == 1062
+    scratch.execute("SELECT id, note FROM scratch")
+    assert scratch.fetchall() == ((1, "first"),)
+
+
+def test_statements_beyond_one_packet_go_in_several_in_order(scratch, monkeypatch):
+    monkeypatch.setattr(round_trips, "MAX_PACKET_BYTES", 100)
+    sent = []
+    execute = scratch.execute
+    monkeypatch.setattr(scratch, "execute", lambda sql: sent.append(sql) or execute(sql))
+    statements = [f"INSERT INTO scratch VALUES ({i}, '{'x' * 40}')" for i in range(6)]  # noqa: S608
+
+    run_together(scratch, [*statements, "SELECT COUNT(*) FROM scratch"])
+
+    assert len(sent) > 1
+    assert [s for packet in sent for s in split_packet(packet)][:6] == statements
+    scratch.execute("SELECT COUNT(*) FROM scratch")
+    assert scratch.fetchone() == (6,)
+
+
+def test_a_statement_with_a_raw_newline_is_refused_before_anything_runs(scratch):
+    with pytest.raises(ValueError, match="raw newline"):
+        run_together(scratch, ["INSERT INTO scratch VALUES (1, 'ok')", "SELECT\n1"])
+
+    scratch.execute("SELECT COUNT(*) FROM scratch")
+    assert scratch.fetchone() == (0,)
