@@ -10,6 +10,7 @@ these rows (reports/stats/properties.py), joined to the facts by hit id.
 
 from tracking.counting import CountedHit
 from tracking.models import EventProperty
+from tracking.multirow import Literal, multirow_statements
 
 COLUMNS = (
     "site_id", "hit_id", "ts", "local_date", "visitor", "event_name", "prop_key", "prop_value",
@@ -32,8 +33,7 @@ def property_params(hit: CountedHit) -> list[tuple]:
     ]
 
 
-def insert_properties(cursor, new_hits: list[CountedHit]) -> None:
-    """Insert the properties of the batch's new events, in one statement."""
-    params = [row for hit in new_hits for row in property_params(hit)]
-    if params:
-        cursor.executemany(INSERT_PROPERTIES, params)
+def property_statements(new_hits: list[CountedHit], *, literal: Literal) -> list[str]:
+    """The multi-row INSERTs of the properties of the batch's new events (none without)."""
+    rows = [row for hit in new_hits for row in property_params(hit)]
+    return multirow_statements(INSERT_PROPERTIES, rows, literal=literal)

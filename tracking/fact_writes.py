@@ -1,22 +1,23 @@
 """The SQL that writes facts and visitor state: one module, raw statements in batches.
 
-`tracking.ingest` runs these inside the batch's transaction, in this order:
-lock the batch's visitors (an upsert of their state rows, in key order),
-skip hits already written, insert the new facts, save the visitors' state.
-Rollups are written by `tracking.rollups`. The seeding of demo and benchmark
-data goes through `INSERT_FACTS` and `fact_params` too, so every fact row
-has one shape.
+The functions here build statements with their values inlined and run
+nothing: `tracking.ingest` runs them inside the batch's transaction, in two
+round trips (`tracking.round_trips`). The first locks the batch's visitors
+(an upsert of their state rows, in key order), then reads which hits are
+already written and the visitors' state; the second inserts the new facts
+and saves the visitors' state, with the rollups of `tracking.rollups`. The
+seeding of demo and benchmark data goes through `INSERT_FACTS` and
+`fact_params` too, so every fact row has one shape.
 """
 
 import datetime as dt
 import json
-
-from django.db import connection
+from collections.abc import Iterable
 
 from tracking.counting import SESSION_KEYS, CountedHit, Row
 from tracking.dimensions import COUNTERS
 from tracking.models import Fact, VisitorState
-from tracking.multirow import multirow_statements
+from tracking.multirow import Literal, inline, multirow_statements
 from tracking.sampling import sample_bucket
 
 # Visitor hashes change daily, so state older than two days is never read again.
@@ -55,25 +56,25 @@ def state_expiry(now: dt.datetime) -> dt.datetime:
     return at.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
 
 
-def lock_visitors(cursor, keys: list[tuple[int, str]], *, expires: dt.datetime) -> None:
+def lock_statements(
+    keys: list[tuple[int, str]], *, expires: dt.datetime, literal: Literal
+) -> list[str]:
     """Upsert the batch's visitor rows in key order: they stay locked until the commit."""
     rows = [(site, visitor, expires, "{}") for site, visitor in keys]
-    _execute_multirow(cursor, LOCK_VISITORS, rows)
+    return multirow_statements(LOCK_VISITORS, rows, literal=literal)
 
 
-def insert_facts(cursor, site_rows: list[tuple[int, Row]]) -> None:
-    """One multi-row INSERT (tracking.multirow: a third of executemany's CPU for these rows)."""
-    _execute_multirow(cursor, INSERT_FACTS, [fact_params(site, row) for site, row in site_rows])
+def fact_statements(site_rows: list[tuple[int, Row]], *, literal: Literal) -> list[str]:
+    """Multi-row INSERTs (tracking.multirow: a third of executemany's CPU for these rows)."""
+    rows = [fact_params(site, row) for site, row in site_rows]
+    return multirow_statements(INSERT_FACTS, rows, literal=literal)
 
 
-def _execute_multirow(cursor, sql: str, rows: list[tuple]) -> None:
-    for statement in multirow_statements(sql, rows, literal=connection.connection.literal):
-        cursor.execute(statement)
-
-
-def save_visitors(cursor, states: dict[tuple[int, str], dict], *, expires: dt.datetime) -> None:
+def save_statements(
+    states: dict[tuple[int, str], dict], *, expires: dt.datetime, literal: Literal
+) -> list[str]:
     rows = [_state_params(key, state, expires) for key, state in sorted(states.items())]
-    _execute_multirow(cursor, SAVE_VISITORS, rows)
+    return multirow_statements(SAVE_VISITORS, rows, literal=literal)
 
 
 def _state_params(key: tuple[int, str], state: dict, expires: dt.datetime) -> tuple:
@@ -82,41 +83,55 @@ def _state_params(key: tuple[int, str], state: dict, expires: dt.datetime) -> tu
     return (*key, seen, expires, json.dumps(state, separators=(",", ":")))
 
 
-def not_yet_written(hits: list[CountedHit]) -> list[CountedHit]:
+def unique_hits(hits: list[CountedHit]) -> dict[tuple[int, str], CountedHit]:
+    """The batch's hits by (site, id), the first of each kept (SQS may repeat a message
+    within a batch of several)."""
     unique: dict[tuple[int, str], CountedHit] = {}
     for hit in hits:
         unique.setdefault((hit.site, hit.id), hit)
-    written = set(
-        Fact.objects.filter(
-            site_id__in={site for site, _ in unique},
-            hit_id__in=[hit_id for _, hit_id in unique],
-            seq=0,
-        ).values_list("site_id", "hit_id")
+    return unique
+
+
+def written_statement(keys: Iterable[tuple[int, str]], *, literal: Literal) -> str:
+    """The SELECT of which of these (site, hit id) already have their fact (seq 0)."""
+    keys = list(keys)
+    sites = ", ".join(inline(site, literal=literal) for site in sorted({s for s, _ in keys}))
+    hit_ids = ", ".join(inline(hit_id, literal=literal) for _, hit_id in keys)
+    return (
+        f"SELECT site_id, hit_id FROM {Fact._meta.db_table} "  # noqa: S608
+        f"WHERE site_id IN ({sites}) AND hit_id IN ({hit_ids}) AND seq = 0"
     )
-    return [hit for key, hit in unique.items() if key not in written]
 
 
 # Keys per SELECT of visitor state: one statement for a whole batch, however many sites.
 STATE_KEYS_PER_SELECT = 1000
 
 
-def load_states(cursor, keys: list[tuple[int, str]]) -> dict[tuple[int, str], dict]:
-    """The state of each (site, visitor), {} when it has none: one statement per thousand
-    keys, `(site_id = s AND visitor IN (...)) OR ...` (a statement per site cost a batch of
+def state_statements(keys: list[tuple[int, str]], *, literal: Literal) -> list[str]:
+    """The SELECTs of the state of each (site, visitor): one per thousand keys,
+    `(site_id = s AND visitor IN (...)) OR ...` (a statement per site cost a batch of
     many small sites a round trip each; a `(site_id, visitor) IN` list was read ten
     times slower by MariaDB)."""
-    states: dict[tuple[int, str], dict] = {key: {} for key in keys}
+    statements = []
     for start in range(0, len(keys), STATE_KEYS_PER_SELECT):
         by_site: dict[int, list[str]] = {}
         for site, visitor in keys[start : start + STATE_KEYS_PER_SELECT]:
-            by_site.setdefault(site, []).append(visitor)
+            by_site.setdefault(site, []).append(inline(visitor, literal=literal))
         where = " OR ".join(
-            f"(site_id = %s AND visitor IN ({', '.join(['%s'] * len(visitors))}))"
-            for visitors in by_site.values()
+            f"(site_id = {inline(site, literal=literal)} AND visitor IN ({', '.join(visitors)}))"
+            for site, visitors in by_site.items()
         )
-        params = [value for site, visitors in by_site.items() for value in (site, *visitors)]
-        cursor.execute(f"SELECT site_id, visitor, state FROM {_STATE_TABLE} WHERE {where}", params)  # noqa: S608
-        for site, visitor, state in cursor.fetchall():
+        statements.append(f"SELECT site_id, visitor, state FROM {_STATE_TABLE} WHERE {where}")  # noqa: S608
+    return statements
+
+
+def states_from(
+    keys: list[tuple[int, str]], results: Iterable[tuple]
+) -> dict[tuple[int, str], dict]:
+    """The state of each key from the rows `state_statements` returned, {} when it has none."""
+    states: dict[tuple[int, str], dict] = {key: {} for key in keys}
+    for rows in results:
+        for site, visitor, state in rows:
             states[(site, visitor)] = json.loads(state) if state else {}
     return states
 

@@ -11,8 +11,11 @@ That is the fast path; when a hit of the batch cannot be written,
   in key order, which locks them until commit. A second worker with hits of
   the same visitor waits, then reads the committed state: one visitor, one
   visit, however the hits were spread over messages.
+- Two round trips: the locks and both reads go in one packet, every write
+  in the next (`tracking.round_trips`); between them only Python counts.
 
-The statements themselves are in `tracking.fact_writes`.
+The statements themselves are in `tracking.fact_writes`, `tracking.rollups`
+and `tracking.event_properties`.
 """
 
 import datetime as dt
@@ -25,7 +28,8 @@ from tracking import event_properties, fact_writes
 from tracking.counting import CountedHit, Row, count_hit
 from tracking.enrich import parse_client, parse_page, parse_referrer
 from tracking.queued_hit import QueuedHit, hits_from_message
-from tracking.rollups import write_rollups
+from tracking.rollups import rollup_statements
+from tracking.round_trips import run_together
 from tracking.sources import classify
 
 
@@ -79,18 +83,27 @@ def write_new(counted: list[CountedHit]) -> set[tuple[int, str]]:
     expires = fact_writes.state_expiry(dt.datetime.now(dt.UTC))
     keys = sorted({(hit.site, hit.visitor) for hit in hits})
     with transaction.atomic(), connection.cursor() as cursor:
-        fact_writes.lock_visitors(cursor, keys, expires=expires)
-        new_hits = fact_writes.not_yet_written(hits)
-        states = fact_writes.load_states(cursor, keys)
+        literal = connection.connection.literal
+        unique = fact_writes.unique_hits(hits)
+        locks = fact_writes.lock_statements(keys, expires=expires, literal=literal)
+        reads = [fact_writes.written_statement(unique, literal=literal)]
+        reads += fact_writes.state_statements(keys, literal=literal)
+        written, *state_rows = run_together(cursor, locks + reads)[len(locks) :]
+        already = {(site, hit_id) for site, hit_id in written}
+        new_hits = [hit for key, hit in unique.items() if key not in already]
+        states = fact_writes.states_from(keys, state_rows)
         site_rows: list[tuple[int, Row]] = []
         for hit in new_hits:
             key = (hit.site, hit.visitor)
             rows, states[key] = count_hit(hit, states[key])
             site_rows += [(hit.site, row) for row in rows]
-        fact_writes.insert_facts(cursor, site_rows)
-        event_properties.insert_properties(cursor, new_hits)
-        fact_writes.save_visitors(cursor, states, expires=expires)
-        write_rollups(site_rows)
+        run_together(
+            cursor,
+            fact_writes.fact_statements(site_rows, literal=literal)
+            + event_properties.property_statements(new_hits, literal=literal)
+            + fact_writes.save_statements(states, expires=expires, literal=literal)
+            + rollup_statements(site_rows, literal=literal),
+        )
     if new_hits:
         metrics.NEWEST_HIT.set(max(hit.ts for hit in new_hits).timestamp())
     return {(hit.site, hit.id) for hit in new_hits}

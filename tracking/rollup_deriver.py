@@ -1,7 +1,7 @@
 """Weekly and monthly rollups, derived from the daily ones by one writer at a time.
 
 The worker writes daily rollups and hourly totals and marks the weeks and
-months its batch touched (`tracking.rollups.write_rollups`, `PendingRollup`).
+months its batch touched (`tracking.rollups.rollup_statements`, `PendingRollup`).
 Here those periods are recomputed from the daily rows, set-based, once they
 are over (`derive_pending`): a week or month still running would be marked
 again by its next hit, and readers take a marked period from the daily rows

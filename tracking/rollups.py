@@ -37,7 +37,7 @@ from tracking.models import (
     PendingRollup,
     WeeklyRollup,
 )
-from tracking.multirow import multirow_statements
+from tracking.multirow import Literal, multirow_statements
 from tracking.sampling import in_buckets
 
 _ADD = ", ".join(f"{c} = {c} + VALUES({c})" for c in COUNTERS)
@@ -105,24 +105,21 @@ def sum_rollups(site_rows: Iterable[tuple[int, Row]]) -> dict[str, dict[tuple, l
     return {**sums, UPSERT_WEEKLY: weekly, UPSERT_MONTHLY: monthly}
 
 
-def write_rollups(site_rows: Iterable[tuple[int, Row]]) -> None:
-    """Add a batch's fact rows to the daily rollups and hourly totals, in key order, and
-    mark the weeks and months they fall in (see the module's docstring)."""
+def rollup_statements(site_rows: Iterable[tuple[int, Row]], *, literal: Literal) -> list[str]:
+    """The upserts adding a batch's fact rows to the daily rollups and hourly totals, in
+    key order, and marking the weeks and months they fall in (see the module's docstring)."""
     sums = sum_day_rollups(site_rows)
-    literal = connection.connection.literal
-    with connection.cursor() as cursor:
-        for sql, by_key in sums.items():
-            rows = [(*key, *totals) for key, totals in sorted(by_key.items()) if any(totals)]
-            for statement in multirow_statements(sql, rows, literal=literal):
-                cursor.execute(statement)
-        # A fresh token per batch: the deriver clears a mark only if no batch set it since.
-        token = secrets.randbits(63)
-        days = {(site_id, day) for site_id, _, day, _ in sums[UPSERT_DAILY]}
-        periods = {(site_id, "week", week_of(day)) for site_id, day in days}
-        periods |= {(site_id, "month", day.replace(day=1)) for site_id, day in days}
-        marks = [(*period, token) for period in sorted(periods)]
-        for statement in multirow_statements(MARK_PERIODS, marks, literal=literal):
-            cursor.execute(statement)
+    statements = []
+    for sql, by_key in sums.items():
+        rows = [(*key, *totals) for key, totals in sorted(by_key.items()) if any(totals)]
+        statements += multirow_statements(sql, rows, literal=literal)
+    # A fresh token per batch: the deriver clears a mark only if no batch set it since.
+    token = secrets.randbits(63)
+    days = {(site_id, day) for site_id, _, day, _ in sums[UPSERT_DAILY]}
+    periods = {(site_id, "week", week_of(day)) for site_id, day in days}
+    periods |= {(site_id, "month", day.replace(day=1)) for site_id, day in days}
+    marks = [(*period, token) for period in sorted(periods)]
+    return statements + multirow_statements(MARK_PERIODS, marks, literal=literal)
 
 
 def week_of(day: dt.date) -> dt.date:

@@ -25,6 +25,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
+from tracking.round_trips import split_packet
+
 DIALECT = "singlestore"
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = ROOT / "tracking" / "singlestore" / "schema.sql"
@@ -267,7 +269,8 @@ class StatementLog:
 
     def __call__(self, execute, sql, params, many, context):
         if isinstance(sql, str):
-            self.record(sql, context.get("connection"))
+            for statement in split_packet(sql):
+                self.record(statement, context.get("connection"))
         return execute(sql, params, many, context)
 
     def record(self, sql: str, connection=None) -> None:

@@ -169,11 +169,11 @@ def test_a_transient_database_error_propagates_for_retry_without_splitting(
     shop, blog = two_sites
     attempts = []
 
-    def database_gone(site_rows) -> None:
+    def database_gone(site_rows, *, literal) -> list[str]:
         attempts.append(len(site_rows))
         raise OperationalError(2006, "MySQL server has gone away")
 
-    monkeypatch.setattr(ingest, "write_rollups", database_gone)
+    monkeypatch.setattr(ingest, "rollup_statements", database_gone)
     batch = good_hits(shop, "shop.example.com", 3) + good_hits(blog, "blog.example.net", 3)
 
     with pytest.raises(OperationalError):

@@ -5,7 +5,7 @@ The set-based rebuild gives exactly the rollup rows the worker adds up hit by hi
 
 Seeding (bench/dashboard_seed.py), the demo data and repairs rebuild rollups
 from facts with `rebuild_rollups`; the worker adds every batch with
-`write_rollups`. Both must hold the same rows in every table, in zones far
+`rollup_statements`. Both must hold the same rows in every table, in zones far
 from UTC and for ranges longer than one slice of the rebuild.
 """
 
