@@ -61,11 +61,13 @@ def _apply(request: HttpRequest, site: Site, role: str) -> tuple[str, object] | 
         messages.success(
             request, "A confirmation link was sent; nothing is sent before it is used."
         )
-    elif action == "remove_recipient" and post.get("recipient", "").isdigit():
-        services.remove_extra(site_id=site.pk, pk=int(post["recipient"]))
+    elif action == "remove_recipient" and (recipient := post.get("recipient", "")).isascii() \
+            and recipient.isdigit():  # fmt: skip
+        services.remove_extra(site_id=site.pk, pk=int(recipient))
         messages.success(request, "The recipient was removed.")
     else:
-        form = PreferenceForm()
+        form = PreferenceForm(post)
+        form.is_valid()  # a form takes an error only once it is cleaned
         form.add_error(None, "Unknown action.")
         return "preference_form", form
     return None

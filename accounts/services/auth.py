@@ -182,7 +182,7 @@ def check_second_factor(*, user: AbstractBaseUser, code: str) -> bool:
     device = TwoFactor.objects.filter(user=user, confirmed__isnull=False).first()
     if device is None:
         return False
-    if code.replace(" ", "").isdigit():
+    if code.isascii() and code.replace(" ", "").isdigit():
         return _accept_totp(device, code)
     return bool(
         RecoveryCode.objects.filter(

@@ -89,7 +89,7 @@ def _named_fields() -> Iterator[None]:
 
 
 def _milestone_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise NotFound(f"No milestone with id {raw[:20]!r}.")
     return int(raw)
 

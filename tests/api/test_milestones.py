@@ -63,3 +63,8 @@ def test_changing_a_milestone(api, owner_key, personas):
     other = MilestoneFactory(site=personas.outsider_site)
     wrong = f"/api/v1/sites/{personas.site.public_id}/milestones/{other.pk}"
     assert api.post(wrong, {"name": "x"}, format="json", **bearer(owner_key)).status_code == 404
+
+
+def test_a_milestone_id_of_digits_outside_ascii_is_not_found(api, owner_key, personas):
+    path = f"/api/v1/sites/{personas.site.public_id}/milestones/\u00b9"
+    assert api.get(path, **bearer(owner_key)).status_code == 404

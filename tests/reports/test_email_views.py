@@ -160,3 +160,10 @@ def test_the_site_settings_link_to_the_emails_page(client, personas):
     client.force_login(personas.owner)
     page = client.get(reverse("accounts:site_settings", args=[personas.site.public_id]))
     assert reverse("reports:emails", args=[personas.site.public_id]).encode() in page.content
+
+
+def test_removing_a_recipient_named_by_digits_outside_ascii_is_an_unknown_action(client, personas):
+    client.force_login(personas.owner)
+    url = reverse("reports:emails", args=[personas.site.public_id])
+    response = client.post(url, {"action": "remove_recipient", "recipient": "\u00b9"})
+    assert response.status_code == 400 and b"Unknown action." in response.content

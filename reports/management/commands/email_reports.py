@@ -60,7 +60,7 @@ class Command(BaseCommand):
 
 def _site(raw: str) -> Site:
     found = find_site(public_id=raw)
-    if found is None and raw.isdigit():
+    if found is None and raw.isascii() and raw.isdigit():
         found = find_site(site_id=int(raw))
     if found is None:
         raise CommandError(f"no site with id {raw!r}")

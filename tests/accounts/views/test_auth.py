@@ -111,6 +111,16 @@ def test_a_recovery_code_works_only_once(client):
     assert not check_second_factor(user=user, code=code)
 
 
+def test_a_code_of_digits_outside_ascii_is_refused(client):
+    user = UserFactory(email="2fa@example.com")
+    secret, _ = start_two_factor(user=user)
+    confirm_two_factor(user=user, code=pyotp.TOTP(secret).now())
+    client.post(reverse("login"), {"username": "2fa@example.com", "password": PASSWORD})
+    response = client.post(reverse("accounts:login_code"), {"code": "\u00b9\u00b2\u00b3456"})
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+
+
 def test_a_totp_code_cannot_be_replayed():
     user = UserFactory()
     secret, _ = start_two_factor(user=user)
