@@ -57,6 +57,7 @@ if TYPE_CHECKING:  # Django models load only after django.setup()
     from accounts.models import Site
 
 SQS_NAMESPACE = "bench"
+SECTIONS = {"threads": bench_threads, "mix": bench_mix, "backlog": bench_backlog}
 
 
 def parse_args() -> argparse.Namespace:
@@ -82,6 +83,7 @@ def parse_args() -> argparse.Namespace:
     add("--skip-collector", action="store_true")
     add("--skip-drain", action="store_true")
     add("--skip-scaling", action="store_true", help="no threads, mix or backlog sections")
+    add("--skip-threads", action="store_true", help="no 1-2-4 threads section")
     add("--skip-backlog", action="store_true")
     # fmt: on
     args = p.parse_args()
@@ -223,10 +225,12 @@ def main() -> int:
             result["drain"] = summarize_drains(run, runs)
             result["conn_max_age"] = compare_conn_max_age(runs)
             raw = result["drain"]["raw_executemany_hits_per_s"]
-            sections = [] if args.skip_scaling else [("threads", bench_threads), ("mix", bench_mix)]
-            sections += (
-                [] if args.skip_scaling or args.skip_backlog else [("backlog", bench_backlog)]
-            )
+            wanted = {
+                "threads": not (args.skip_scaling or args.skip_threads),
+                "mix": not args.skip_scaling,
+                "backlog": not (args.skip_scaling or args.skip_backlog),
+            }
+            sections = [(name, SECTIONS[name]) for name, on in wanted.items() if on]
             for name, section in sections:
                 try:
                     result[name] = section(run, raw)
