@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from playwright.sync_api import Browser
 
@@ -62,7 +63,13 @@ def e2e_site(transactional_db):
 
 @pytest.fixture
 def make_stack(transactional_db, tmp_path):
-    """Build stacks (SQS server + gunicorn + worker) on the test database; stopped afterwards."""
+    """Build stacks (SQS server + gunicorn + worker) on the test database; stopped afterwards.
+
+    The database cache is no model's table, so the flush between tests leaves it:
+    an earlier test's worker may have claimed this quarter-hour's report planning
+    or the rollup lease there, and this test's worker would skip them. Cleared first.
+    """
+    cache.clear()
     stacks: list[Stack] = []
 
     def make(**settings: str) -> Stack:
