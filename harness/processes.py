@@ -1,7 +1,7 @@
 """Starting the product's real processes for benchmarks and tests, and measuring their CPU.
 
 A child process in its own process group with its output in a log file, a
-local SQS server (moto) on a free loopback port, gunicorn with the project's
+local SQS server (harness/sqs_server.py) on a free loopback port, gunicorn with the project's
 config, and the Dramatiq worker; what a benchmark needs on top: CPU seconds
 used by a whole process group, read from /proc (Linux only).
 
@@ -176,17 +176,17 @@ class Process:
 
 
 def sqs_server_process(port: int, env: dict[str, str], log_dir: Path) -> Process:
-    """A moto SQS server on loopback `port`, not started: it can stop and start on that port."""
+    """The local SQS server on loopback `port`, not started: it can stop and start on that port."""
     return Process(
         f"sqs-{port}",
-        [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "harness.sqs_server", "-H", "127.0.0.1", "-p", str(port)],
         env,
         log_dir,
     )
 
 
 def start_sqs_server(log_dir: Path, env: dict[str, str]) -> tuple[Process, str]:
-    """A moto SQS server on a free loopback port; returns it and its endpoint URL."""
+    """The local SQS server on a free loopback port; returns it and its endpoint URL."""
     port = free_port()
     process = sqs_server_process(port, env, log_dir).start()
     wait_until(lambda: port_open(port), timeout=30, message="the SQS server")

@@ -154,8 +154,8 @@ ensure_sqs() {
   local port="$1"
   export SQS_ENDPOINT_URL="http://127.0.0.1:$port"
   if ! http_ok "$SQS_ENDPOINT_URL/moto-api/"; then
-    log "Starting the local SQS server (moto) on 127.0.0.1:$port"
-    "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$STATE/sqs-$port.log" 2>&1 &
+    log "Starting the local SQS server (moto, harness/sqs_server.py) on 127.0.0.1:$port"
+    (cd "$ROOT" && exec "$PY" -m harness.sqs_server -H 127.0.0.1 -p "$port") >"$STATE/sqs-$port.log" 2>&1 &
     local pid=$!
     echo "$pid" >"$STATE/sqs-$port.pid"
     for _ in $(seq 1 50); do

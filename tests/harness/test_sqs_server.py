@@ -1,0 +1,110 @@
+"""The local SQS server: moto's SQS, kept-alive connections, costs that do not grow with depth."""
+
+import http.client
+import uuid
+
+import boto3
+import pytest
+from moto.sqs.models import Message, Queue
+
+from harness import processes
+from harness.sqs_server import QueueAttributes, patch_moto_queue, visible_messages
+from tracking.sqs_sender import Credentials, MessageSender
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    server, url = processes.start_sqs_server(tmp_path_factory.mktemp("sqs"), {})
+    yield url
+    server.stop()
+
+
+@pytest.fixture
+def queue_url(endpoint):
+    client = sqs_client(endpoint)
+    return client.create_queue(QueueName=f"q{uuid.uuid4().hex[:12]}")["QueueUrl"]
+
+
+def sqs_client(endpoint: str):
+    return boto3.client(
+        "sqs", endpoint_url=endpoint, region_name="us-east-1",
+        aws_access_key_id="local", aws_secret_access_key="local",
+    )  # fmt: skip
+
+
+def queued_message(queue: Queue, body: str) -> Message:
+    message = Message(str(uuid.uuid4()), body)
+    message.mark_sent()
+    queue.add_message(message)
+    return message
+
+
+def test_the_server_keeps_a_senders_connection_alive(endpoint, queue_url, monkeypatch):
+    connects = []
+    connect = http.client.HTTPConnection.connect
+    monkeypatch.setattr(
+        http.client.HTTPConnection, "connect", lambda c: connects.append(1) or connect(c)
+    )
+    sender = MessageSender(
+        endpoint_url=endpoint, region="us-east-1",
+        credentials=lambda: Credentials("local", "local"), queue_url=lambda: queue_url,
+    )  # fmt: skip
+    for n in range(5):
+        sender.send(f"message {n}")
+    assert len(connects) == 1
+
+
+def test_messages_sent_are_received_once_and_counted(endpoint, queue_url):
+    client = sqs_client(endpoint)
+    for n in range(3):
+        client.send_message(QueueUrl=queue_url, MessageBody=f"hit {n}")
+    received = client.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=1)["Messages"]
+    counts = client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+    assert [m["Body"] for m in received] == ["hit 0"]
+    assert counts["ApproximateNumberOfMessages"] == "2"
+    assert counts["ApproximateNumberOfMessagesNotVisible"] == "1"
+
+
+def test_a_delayed_message_is_not_received_before_its_time(endpoint, queue_url):
+    client = sqs_client(endpoint)
+    client.send_message(QueueUrl=queue_url, MessageBody="later", DelaySeconds=60)
+    assert "Messages" not in client.receive_message(QueueUrl=queue_url, WaitTimeSeconds=0)
+
+
+def test_queue_attributes_are_the_ones_moto_computes():
+    queue = Queue("attributes", region="us-east-1", account_id="123456789012")
+    queued_message(queue, "one")
+    compute = Queue.attributes.fget
+    assert dict(QueueAttributes(queue, compute)) == compute(queue)
+
+
+class Unscannable(list):
+    def __iter__(self):
+        pytest.fail("the queue's messages were scanned")
+
+
+def test_reading_an_attribute_that_is_no_count_scans_no_message():
+    queue = Queue("scanless", region="us-east-1", account_id="123456789012")
+    queued_message(queue, "one")
+    attributes = QueueAttributes(queue, Queue.attributes.fget)
+    queue._messages = Unscannable()
+    assert attributes["MessageRetentionPeriod"] == 345600
+    assert attributes.get("ContentBasedDeduplication") is None
+
+
+def test_visible_messages_leave_out_received_and_delayed_ones():
+    queue = Queue("visible", region="us-east-1", account_id="123456789012")
+    waiting, received, delayed = (queued_message(queue, body) for body in ("a", "b", "c"))
+    received.mark_received(visibility_timeout=60)
+    delayed.delayed_until = delayed.visible_at = 1e15
+    assert visible_messages(queue) == [waiting]
+
+
+def test_patching_moto_twice_keeps_one_patch(monkeypatch):
+    for name in ("attributes", "messages"):  # as they were, after the test
+        monkeypatch.setattr(Queue, name, Queue.__dict__[name])
+    monkeypatch.setattr(Queue, "_patched_by_local_server", False, raising=False)
+    patch_moto_queue()
+    patched = Queue.attributes
+    patch_moto_queue()
+    assert Queue.attributes is patched
