@@ -113,4 +113,8 @@ class CollectorFirst:
             *(("Set-Cookie", c.output(header="")) for c in response.cookies.values()),
         ]
         start_response(f"{response.status_code} {response.reason_phrase}", headers)
-        return response
+        # The body as bytes, not the response: the server would close() it, and
+        # closing sends Django's request_finished, whose receivers check every
+        # database connection and cache of the thread. The collector opens none
+        # (and sent no request_started); that was ~0.02 ms a hit.
+        return [response.content]
