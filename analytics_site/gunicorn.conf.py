@@ -11,6 +11,8 @@ import os
 import re
 import tempfile
 
+from gunicorn.glogging import Logger
+
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 worker_class = "gthread"
@@ -24,6 +26,9 @@ max_requests = 0  # keep processes (and their persistent connections) alive
 control_socket_disable = True
 accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
+# The collector's paths (analytics_site/collector_first.py's COLLECTOR_PATHS,
+# not imported here: it needs Django, and this file is read before Django is).
+COLLECTOR_PATHS = ("/api/event",)
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
@@ -47,6 +52,25 @@ def child_exit(server, worker) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger, without the access line of every hit the collector accepted.
+
+    One line per tracked page view is the web's largest log and says nothing
+    the metrics do not (analytics_hits_accepted_total, the collector's latency
+    histogram), and writing it cost ~0.04 ms of the web's CPU a hit, a twentieth
+    of all it spends. Refused hits (4xx, 5xx) and every other request keep
+    their line.
+    """
+
+    def access(self, resp, req, environ, request_time) -> None:
+        if req.path in COLLECTOR_PATHS and (resp.status_code or 500) < 300:
+            return
+        super().access(resp, req, environ, request_time)
+
+
+logger_class = AccessLogger
 
 
 class HideClientAddress(logging.Filter):
