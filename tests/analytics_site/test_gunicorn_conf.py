@@ -10,15 +10,24 @@ from gunicorn.config import Config
 
 from analytics_site.collector_first import COLLECTOR_PATHS
 
-CONF = runpy.run_path(str(Path(__file__).resolve().parents[2] / "analytics_site/gunicorn.conf.py"))
+CONF_PATH = Path(__file__).resolve().parents[2] / "analytics_site/gunicorn.conf.py"
+
+
+@pytest.fixture(scope="module")
+def conf(tmp_path_factory) -> dict:
+    """The settings file as gunicorn reads it, without the metrics directory it would
+    otherwise set for the whole test session (prometheus_client reads that variable)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path_factory.mktemp("metrics")))
+        return runpy.run_path(str(CONF_PATH))
 
 
 @pytest.fixture
-def access_lines(caplog):
+def access_lines(caplog, conf):
     cfg = Config()
     cfg.set("accesslog", "-")
-    cfg.set("access_log_format", CONF["access_log_format"])
-    access_logger = CONF["AccessLogger"](cfg)
+    cfg.set("access_log_format", conf["access_log_format"])
+    access_logger = conf["AccessLogger"](cfg)
     access_logger.access_log.propagate = True  # into caplog
 
     def log(path: str, status: int) -> list[str]:
@@ -36,12 +45,12 @@ def access_lines(caplog):
     return log
 
 
-def test_the_conf_knows_every_collector_path():
-    assert set(CONF["COLLECTOR_PATHS"]) == set(COLLECTOR_PATHS)
+def test_the_conf_knows_every_collector_path(conf):
+    assert set(conf["COLLECTOR_PATHS"]) == set(COLLECTOR_PATHS)
 
 
-def test_the_web_logs_access_through_its_own_logger():
-    assert CONF["logger_class"] is CONF["AccessLogger"]
+def test_the_web_logs_access_through_its_own_logger(conf):
+    assert conf["logger_class"] is conf["AccessLogger"]
 
 
 def test_an_accepted_hit_writes_no_access_line(access_lines):
