@@ -3,33 +3,34 @@
 import http.client
 import uuid
 
-import boto3
 import pytest
 from moto.sqs.models import Message, Queue
 
-from harness import processes
 from harness.sqs_server import QueueAttributes, patch_moto_queue, visible_messages
+from tests.support.processes import SqsServer
 from tracking.sqs_sender import Credentials, MessageSender
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    server, url = processes.start_sqs_server(tmp_path_factory.mktemp("sqs"), {})
-    yield url
+def sqs(tmp_path_factory):
+    server = SqsServer(tmp_path_factory.mktemp("sqs")).start()
+    yield server
     server.stop()
 
 
 @pytest.fixture
-def queue_url(endpoint):
-    client = sqs_client(endpoint)
+def endpoint(sqs) -> str:
+    return sqs.endpoint
+
+
+@pytest.fixture
+def client(sqs):
+    return sqs.client()
+
+
+@pytest.fixture
+def queue_url(client) -> str:
     return client.create_queue(QueueName=f"q{uuid.uuid4().hex[:12]}")["QueueUrl"]
-
-
-def sqs_client(endpoint: str):
-    return boto3.client(
-        "sqs", endpoint_url=endpoint, region_name="us-east-1",
-        aws_access_key_id="local", aws_secret_access_key="local",
-    )  # fmt: skip
 
 
 def queued_message(queue: Queue, body: str) -> Message:
@@ -54,8 +55,7 @@ def test_the_server_keeps_a_senders_connection_alive(endpoint, queue_url, monkey
     assert len(connects) == 1
 
 
-def test_messages_sent_are_received_once_and_counted(endpoint, queue_url):
-    client = sqs_client(endpoint)
+def test_messages_sent_are_received_once_and_counted(client, queue_url):
     for n in range(3):
         client.send_message(QueueUrl=queue_url, MessageBody=f"hit {n}")
     received = client.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=1)["Messages"]
@@ -65,8 +65,7 @@ def test_messages_sent_are_received_once_and_counted(endpoint, queue_url):
     assert counts["ApproximateNumberOfMessagesNotVisible"] == "1"
 
 
-def test_a_delayed_message_is_not_received_before_its_time(endpoint, queue_url):
-    client = sqs_client(endpoint)
+def test_a_delayed_message_is_not_received_before_its_time(client, queue_url):
     client.send_message(QueueUrl=queue_url, MessageBody="later", DelaySeconds=60)
     assert "Messages" not in client.receive_message(QueueUrl=queue_url, WaitTimeSeconds=0)
 
