@@ -75,17 +75,21 @@ class BatchConsumer(SQSConsumer):
       `DELETE_DELAY_S` later. A delete that fails or is lost in a crash only
       means the message is delivered again after its visibility timeout and
       its hits are skipped as already written.
-    - Receives: up to ten messages a call, and up to Dramatiq's prefetch
-      (twice the threads) held at once, beyond dramatiq-sqs's cap of ten,
+    - Receives: ten messages a call, and up to Dramatiq's prefetch (twice
+      the threads) plus ten held at once, beyond dramatiq-sqs's cap of ten,
       so that many small messages can be written in one transaction
-      (tracking/group_writer.py). When all are held, it waits for an ack
-      rather than sleeping a growing backoff (up to a second) while threads
-      sit idle.
+      (tracking/group_writer.py). While it holds messages it receives only
+      when ten slots are free: a call costs the worker and SQS about as much
+      for one message as for ten (the worker: 1.9 against 0.3 ms of CPU a message
+      on the local server), and from a backlog of 1-3-hit messages, as after
+      an outage, receiving as each slot freed took one or two a call. It
+      waits for an ack rather than sleeping a growing backoff (up to a second)
+      while threads sit idle.
     """
 
     def __init__(self, queue, prefetch: int, *args, **kwargs) -> None:
         super().__init__(queue, prefetch, *args, **kwargs)
-        self.prefetch = max(prefetch, 1)
+        self.prefetch = max(prefetch, 1) + SQS_BATCH
         # The logger HideMessageContents filters (it logs undecodable bodies).
         self.logger = logging.getLogger("dramatiq_sqs.broker.SQSConsumer")
         self._acked: list = []
@@ -112,7 +116,7 @@ class BatchConsumer(SQSConsumer):
             return self.messages.popleft()
         self._slot_freed.clear()
         free = self.prefetch - self.message_refc
-        if free <= 0:
+        if free <= 0 or (self.message_refc and free < SQS_BATCH):
             self._slot_freed.wait(DELETE_DELAY_S)
             return None
         options = {"MaxNumberOfMessages": min(free, SQS_BATCH),

@@ -235,7 +235,7 @@ CLIENT_IP_TRUSTED_HOPS = env_int("CLIENT_IP_TRUSTED_HOPS", 1, minimum=1)
 # --- Worker -------------------------------------------------------------------
 # Each worker thread holds one persistent database connection.
 WORKER_PROCESSES = env_int("WORKER_PROCESSES", 1)
-WORKER_THREADS = env_int("WORKER_THREADS", 4)
+WORKER_THREADS = env_int("WORKER_THREADS", 8)
 # Workers run the daily jobs (billing, data retention) themselves, once a day
 # across all of them (analytics_site/daily_jobs.py). False: run them from cron.
 DAILY_JOBS_IN_WORKER = env_bool("DAILY_JOBS_IN_WORKER", True)
