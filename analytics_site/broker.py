@@ -96,6 +96,11 @@ class BatchConsumer(SQSConsumer):
         self._oldest_ack = 0.0
         self._acks_lock = threading.Lock()
         self._slot_freed = threading.Event()
+        self._stopping = threading.Event()
+
+    def stop_receiving(self) -> None:
+        self._stopping.set()
+        self._slot_freed.set()  # not waiting for an ack any more
 
     def ack(self, message) -> None:
         with self._acks_lock:
@@ -112,6 +117,9 @@ class BatchConsumer(SQSConsumer):
 
     def __next__(self):
         self._delete_acked(force=False)
+        if self._stopping.is_set():  # what it holds is handed back at close()
+            time.sleep(DELETE_DELAY_S)
+            return None
         if self.messages:
             return self.messages.popleft()
         self._slot_freed.clear()
@@ -159,6 +167,15 @@ class BatchConsumer(SQSConsumer):
                 logger.warning("deleting %d written messages failed: %s", len(batch), exc)
             if failed:
                 metrics.SQS_DELETE_FAILURES.inc(len(failed))
+
+
+class StopReceivingAtShutdown(dramatiq.Middleware):
+    """Tells each `BatchConsumer` to stop receiving as soon as its worker starts to stop."""
+
+    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        for thread in worker.consumers.values():
+            if isinstance(thread.consumer, BatchConsumer):
+                thread.consumer.stop_receiving()
 
 
 class ProvisionedSQSBroker(SQSBroker):
@@ -210,6 +227,7 @@ def build_broker() -> SQSBroker:
             retry_when=should_retry,
         ),
         DbConnectionsMiddleware(),
+        StopReceivingAtShutdown(),
     ]
     return ProvisionedSQSBroker(
         namespace=settings.SQS_NAMESPACE,

@@ -1,11 +1,12 @@
-"""The worker's SQS consumer: receives in full batches of ten while it holds messages."""
+"""The worker's SQS consumer: receives in full batches of ten while it holds messages, none once
+its worker starts to stop."""
 
 from base64 import b64encode
 from types import SimpleNamespace
 
 import dramatiq
 
-from analytics_site.broker import SQS_BATCH, BatchConsumer
+from analytics_site.broker import SQS_BATCH, BatchConsumer, StopReceivingAtShutdown
 
 
 class FakeQueue:
@@ -54,3 +55,26 @@ def test_received_messages_are_handed_out_one_by_one_before_receiving_again():
     batch_consumer, queue = consumer()
     handed = [next(batch_consumer) for _ in range(SQS_BATCH)]
     assert all(handed) and queue.asked == [SQS_BATCH]
+
+
+def test_once_told_to_stop_it_receives_nothing():
+    batch_consumer, queue = consumer()
+    batch_consumer.stop_receiving()
+    assert next(batch_consumer) is None
+    assert queue.asked == []
+
+
+def test_once_told_to_stop_it_hands_out_none_of_what_it_holds():
+    batch_consumer, queue = consumer()
+    next(batch_consumer)
+    batch_consumer.stop_receiving()
+    assert next(batch_consumer) is None
+    assert len(batch_consumer.messages) == SQS_BATCH - 1  # handed back by close()
+
+
+def test_the_worker_starting_to_stop_stops_its_consumers_receiving():
+    batch_consumer, queue = consumer()
+    worker = SimpleNamespace(consumers={"hits": SimpleNamespace(consumer=batch_consumer)})
+    StopReceivingAtShutdown().before_worker_shutdown(broker=None, worker=worker)
+    assert next(batch_consumer) is None
+    assert queue.asked == []

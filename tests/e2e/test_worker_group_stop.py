@@ -30,6 +30,22 @@ def _in_flight(stack) -> int:
     return int(attrs["ApproximateNumberOfMessagesNotVisible"])
 
 
+def _most_receives(stack) -> int:
+    """The highest receive count among the queued messages (this look adds one, subtracted)."""
+    client, url, counts, handles = stack.sqs.client(), stack.queue_url(), [0], []
+    while messages := client.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60,
+        AttributeNames=["ApproximateReceiveCount"],
+    ).get("Messages", []):  # fmt: skip
+        counts += [int(m["Attributes"]["ApproximateReceiveCount"]) - 1 for m in messages]
+        handles += [m["ReceiptHandle"] for m in messages]
+    for start in range(0, len(handles), 10):  # visible again for the next worker
+        entries = [{"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
+                   for i, h in enumerate(handles[start : start + 10])]  # fmt: skip
+        client.change_message_visibility_batch(QueueUrl=url, Entries=entries)
+    return max(counts)
+
+
 def test_sigterm_to_the_whole_group_finishes_or_hands_back_every_message(make_stack, e2e_site):
     # A long visibility timeout: a message a worker keeps (killed) stays invisible for two
     # minutes, so "nothing in flight right after the stop" means everything was handed back.
@@ -64,15 +80,24 @@ def test_sigterm_to_the_whole_group_finishes_or_hands_back_every_message(make_st
             assert "Killing worker process" not in log, log
             assert worker.popen.returncode == 0, log
             assert _in_flight(stack) == 0, "messages kept invisible: not handed back at the stop"
+            assert stack.queue_depth(dead_letter=True) == 0, "a stop sent messages to the DLQ"
     finally:
         proxy.close()
+    # A stop hands back what the worker holds and receives no more: once a round at most.
+    assert _most_receives(stack) <= ROUNDS
 
     # What the stopped workers did not write, another one does; nothing is counted twice.
     stack.start_worker()
-    wait_until(
-        lambda: pageview_count(e2e_site.pk) == MESSAGES * HITS_PER_MESSAGE,
-        timeout=120,
-        message="every hit once",
-    )
+    try:
+        wait_until(
+            lambda: pageview_count(e2e_site.pk) == MESSAGES * HITS_PER_MESSAGE,
+            timeout=120,
+            message="every hit once",
+        )
+    except AssertionError:
+        raise AssertionError(
+            f"{pageview_count(e2e_site.pk)} counted, {stack.queue_depth()} queued, "
+            f"{_in_flight(stack)} in flight, {stack.queue_depth(dead_letter=True)} dead"
+        ) from None
     wait_until(lambda: stack.queue_depth() == 0, timeout=60, message="the queue to drain")
     assert pageview_count(e2e_site.pk) == MESSAGES * HITS_PER_MESSAGE
