@@ -15,8 +15,9 @@ builds a broker. Choices made here:
   A batch cut off by the time limit counts as transient: the usual cause is
   a slow database, and a slow database must make hits wait in the queue,
   not send them to the dead-letter queue.
-- Written messages are deleted ten at a time (`BatchConsumer`), each
-  only after the commit holding its hits.
+- Messages are received and deleted ten at a time, small ones handed to
+  the actor in bundles, each deleted only after the commit holding its
+  hits (`BatchConsumer`, analytics_site/sqs_consumer.py).
 - A message that failed is logged by actor and id, never with its hits.
 - A single hit the worker cannot write is set aside on its own, as a new
   message in the dead-letter queue (`send_to_dead_letter_queue`), so that
@@ -24,9 +25,7 @@ builds a broker. Choices made here:
 """
 
 import logging
-import threading
-import time
-from base64 import b64decode, b64encode
+from base64 import b64encode
 from collections.abc import Mapping
 
 import dramatiq
@@ -45,16 +44,13 @@ from dramatiq.middleware import (
 )
 from dramatiq.middleware.time_limit import TimeLimitExceeded
 from dramatiq_sqs import SQSBroker
-from dramatiq_sqs.broker import SQSConsumer, _SQSMessage
 
-from common import metrics
+from analytics_site.sqs_consumer import BatchConsumer, StopReceivingAtShutdown
 from tracking.actors import declare_actors
 from tracking.queued_hit import PoisonMessage
 from tracking.sqs import sqs_client_options
 
 RETRIES_FOR_UNEXPECTED_ERRORS = 3
-SQS_BATCH = 10  # SQS's most entries per batch call
-DELETE_DELAY_S = 0.2
 logger = logging.getLogger(__name__)
 
 
@@ -65,117 +61,6 @@ def should_retry(retries: int, exception: BaseException) -> bool:
     if isinstance(exception, OperationalError | InterfaceError | TimeLimitExceeded):
         return True
     return retries < RETRIES_FOR_UNEXPECTED_ERRORS
-
-
-class BatchConsumer(SQSConsumer):
-    """Receives and deletes in SQS's batch calls, keeping every worker thread fed.
-
-    - Deletes: an acknowledged message (its hits are committed) is deleted
-      with up to nine others in one DeleteMessageBatch, at most
-      `DELETE_DELAY_S` later. A delete that fails or is lost in a crash only
-      means the message is delivered again after its visibility timeout and
-      its hits are skipped as already written.
-    - Receives: ten messages a call, and up to Dramatiq's prefetch (twice
-      the threads) plus ten held at once, beyond dramatiq-sqs's cap of ten,
-      so that many small messages can be written in one transaction
-      (tracking/group_writer.py). While it holds messages it receives only
-      when ten slots are free: a call costs the worker and SQS about as much
-      for one message as for ten (the worker: 1.9 against 0.3 ms of CPU a message
-      on the local server), and from a backlog of 1-3-hit messages, as after
-      an outage, receiving as each slot freed took one or two a call. It
-      waits for an ack rather than sleeping a growing backoff (up to a second)
-      while threads sit idle.
-    """
-
-    def __init__(self, queue, prefetch: int, *args, **kwargs) -> None:
-        super().__init__(queue, prefetch, *args, **kwargs)
-        self.prefetch = max(prefetch, 1) + SQS_BATCH
-        # The logger HideMessageContents filters (it logs undecodable bodies).
-        self.logger = logging.getLogger("dramatiq_sqs.broker.SQSConsumer")
-        self._acked: list = []
-        self._oldest_ack = 0.0
-        self._acks_lock = threading.Lock()
-        self._slot_freed = threading.Event()
-        self._stopping = threading.Event()
-
-    def stop_receiving(self) -> None:
-        self._stopping.set()
-        self._slot_freed.set()  # not waiting for an ack any more
-
-    def ack(self, message) -> None:
-        with self._acks_lock:
-            if not self._acked:
-                self._oldest_ack = time.monotonic()
-            self._acked.append(message)
-            self.message_refc -= 1
-        self._slot_freed.set()
-        self._delete_acked(force=False)
-
-    def nack(self, message) -> None:
-        super().nack(message)
-        self._slot_freed.set()
-
-    def __next__(self):
-        self._delete_acked(force=False)
-        if self._stopping.is_set():  # what it holds is handed back at close()
-            time.sleep(DELETE_DELAY_S)
-            return None
-        if self.messages:
-            return self.messages.popleft()
-        self._slot_freed.clear()
-        free = self.prefetch - self.message_refc
-        if free <= 0 or (self.message_refc and free < SQS_BATCH):
-            self._slot_freed.wait(DELETE_DELAY_S)
-            return None
-        options = {"MaxNumberOfMessages": min(free, SQS_BATCH),
-                   "WaitTimeSeconds": self.wait_time_seconds}  # fmt: skip
-        if self.visibility_timeout is not None:
-            options["VisibilityTimeout"] = self.visibility_timeout
-        for sqs_message in self.queue.receive_messages(**options):
-            try:
-                decoded = dramatiq.Message.decode(b64decode(sqs_message.body))
-            except Exception:
-                self.logger.exception("Failed to decode message: %r", sqs_message.body)
-                continue
-            self.messages.append(_SQSMessage(sqs_message, decoded))
-            with self._acks_lock:  # acks count down from the worker threads
-                self.message_refc += 1
-        if self.messages:
-            return self.messages.popleft()
-        if not self.wait_time_seconds:
-            time.sleep(DELETE_DELAY_S)  # no long poll to pace an empty queue
-        return None
-
-    def close(self) -> None:
-        self._delete_acked(force=True)
-        super().close()
-
-    def _delete_acked(self, *, force: bool) -> None:
-        with self._acks_lock:
-            due = force or time.monotonic() - self._oldest_ack >= DELETE_DELAY_S
-            if not self._acked or (len(self._acked) < SQS_BATCH and not due):
-                return
-            taken, self._acked = self._acked, []
-        for start in range(0, len(taken), SQS_BATCH):
-            batch = taken[start : start + SQS_BATCH]
-            entries = [{"Id": str(i), "ReceiptHandle": m._sqs_message.receipt_handle}
-                       for i, m in enumerate(batch)]  # fmt: skip
-            try:
-                failed = self.queue.delete_messages(Entries=entries).get("Failed", [])
-            except Exception as exc:  # SQS away: the messages come back and are skipped
-                failed = entries
-                logger.warning("deleting %d written messages failed: %s", len(batch), exc)
-            if failed:
-                metrics.SQS_DELETE_FAILURES.inc(len(failed))
-
-
-class StopReceivingAtShutdown(dramatiq.Middleware):
-    """Tells each `BatchConsumer` to stop receiving as soon as its worker starts to stop."""
-
-    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
-        for thread in worker.consumers.values():
-            if isinstance(thread.consumer, BatchConsumer):
-                thread.consumer.stop_receiving()
 
 
 class ProvisionedSQSBroker(SQSBroker):
