@@ -27,6 +27,12 @@ for as long as AWS's endpoints keep them, the service of a host is looked up
 once, a queue's message counts are computed only when one is read, and
 the visible messages are found against one reading of the clock. The queues,
 the API and `/moto-api/` are moto's; deleting a message still scans the queue.
+
+moto's delete is also made safe under threads: it rebuilt the queue's list of
+messages without the lock its sends take, so a send or another delete running
+meanwhile was undone (the worker's delete of ten messages answered success
+and the messages stayed; a message sent at that moment vanished). AWS loses
+neither.
 """
 
 import argparse
@@ -102,6 +108,17 @@ def visible_messages(queue: Queue) -> list:
     return [m for m in queue._messages if m.visible_at < now_ms and m.delayed_until <= now_ms]
 
 
+def holding_the_queue_lock(method: Callable) -> Callable:
+    """`method` run under the queue's lock, the one moto's sends and long polls use."""
+
+    @functools.wraps(method)
+    def locked(queue: Queue, *args: Any, **kwargs: Any) -> Any:
+        with queue._messages_lock:  # a Condition over a reentrant lock
+            return method(queue, *args, **kwargs)
+
+    return locked
+
+
 def patch_moto_queue() -> None:
     """Make moto's per-call costs independent of the queue's depth where they needn't grow."""
     if getattr(Queue, "_patched_by_local_server", False):
@@ -109,6 +126,7 @@ def patch_moto_queue() -> None:
     compute = Queue.attributes.fget
     Queue.attributes = property(lambda queue: QueueAttributes(queue, compute))
     Queue.messages = property(visible_messages)
+    Queue.delete_message = holding_the_queue_lock(Queue.delete_message)
     Queue._patched_by_local_server = True
 
 

@@ -1,6 +1,7 @@
 """The local SQS server: moto's SQS, kept-alive connections, costs that do not grow with depth."""
 
 import http.client
+import threading
 import uuid
 
 import pytest
@@ -99,8 +100,34 @@ def test_visible_messages_leave_out_received_and_delayed_ones():
     assert visible_messages(queue) == [waiting]
 
 
+def test_deletes_and_sends_from_many_threads_undo_none_of_each_other():
+    patch_moto_queue()
+    queue = Queue("threads", region="us-east-1", account_id="123456789012")
+    doomed = [queued_message(queue, f"old {n}") for n in range(400)]
+    for message in doomed:
+        message.mark_received(visibility_timeout=60)
+
+    def delete(messages: list[Message]) -> None:
+        for message in messages:
+            queue.delete_message(message.receipt_handle)
+
+    def send(thread: int) -> None:
+        for n in range(100):
+            queued_message(queue, f"new {thread} {n}")
+
+    threads = [threading.Thread(target=delete, args=(doomed[t::4],)) for t in range(4)]
+    threads += [threading.Thread(target=send, args=(t,)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(m.body for m in queue._messages) == sorted(
+        f"new {t} {n}" for t in range(4) for n in range(100)
+    )
+
+
 def test_patching_moto_twice_keeps_one_patch(monkeypatch):
-    for name in ("attributes", "messages"):  # as they were, after the test
+    for name in ("attributes", "messages", "delete_message"):  # as they were, after the test
         monkeypatch.setattr(Queue, name, Queue.__dict__[name])
     monkeypatch.setattr(Queue, "_patched_by_local_server", False, raising=False)
     patch_moto_queue()
