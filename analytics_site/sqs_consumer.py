@@ -212,6 +212,8 @@ class BatchConsumer(SQSConsumer):
                 logger.warning("deleting %d messages failed: %s", len(batch), exc)
             if failed:
                 metrics.SQS_DELETE_FAILURES.inc(len(failed))
+                codes = sorted({entry.get("Code", "error") for entry in failed})
+                logger.warning("%d of %d deletes failed (%s)", len(failed), len(batch), codes)
 
 
 class StopReceivingAtShutdown(dramatiq.Middleware):

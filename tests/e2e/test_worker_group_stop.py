@@ -18,9 +18,11 @@ from tests.e2e.conftest import pageview_count
 from tests.support.messages import dramatiq_body
 from tests.support.processes import wait_until
 
-MESSAGES = 120
+# Enough that three rounds of two processes (each bundling up to ten messages a thread into
+# one transaction) leave some for the last worker.
+MESSAGES = 1_000
 ROUNDS = 3
-HITS_PER_MESSAGE = 5
+HITS_PER_MESSAGE = 2
 
 
 def _in_flight(stack) -> int:
@@ -52,20 +54,27 @@ def test_sigterm_to_the_whole_group_finishes_or_hands_back_every_message(make_st
     stack = make_stack(SQS_VISIBILITY_TIMEOUT="120")
     client, url = stack.sqs.client(), stack.queue_url()
     now = timezone.now()
-    for m in range(MESSAGES):
-        hits = [
-            queued_hit(
-                e2e_site, at=now - dt.timedelta(seconds=m), url=f"https://shop.example.com/{m}/{h}"
-            )
+    bodies = [
+        dramatiq_body([
+            queued_hit(e2e_site, at=now - dt.timedelta(seconds=m), url=f"https://shop.example.com/{m}/{h}")
             for h in range(HITS_PER_MESSAGE)
+        ])
+        for m in range(MESSAGES)
+    ]  # fmt: skip
+    for start in range(0, MESSAGES, 10):
+        entries = [
+            {"Id": str(i), "MessageBody": body} for i, body in enumerate(bodies[start : start + 10])
         ]
-        client.send_message(QueueUrl=url, MessageBody=dramatiq_body(hits))
+        client.send_message_batch(QueueUrl=url, Entries=entries)
     proxy = TcpProxy("127.0.0.1", 3306).start()
     try:
         proxy.latency_s = 0.03  # slow batches: the worker holds prefetched messages
         # Which of the two signals a worker process sees first is a race: several rounds.
         for _ in range(ROUNDS):
             counted = pageview_count(e2e_site.pk)
+            assert counted < MESSAGES * HITS_PER_MESSAGE, (
+                "nothing left for this round: more messages"
+            )
             worker = stack.start_worker(
                 DB_HOST="127.0.0.1", DB_PORT=str(proxy.port), WORKER_PROCESSES="2"
             )
