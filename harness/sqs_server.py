@@ -24,8 +24,9 @@ server's CPU. AWS's cost does not grow with the queue.
 Here the same moto application runs in one gunicorn process (moto keeps its
 queues in memory: one process, many threads), connections are kept alive
 for as long as AWS's endpoints keep them, the service of a host is looked up
-once, a queue's message counts are computed only when one is read, and
-the visible messages are found against one reading of the clock. The queues,
+once, a queue's message counts are computed only when one is read, one
+attribute is read without building all the others, and the visible messages
+are found against one reading of the clock. The queues,
 the API and `/moto-api/` are moto's; deleting a message still scans the queue.
 
 moto's delete is also made safe under threads: it rebuilt the queue's list of
@@ -67,6 +68,15 @@ COUNTS = {  # the attributes that count the queue's messages, and moto's propert
 }
 
 
+# The attributes moto always lists, each straight from one property of the queue (its retention
+# period is read for every message delivered).
+PLAIN = {
+    name: camelcase_to_underscores(name)
+    for name in Queue.BASE_ATTRIBUTES
+    if name not in COUNTS and name not in ("Policy", "RedrivePolicy")
+}
+
+
 class _WithoutCounts:
     """A queue whose message counts read as 0: moto's attributes of it cost no scan."""
 
@@ -93,6 +103,9 @@ class QueueAttributes(Mapping):
     def __getitem__(self, key: str) -> Any:
         if key in COUNTS:
             return getattr(self._queue, COUNTS[key])
+        if key in PLAIN:  # read as moto's attributes read it, without building the rest
+            value = getattr(self._queue, PLAIN[key])
+            return str(value).lower() if isinstance(value, bool) else value
         return self._without_counts()[key]
 
     def __iter__(self) -> Iterator[str]:

@@ -68,28 +68,30 @@ def hit_ids(message: dramatiq.MessageProxy) -> list[str]:
     return [hit["id"] for hit in message.args[0]]
 
 
-def test_it_holds_dramatiqs_prefetch_and_one_batch_more():
-    assert consumer(dramatiq_prefetch=8)[0].prefetch == 8 + SQS_BATCH
-
-
 def test_holding_nothing_it_receives_a_batch_at_once():
     batch_consumer, queue = consumer()
     assert next(batch_consumer) is not None
     assert queue.asked == [SQS_BATCH]
 
 
-def test_holding_messages_it_waits_until_ten_slots_are_free():
-    batch_consumer, queue = consumer()
-    batch_consumer.message_refc = batch_consumer.prefetch - SQS_BATCH + 1
+def test_holding_dramatiqs_prefetch_in_bundles_it_receives_nothing():
+    batch_consumer, queue = consumer(dramatiq_prefetch=8)
+    batch_consumer.message_refc = 8
     assert next(batch_consumer) is None
     assert queue.asked == []
 
 
-def test_holding_messages_it_receives_once_ten_slots_are_free():
-    batch_consumer, queue = consumer()
-    batch_consumer.message_refc = batch_consumer.prefetch - SQS_BATCH
+def test_holding_fewer_bundles_than_the_prefetch_it_receives_a_full_batch():
+    batch_consumer, queue = consumer(dramatiq_prefetch=8)
+    batch_consumer.message_refc = 7
     next(batch_consumer)
     assert queue.asked == [SQS_BATCH]
+
+
+def test_a_receive_of_plain_hit_messages_takes_one_slot_of_the_prefetch():
+    batch_consumer, _ = consumer()
+    next(batch_consumer)
+    assert batch_consumer.message_refc == 1
 
 
 def test_messages_of_other_actors_are_handed_out_one_by_one_before_receiving_again():

@@ -83,6 +83,14 @@ class Unscannable(list):
         pytest.fail("the queue's messages were scanned")
 
 
+def test_each_attribute_read_alone_is_the_one_moto_computes():
+    queue = Queue("alone", region="us-east-1", account_id="123456789012")
+    queue.redrive_policy = {"deadLetterTargetArn": "arn:aws:sqs:x", "maxReceiveCount": 5}
+    compute = Queue.attributes.fget
+    attributes = QueueAttributes(queue, compute)
+    assert {name: attributes[name] for name in compute(queue)} == compute(queue)
+
+
 def test_reading_an_attribute_that_is_no_count_scans_no_message():
     queue = Queue("scanless", region="us-east-1", account_id="123456789012")
     queued_message(queue, "one")
