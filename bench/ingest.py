@@ -78,8 +78,8 @@ def parse_args() -> argparse.Namespace:
         help="idle window to estimate other clients' connection rate")
     add("--mix-sites", type=int, default=1000, help="sites of the mix and backlog drains")
     add("--backlog-hits", type=int, default=50_000, help="hits of the backlog, 1-3 per message")
-    add("--backlog-depth", type=int, default=100,
-        help="messages kept in the queue while the backlog drains (moto slows with depth)")
+    add("--backlog-depth", type=int, default=300,
+        help="messages kept waiting while the backlog drains (moto slows with depth)")
     add("--skip-collector", action="store_true")
     add("--skip-drain", action="store_true")
     add("--skip-scaling", action="store_true", help="no threads, mix or backlog sections")

@@ -21,10 +21,10 @@ import time
 
 from bench.ingest_drain import IngestRun, Load, drain_once, log, send_batches
 from harness.ingest_traffic import make_hits
-from harness.processes import queue_depth
 
 THREAD_COUNTS = ((1, 1), (1, 2), (1, 4), (1, 8), (2, 4))  # (processes, threads)
 ZIPF_EXPONENT = 1.1
+FEEDER_POLL_S = 0.05
 
 
 def bench_threads(run: IngestRun, raw_hits_per_s: float) -> dict:
@@ -94,14 +94,16 @@ def bench_backlog(run: IngestRun, raw_hits_per_s: float) -> dict:
 
 
 class Feeder(threading.Thread):
-    """Keeps about `depth` messages of `messages` in the queue until all are sent.
+    """Keeps about `depth` messages of `messages` waiting in the queue until all are sent.
 
     For a backlog deeper than moto's server can serve: it reads every message
     of the queue several times for each one it delivers (retention checks),
     so at 3,000 messages it delivered a few dozen a second and a drain would
     measure moto. Topped up from this process, the worker always has `depth`
     messages waiting, as from a deep queue. `drain_once` queues the first
-    `depth` itself.
+    `depth` itself. Only waiting (visible) messages count: the ones the worker
+    holds are not waiting (counting them kept the worker to `depth` messages
+    in all, received or not, once it held more than ten).
     """
 
     def __init__(self, run: IngestRun, messages: list[list[dict]], depth: int) -> None:
@@ -113,13 +115,21 @@ class Feeder(threading.Thread):
     def run(self) -> None:
         try:
             while self.rest and not self.stopped.is_set():
-                room = self.depth - queue_depth(self.bench.sqs, self.bench.hits_url)
+                room = self.depth - waiting_messages(self.bench.sqs, self.bench.hits_url)
                 if room >= min(self.depth // 4, len(self.rest)):
                     batch, self.rest = self.rest[:room], self.rest[room:]
                     send_batches(self.bench, batch)
-                time.sleep(0.1)
+                time.sleep(FEEDER_POLL_S)
         except BaseException as exc:  # reported by the drain
             self.error = exc
+
+
+def waiting_messages(client: object, url: str) -> int:
+    """The queue's visible messages, not those received or delayed (SQS's approximate count)."""
+    attrs = client.get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+    )
+    return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
 
 
 def _against_raw(result: dict, raw_hits_per_s: float, **shape: object) -> dict:
