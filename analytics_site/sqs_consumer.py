@@ -57,7 +57,6 @@ class Bundle(dramatiq.MessageProxy):
     def __init__(self, parts: list, message: dramatiq.Message) -> None:
         super().__init__(message)
         self.parts = parts
-        self._sqs_message = parts[0]  # what dramatiq-sqs's own code reads
 
 
 def is_plain_hits(message: dramatiq.Message) -> bool:
@@ -79,21 +78,19 @@ def bundle(received: list[tuple[object, dramatiq.Message]]) -> list[Bundle]:
     """
     bundles: list[Bundle] = []
     group: list[tuple[object, dramatiq.Message]] = []
-
-    def close_group() -> None:
-        if group:
-            bundles.append(_joined(group))
-            group.clear()
-
+    size = 0
     for sqs_message, message in received:
-        if not is_plain_hits(message):
-            close_group()
+        plain = is_plain_hits(message)
+        if group and (not plain or size + len(sqs_message.body) > BUNDLE_MAX_BYTES):
+            bundles.append(_joined(group))
+            group, size = [], 0
+        if plain:
+            group.append((sqs_message, message))
+            size += len(sqs_message.body)
+        else:
             bundles.append(Bundle([sqs_message], message))
-            continue
-        if sum(len(sqs.body) for sqs, _ in group) + len(sqs_message.body) > BUNDLE_MAX_BYTES:
-            close_group()
-        group.append((sqs_message, message))
-    close_group()
+    if group:
+        bundles.append(_joined(group))
     return bundles
 
 
@@ -209,8 +206,7 @@ class BatchConsumer(SQSConsumer):
             try:
                 failed = self.queue.delete_messages(Entries=entries).get("Failed", [])
             except Exception as exc:  # SQS away: the messages come back and are skipped
-                failed = entries
-                logger.warning("deleting %d messages failed: %s", len(batch), exc)
+                failed = [{"Code": type(exc).__name__}] * len(batch)
             if failed:
                 metrics.SQS_DELETE_FAILURES.inc(len(failed))
                 codes = sorted({entry.get("Code", "error") for entry in failed})
