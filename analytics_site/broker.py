@@ -17,7 +17,8 @@ builds a broker. Choices made here:
   not send them to the dead-letter queue.
 - Messages are received and deleted ten at a time, small ones handed to
   the actor in bundles, each deleted only after the commit holding its
-  hits (`BatchConsumer`, analytics_site/sqs_consumer.py).
+  hits (`BatchConsumer`, analytics_site/sqs_consumer.py), both calls signed
+  here rather than made through boto3 (`SignedQueue`, analytics_site/sqs_queue.py).
 - A message that failed is logged by actor and id, never with its hits.
 - A single hit the worker cannot write is set aside on its own, as a new
   message in the dead-letter queue (`send_to_dead_letter_queue`), so that
@@ -46,9 +47,10 @@ from dramatiq.middleware.time_limit import TimeLimitExceeded
 from dramatiq_sqs import SQSBroker
 
 from analytics_site.sqs_consumer import BatchConsumer, StopReceivingAtShutdown
+from analytics_site.sqs_queue import SignedQueue
 from tracking.actors import declare_actors
 from tracking.queued_hit import PoisonMessage
-from tracking.sqs import sqs_client_options
+from tracking.sqs import sqs_client_options, sqs_credentials, sqs_endpoint_url
 
 RETRIES_FOR_UNEXPECTED_ERRORS = 3
 logger = logging.getLogger(__name__)
@@ -73,7 +75,17 @@ class ProvisionedSQSBroker(SQSBroker):
 
     @property
     def consumer_class(self):
-        return BatchConsumer
+        return self._batch_consumer
+
+    def _batch_consumer(self, queue, prefetch: int, timeout: int, **options) -> BatchConsumer:
+        """The consumer of `queue`, receiving and deleting through signed calls (SignedQueue)."""
+        lean = SignedQueue(
+            queue,
+            endpoint_url=sqs_endpoint_url(),
+            region=settings.SQS_REGION,
+            credentials=sqs_credentials(),
+        )
+        return BatchConsumer(lean, prefetch, timeout, **options)
 
     def _get_or_create_sqs_queue(self, sqs_queue_name: str, **kwargs):
         try:

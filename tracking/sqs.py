@@ -11,7 +11,8 @@ import boto3
 from botocore.config import Config
 from django.conf import settings
 
-from tracking.sqs_sender import Credentials, SendFailed
+from tracking.sqs_sender import SendFailed
+from tracking.sqs_signed import Credentials
 
 
 def sqs_client_options() -> dict:

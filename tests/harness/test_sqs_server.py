@@ -9,7 +9,8 @@ from moto.sqs.models import Message, Queue
 
 from harness.sqs_server import QueueAttributes, patch_moto_queue, visible_messages
 from tests.support.processes import SqsServer
-from tracking.sqs_sender import Credentials, MessageSender
+from tracking.sqs_sender import MessageSender
+from tracking.sqs_signed import Credentials
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import json
 import pytest
 from django.conf import settings
 
+from tests.support.fake_sqs import fake_sqs  # noqa: F401
 from tracking.queues import create_queues
 from tracking.sqs import sqs_client, sqs_queue_name
 

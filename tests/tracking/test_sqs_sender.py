@@ -6,9 +6,7 @@ wrong checksum).
 """
 
 import base64
-import http.server
 import json
-import threading
 
 import dramatiq
 import pytest
@@ -21,7 +19,8 @@ from tests.support.processes import free_port
 from tracking import producer
 from tracking.actors import ingest_actor
 from tracking.sqs import sqs_client, sqs_credentials, sqs_endpoint_url
-from tracking.sqs_sender import Credentials, MessageSender, SendFailed, sign_v4
+from tracking.sqs_sender import MessageSender, SendFailed
+from tracking.sqs_signed import Credentials, sign_v4
 
 HIT = {"id": "a" * 32, "site": 1, "tz": "UTC", "ts": 1.0, "type": "pageview", "url": "https://e/"}
 
@@ -118,33 +117,6 @@ def test_a_queue_made_again_is_found_again():
     finally:
         client.delete_queue(QueueUrl=url)
     assert (bodies, len(asked)) == (["three"], 2)
-
-
-class FakeSQS(http.server.BaseHTTPRequestHandler):
-    """Answers every POST with the server's `answers` in turn (status, JSON body)."""
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.requests += 1
-        status, body = self.server.answers[min(self.server.requests, len(self.server.answers)) - 1]
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture
-def fake_sqs():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeSQS)
-    server.requests, server.answers = 0, []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def _fake_sender(server) -> MessageSender:
