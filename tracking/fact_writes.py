@@ -93,14 +93,18 @@ def unique_hits(hits: list[CountedHit]) -> dict[tuple[int, str], CountedHit]:
 
 
 def written_statement(keys: Iterable[tuple[int, str]], *, literal: Literal) -> str:
-    """The SELECT of which of these (site, hit id) already have their fact (seq 0)."""
-    keys = list(keys)
-    sites = ", ".join(inline(site, literal=literal) for site in sorted({s for s, _ in keys}))
-    hit_ids = ", ".join(inline(hit_id, literal=literal) for _, hit_id in keys)
-    return (
-        f"SELECT site_id, hit_id FROM {Fact._meta.db_table} "  # noqa: S608
-        f"WHERE site_id IN ({sites}) AND hit_id IN ({hit_ids}) AND seq = 0"
+    """The SELECT of which of these (site, hit id) already have their fact (seq 0):
+    `(site_id = s AND hit_id IN (...) AND seq = 0) OR ...`, one index probe per hit.
+    (`site_id IN (...) AND hit_id IN (...)` probed every site with every hit id: for a
+    batch of 100 hits over 55 sites, 5,500 probes, a tenth of the batch's time in MariaDB.)"""
+    by_site: dict[int, list[str]] = {}
+    for site, hit_id in keys:
+        by_site.setdefault(site, []).append(inline(hit_id, literal=literal))
+    where = " OR ".join(
+        f"(site_id = {inline(site, literal=literal)} AND hit_id IN ({', '.join(ids)}) AND seq = 0)"
+        for site, ids in by_site.items()
     )
+    return f"SELECT site_id, hit_id FROM {Fact._meta.db_table} WHERE {where}"  # noqa: S608
 
 
 # Keys per SELECT of visitor state: one statement for a whole batch, however many sites.
