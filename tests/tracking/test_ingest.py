@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from harness.hits import FIREFOX, queued_hit
 from tracking.fact_writes import state_expiry
@@ -33,6 +34,22 @@ def test_a_message_delivered_twice_counts_once(site):
     assert ingest_batch(hits) == 1
     assert ingest_batch(hits) == 0
     assert pageviews(site) == 1
+
+
+def test_a_batch_of_new_hits_does_not_ask_which_are_already_written(site):
+    hits = [queued_hit(site, at=NOON, url=f"https://example.com/{p}") for p in ("a", "b")]
+    with CaptureQueriesContext(connection) as queries:
+        ingest_batch(hits)
+    assert not any("SELECT site_id, hit_id FROM tracking_fact" in q["sql"] for q in queries)
+
+
+def test_a_redelivered_hit_among_new_ones_is_skipped_and_the_new_ones_written(site):
+    first = queued_hit(site, at=NOON, url="https://example.com/a")
+    second = queued_hit(site, at=NOON + dt.timedelta(minutes=1), url="https://example.com/b")
+    ingest_batch([first])
+    assert ingest_batch([first, second]) == 1
+    totals = DailyRollup.objects.get(site_id=site.pk, dimension=0, day=NOON.date())
+    assert (totals.pageviews, totals.visits, totals.uniques, totals.bounces) == (2, 1, 1, 0)
 
 
 def test_hits_are_counted_in_time_order_whatever_the_message_order(site):
