@@ -25,7 +25,8 @@ Here the same moto application runs in one gunicorn process (moto keeps its
 queues in memory: one process, many threads), connections are kept alive
 for as long as AWS's endpoints keep them, the service of a host is looked up
 once, a queue's message counts are computed only when one is read, one
-attribute is read without building all the others, and the visible messages
+attribute is read without building all the others (each send reads one), and
+the visible messages
 are found against one reading of the clock. The queues,
 the API and `/moto-api/` are moto's; deleting a message still scans the queue.
 
@@ -77,6 +78,17 @@ PLAIN = {
 }
 
 
+# The attributes moto lists only for FIFO queues, or queues with a KMS key: the queue's flag
+# for them and the property each is read from. Every SendMessage asks for one,
+# ContentBasedDeduplication, which on a standard queue is missing.
+CONDITIONAL = {
+    name: (flag, camelcase_to_underscores(name))
+    for flag, names in (("fifo_queue", Queue.FIFO_ATTRIBUTES),
+                        ("kms_master_key_id", Queue.KMS_ATTRIBUTES))
+    for name in names
+}  # fmt: skip
+
+
 class _WithoutCounts:
     """A queue whose message counts read as 0: moto's attributes of it cost no scan."""
 
@@ -104,8 +116,12 @@ class QueueAttributes(Mapping):
         if key in COUNTS:
             return getattr(self._queue, COUNTS[key])
         if key in PLAIN:  # read as moto's attributes read it, without building the rest
-            value = getattr(self._queue, PLAIN[key])
-            return str(value).lower() if isinstance(value, bool) else value
+            return _as_listed(getattr(self._queue, PLAIN[key]))
+        if key in CONDITIONAL:
+            flag, name = CONDITIONAL[key]
+            if not getattr(self._queue, flag):
+                raise KeyError(key)  # not listed for this queue: .get() gives None, as moto's
+            return _as_listed(getattr(self._queue, name))
         return self._without_counts()[key]
 
     def __iter__(self) -> Iterator[str]:
@@ -113,6 +129,10 @@ class QueueAttributes(Mapping):
 
     def __len__(self) -> int:
         return len(self._without_counts())
+
+
+def _as_listed(value: Any) -> Any:
+    return str(value).lower() if isinstance(value, bool) else value
 
 
 def visible_messages(queue: Queue) -> list:

@@ -101,6 +101,25 @@ def test_reading_an_attribute_that_is_no_count_scans_no_message():
     assert attributes.get("ContentBasedDeduplication") is None
 
 
+class Unbuildable:
+    def __call__(self, queue):
+        pytest.fail("every attribute of the queue was built to read one")
+
+
+def test_the_attribute_each_send_reads_is_read_without_building_the_others():
+    queue = Queue("standard", region="us-east-1", account_id="123456789012")
+    assert QueueAttributes(queue, Unbuildable()).get("ContentBasedDeduplication") is None
+
+
+def test_the_fifo_attributes_of_a_fifo_queue_are_the_ones_moto_computes():
+    queue = Queue("ordered.fifo", region="us-east-1", account_id="123456789012",
+                  FifoQueue="true", ContentBasedDeduplication="true")  # fmt: skip
+    compute = Queue.attributes.fget
+    attributes = QueueAttributes(queue, Unbuildable())
+    expected = {name: compute(queue)[name] for name in Queue.FIFO_ATTRIBUTES}
+    assert {name: attributes[name] for name in Queue.FIFO_ATTRIBUTES} == expected
+
+
 def test_visible_messages_leave_out_received_and_delayed_ones():
     queue = Queue("visible", region="us-east-1", account_id="123456789012")
     waiting, received, delayed = (queued_message(queue, body) for body in ("a", "b", "c"))
