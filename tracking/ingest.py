@@ -12,7 +12,7 @@ That is the fast path; when a hit of the batch cannot be written,
   in key order, which locks them until commit. A second worker with hits of
   the same visitor waits, then reads the committed state: one visitor, one
   visit, however the hits were spread over messages.
-- Two round trips: the locks and both reads go in one packet, every write
+- Two round trips: the locks and the reads go in one packet, every write
   in the next (`tracking.round_trips`); between them only Python counts.
 
 The statements themselves are in `tracking.fact_writes`, `tracking.rollups`
