@@ -70,7 +70,7 @@ PAGEVIEW, EVENT, ENGAGEMENT, CORRECTION = 1, 2, 3, 4  # tracking.models.FactKind
 
 def count_hit(hit: CountedHit, state: dict) -> tuple[list[Row], dict]:
     """Rows to write for `hit`, and the visitor's new state (the input is not changed)."""
-    state = _fresh_day(dict(state), hit.local_date)
+    state, kept_day = _on_day(dict(state), hit.local_date.isoformat())
     session = _live_session(state, hit.ts)
     if hit.type == "pageview":
         rows, state = _pageview(hit, state, session)
@@ -79,12 +79,45 @@ def count_hit(hit: CountedHit, state: dict) -> tuple[list[Row], dict]:
     else:
         rows, state = _engagement(hit, state, session)
     state["last_seen"] = max(state.get("last_seen", 0.0), hit.ts.timestamp())
-    return rows, state
+    return rows, _back_to_day(state, kept_day)
 
 
-def _fresh_day(state: dict, day: dt.date) -> dict:
-    if state.get("day") != day.isoformat():
-        state.update(day=day.isoformat(), counted=False, pages=[], events=[])
+DAY_KEYS = ("day", "counted", "pages", "events")
+
+
+def _on_day(state: dict, day: str) -> tuple[dict, dict | None]:
+    """`state` with the day's record (what the visitor counted that local day) in front.
+
+    One visitor hash lives one UTC day, which spans two local days of the site, and
+    hits arrive out of order: a late hit of the earlier local day must find that
+    day's record, not reset today's (which would count today's visitor again).
+    Returns the record it set aside for `_back_to_day`, or None.
+    """
+    current = state.get("day", "")
+    if day == current:
+        return state, None
+    record = {key: state[key] for key in DAY_KEYS if key in state}
+    if day > current:
+        if current:
+            state["earlier"] = record
+        state.update(day=day, counted=False, pages=[], events=[])
+        return state, None
+    earlier = state.get("earlier") or {}
+    if earlier.get("day") == day:
+        state.update(earlier)
+    else:  # the first hit of that day, or a day older than both
+        state.update(day=day, counted=False, pages=[], events=[])
+    return state, record
+
+
+def _back_to_day(state: dict, kept_day: dict | None) -> dict:
+    """Put the latest day's record back in front after a late hit of an earlier day."""
+    if kept_day is None:
+        return state
+    late = {key: state[key] for key in DAY_KEYS}
+    if (state.get("earlier") or {}).get("day", "") <= late["day"]:
+        state["earlier"] = late
+    state.update(kept_day)
     return state
 
 

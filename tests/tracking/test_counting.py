@@ -1,5 +1,6 @@
 """The counting rules, hit by hit, without a database."""
 
+import dataclasses
 import datetime as dt
 
 from tracking.counting import SESSION_IDLE_S, CountedHit, count_hit
@@ -185,3 +186,50 @@ def test_each_page_view_reports_its_own_scroll_depth():
 def test_an_engagement_without_a_scroll_counts_no_scroll():
     sums, _ = run(hit(0), hit(5, "engagement", engaged_s=5))
     assert "scroll_views" not in sums
+
+
+def on_day(h: CountedHit, local_date: dt.date) -> CountedHit:
+    """`h` as the site's time zone dates it (the local day need not be the UTC one)."""
+    return dataclasses.replace(h, local_date=local_date)
+
+
+DAY1, DAY2 = T0.date(), T0.date() + dt.timedelta(days=1)
+
+
+def test_a_late_hit_of_the_previous_local_day_counts_no_second_visitor_on_either_day():
+    sums, _ = run(
+        on_day(hit(0, path="/a"), DAY1), on_day(hit(60, path="/b"), DAY2),
+        on_day(hit(30, path="/a"), DAY1), on_day(hit(90, path="/b"), DAY2),
+    )  # fmt: skip
+    assert (sums["uniques"], sums["page_uniques"]) == (2, 2)
+
+
+def test_a_late_first_hit_of_the_previous_local_day_counts_that_days_visitor_once():
+    sums, _ = run(
+        on_day(hit(60, path="/b"), DAY2), on_day(hit(0, path="/a"), DAY1),
+        on_day(hit(90, path="/b"), DAY2),
+    )  # fmt: skip
+    assert (sums["uniques"], sums["page_uniques"]) == (2, 2)
+
+
+def test_a_late_event_of_the_previous_local_day_is_not_a_second_unique_completion():
+    signup = {"type": "event", "event_name": "Signup"}
+    sums, _ = run(
+        on_day(hit(0, **signup), DAY1), on_day(hit(60, **signup), DAY2),
+        on_day(hit(30, **signup), DAY1), on_day(hit(90, **signup), DAY2),
+    )  # fmt: skip
+    assert sums["unique_completions"] == 2
+
+
+def test_two_late_hits_of_a_previous_local_day_first_seen_late_count_one_visitor():
+    sums, _ = run(
+        on_day(hit(60, path="/b"), DAY2), on_day(hit(0, path="/a"), DAY1),
+        on_day(hit(10, path="/a"), DAY1),
+    )  # fmt: skip
+    assert (sums["uniques"], sums["page_uniques"]) == (2, 2)
+
+
+def test_the_state_keeps_the_later_local_day_in_front_after_a_late_hit():
+    _, state = run(on_day(hit(60, path="/b"), DAY2), on_day(hit(0, path="/a"), DAY1))
+    assert (state["day"], state["pages"]) == (DAY2.isoformat(), ["/b"])
+    assert (state["earlier"]["day"], state["earlier"]["pages"]) == (DAY1.isoformat(), ["/a"])
