@@ -9,12 +9,20 @@ import threading
 import uuid
 
 import boto3
+import dramatiq
 import pytest
 from django.conf import settings
 
 from analytics_site.broker import build_broker
 from analytics_site.sqs_queue import ReceivedMessage, SignedQueue
-from tracking.sqs import sqs_client_options, sqs_credentials, sqs_endpoint_url
+from tracking.queues import create_queues
+from tracking.sqs import (
+    hits_queue_url,
+    sqs_client,
+    sqs_client_options,
+    sqs_credentials,
+    sqs_endpoint_url,
+)
 from tracking.sqs_signed import CallFailed
 
 
@@ -103,9 +111,24 @@ def test_each_thread_calls_on_a_connection_of_its_own(boto_queue):
     assert clients[0] is not clients[1] and queue._client() is queue._client()
 
 
-def test_the_workers_consumer_receives_through_signed_calls():
+def test_the_workers_consumer_receives_and_deletes_through_signed_calls(settings):
+    settings.SQS_NAMESPACE = f"{settings.SQS_NAMESPACE}_consumer_{uuid.uuid4().hex[:8]}"
+    create_queues()
     broker = build_broker()
     broker.declare_queue(settings.SQS_HITS_QUEUE)
+    sent = dramatiq.Message(queue_name=settings.SQS_HITS_QUEUE, actor_name="ingest_batch",
+                            args=([{"id": "h1"}],), kwargs={}, options={})  # fmt: skip
+    broker.enqueue(sent)
     consumer = broker.consume(settings.SQS_HITS_QUEUE, prefetch=2, timeout=0)
-    assert isinstance(consumer.queue, SignedQueue)
-    consumer.close()
+    try:
+        assert isinstance(consumer.queue, SignedQueue)
+        received = next(consumer) or next(consumer)
+        assert received.args == ([{"id": "h1"}],)
+        consumer.ack(received)
+    finally:
+        consumer.close()
+    counts = sqs_client().get_queue_attributes(
+        QueueUrl=hits_queue_url(),
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    assert set(counts.values()) == {"0"}  # deleted, not merely out of sight
