@@ -35,6 +35,19 @@ def queue_url(client) -> str:
     return client.create_queue(QueueName=f"q{uuid.uuid4().hex[:12]}")["QueueUrl"]
 
 
+@pytest.fixture
+def moto_patched(monkeypatch):
+    """moto's Queue as the server patches it during the test, as shipped after it.
+
+    The attribute tests read moto's own `Queue.attributes`: a patch left behind
+    would have them compare the patched attributes with themselves.
+    """
+    for name in ("attributes", "messages", "delete_message"):
+        monkeypatch.setattr(Queue, name, Queue.__dict__[name])
+    monkeypatch.setattr(Queue, "_patched_by_local_server", False, raising=False)
+    patch_moto_queue()
+
+
 def queued_message(queue: Queue, body: str) -> Message:
     message = Message(str(uuid.uuid4()), body)
     message.mark_sent()
@@ -128,8 +141,7 @@ def test_visible_messages_leave_out_received_and_delayed_ones():
     assert visible_messages(queue) == [waiting]
 
 
-def test_deletes_and_sends_from_many_threads_undo_none_of_each_other():
-    patch_moto_queue()
+def test_deletes_and_sends_from_many_threads_undo_none_of_each_other(moto_patched):
     queue = Queue("threads", region="us-east-1", account_id="123456789012")
     doomed = [queued_message(queue, f"old {n}") for n in range(400)]
     for message in doomed:
@@ -154,11 +166,7 @@ def test_deletes_and_sends_from_many_threads_undo_none_of_each_other():
     )
 
 
-def test_patching_moto_twice_keeps_one_patch(monkeypatch):
-    for name in ("attributes", "messages", "delete_message"):  # as they were, after the test
-        monkeypatch.setattr(Queue, name, Queue.__dict__[name])
-    monkeypatch.setattr(Queue, "_patched_by_local_server", False, raising=False)
-    patch_moto_queue()
+def test_patching_moto_twice_keeps_one_patch(moto_patched):
     patched = Queue.attributes
     patch_moto_queue()
     assert Queue.attributes is patched
