@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from common import metrics
 from tracking.sqs_signed import Credentials, SignedClient
 
 logger = logging.getLogger(__name__)
@@ -50,14 +51,21 @@ class SignedQueue:
         self._local = threading.local()
 
     def receive_messages(self, **options: Any) -> list[ReceivedMessage]:
-        """ReceiveMessage with boto3's keyword arguments; a message whose MD5 does not match
-        its body is left to come back after its visibility timeout (as boto3 would refuse it)."""
+        """ReceiveMessage with boto3's keyword arguments.
+
+        A body that does not match the `MD5OfBody` SQS sent with it was damaged on
+        the way: it is left in SQS to come back after its visibility timeout, and
+        counted. (botocore makes no such check; SQS sends the digest with every
+        message, and a server that sends none is taken at its word.)
+        """
         answer = self._client().call("ReceiveMessage", {"QueueUrl": self.url, **options})
         received = []
         for message in answer.get("Messages") or ():
             body, handle = message.get("Body", ""), message.get("ReceiptHandle", "")
-            if message.get("MD5OfBody") != hashlib.md5(body.encode()).hexdigest():  # noqa: S324
+            digest = message.get("MD5OfBody")
+            if digest and digest != hashlib.md5(body.encode()).hexdigest():  # noqa: S324
                 logger.warning("a received message's body does not match its MD5; left in SQS")
+                metrics.SQS_DAMAGED_RECEIVES.inc()
                 continue
             received.append(ReceivedMessage(body, handle))
         return received

@@ -31,6 +31,10 @@ SQS_DELETE_FAILURES = Counter(
     "analytics_sqs_delete_failures",
     "Written messages SQS did not delete (they are delivered again and skipped).",
 )
+SQS_DAMAGED_RECEIVES = Counter(
+    "analytics_sqs_damaged_receives",
+    "Received messages whose body did not match its MD5 (left in SQS, received again later).",
+)
 BATCH_DURATION = Histogram(
     "analytics_ingest_batch_duration_seconds",
     "Time a worker took to write one queue message of hits.",

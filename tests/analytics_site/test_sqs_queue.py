@@ -12,6 +12,7 @@ import boto3
 import dramatiq
 import pytest
 from django.conf import settings
+from prometheus_client import REGISTRY
 
 from analytics_site.broker import build_broker
 from analytics_site.sqs_queue import ReceivedMessage, SignedQueue
@@ -99,6 +100,21 @@ def test_a_body_that_does_not_match_its_md5_is_left_in_sqs(fake_sqs, boto_queue)
     fake_sqs.answers = [(200, {"Messages": [good, bad]})]
     queue = signed(boto_queue, endpoint_url=f"http://127.0.0.1:{fake_sqs.server_address[1]}")
     assert queue.receive_messages(MaxNumberOfMessages=10) == [ReceivedMessage("hello", "g")]
+
+
+def test_a_body_that_does_not_match_its_md5_is_counted(fake_sqs, boto_queue):
+    bad = {"Body": "hellO", "MD5OfBody": "5d41402abc4b2a76b9719d911017c592", "ReceiptHandle": "b"}
+    fake_sqs.answers = [(200, {"Messages": [bad]})]
+    queue = signed(boto_queue, endpoint_url=f"http://127.0.0.1:{fake_sqs.server_address[1]}")
+    before = REGISTRY.get_sample_value("analytics_sqs_damaged_receives_total") or 0
+    queue.receive_messages(MaxNumberOfMessages=10)
+    assert REGISTRY.get_sample_value("analytics_sqs_damaged_receives_total") == before + 1
+
+
+def test_a_message_sent_without_an_md5_is_taken_as_it_is(fake_sqs, boto_queue):
+    fake_sqs.answers = [(200, {"Messages": [{"Body": "plain", "ReceiptHandle": "p"}]})]
+    queue = signed(boto_queue, endpoint_url=f"http://127.0.0.1:{fake_sqs.server_address[1]}")
+    assert queue.receive_messages(MaxNumberOfMessages=10) == [ReceivedMessage("plain", "p")]
 
 
 def test_each_thread_calls_on_a_connection_of_its_own(boto_queue):
