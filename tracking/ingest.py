@@ -12,8 +12,10 @@ That is the fast path; when a hit of the batch cannot be written,
   in key order, which locks them until commit. A second worker with hits of
   the same visitor waits, then reads the committed state: one visitor, one
   visit, however the hits were spread over messages.
-- Two round trips: the locks and the reads go in one packet, every write
-  in the next (`tracking.round_trips`); between them only Python counts.
+- Three round trips: the locks and the reads go in one packet; then the
+  facts and the visitors' state, sent before the rollups are summed, which
+  go in the last (`tracking.round_trips`); between the first two only
+  Python counts, and the rollups are summed while MariaDB writes the facts.
 
 The statements themselves are in `tracking.fact_writes`, `tracking.rollups`
 and `tracking.event_properties`.
@@ -30,7 +32,7 @@ from tracking.counting import CountedHit, Row, count_hit
 from tracking.enrich import parse_client, parse_page, parse_referrer
 from tracking.queued_hit import QueuedHit, hits_from_message
 from tracking.rollups import rollup_statements
-from tracking.round_trips import run_together
+from tracking.round_trips import run_together, sent_together
 from tracking.sources import classify
 
 
@@ -121,13 +123,14 @@ def _write(hits: list[CountedHit], *, skip_written: bool) -> set[tuple[int, str]
             key = (hit.site, hit.visitor)
             rows, states[key] = count_hit(hit, states[key])
             site_rows += [(hit.site, row) for row in rows]
-        run_together(
+        with sent_together(
             cursor,
             fact_writes.fact_statements(site_rows, literal=literal)
             + event_properties.property_statements(new_hits, literal=literal)
-            + fact_writes.save_statements(states, expires=expires, literal=literal)
-            + rollup_statements(site_rows, literal=literal),
-        )
+            + fact_writes.save_statements(states, expires=expires, literal=literal),
+        ):  # summed while MariaDB writes the facts; their row locks are taken last
+            rollups = rollup_statements(site_rows, literal=literal)
+        run_together(cursor, rollups)
     if new_hits:
         metrics.NEWEST_HIT.set(max(hit.ts for hit in new_hits).timestamp())
     return {(hit.site, hit.id) for hit in new_hits}

@@ -5,7 +5,7 @@ from django.db import IntegrityError, connection
 
 from tracking import round_trips
 from tracking.multirow import inline
-from tracking.round_trips import run_together, split_packet
+from tracking.round_trips import run_together, sent_together, split_packet
 
 
 @pytest.fixture
@@ -78,3 +78,62 @@ def test_a_statement_with_a_raw_newline_is_refused_before_anything_runs(scratch)
 
     scratch.execute("SELECT COUNT(*) FROM scratch")
     assert scratch.fetchone() == (0,)
+
+
+def test_statements_sent_together_have_run_when_the_block_is_left(scratch):
+    with sent_together(scratch, ["INSERT INTO scratch VALUES (1, 'one')",
+                                 "INSERT INTO scratch VALUES (2, 'two')"]):  # fmt: skip
+        pass
+
+    scratch.execute("SELECT id FROM scratch ORDER BY id")
+    assert scratch.fetchall() == ((1,), (2,))
+
+
+def test_an_error_in_statements_sent_together_raises_on_leaving_and_stops_the_rest(scratch):
+    statements = [
+        "INSERT INTO scratch VALUES (1, 'first')",
+        "INSERT INTO scratch VALUES (1, 'again')",
+        "INSERT INTO scratch VALUES (2, 'after')",
+    ]
+
+    with pytest.raises(IntegrityError) as error, sent_together(scratch, statements):
+        pass
+
+    assert error.value.args[0] == 1062
+    scratch.execute("SELECT id FROM scratch")
+    assert scratch.fetchall() == ((1,),)
+
+
+def test_an_error_inside_the_block_wins_and_leaves_the_connection_usable(scratch):
+    with pytest.raises(KeyError), sent_together(scratch, ["INSERT INTO scratch VALUES (1, 'a')"]):
+        raise KeyError("the block's own")
+
+    scratch.execute("SELECT COUNT(*) FROM scratch")
+    assert scratch.fetchone() == (1,)
+
+
+def test_statements_sent_together_pass_the_connections_execute_wrappers(scratch):
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with (
+        connection.execute_wrapper(watch),
+        sent_together(scratch, ["INSERT INTO scratch VALUES (1, 'a')"]),
+    ):
+        pass
+
+    assert seen == ["INSERT INTO scratch VALUES (1, 'a')"]
+
+
+def test_statements_beyond_one_packet_are_sent_together_in_order(scratch, monkeypatch):
+    monkeypatch.setattr(round_trips, "MAX_PACKET_BYTES", 100)
+    statements = [f"INSERT INTO scratch VALUES ({i}, '{'x' * 40}')" for i in range(6)]  # noqa: S608
+
+    with sent_together(scratch, statements):
+        pass
+
+    scratch.execute("SELECT COUNT(*) FROM scratch")
+    assert scratch.fetchone() == (6,)
