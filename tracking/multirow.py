@@ -21,24 +21,30 @@ MAX_STATEMENT_BYTES = 1 << 20
 
 def multirow_statements(sql: str, rows: list[tuple], *, literal: Literal) -> list[str]:
     """`sql` (one row of %s placeholders) as multi-row statements holding `rows`."""
-    head, _, rest = sql.partition(" VALUES (")
-    tail = rest.partition(")")[2]
     memo: dict[object, str] = {}
 
     def escaped(value: object) -> str:
         text = memo[value] = inline(value, literal=literal)
         return text
 
+    # Ints inline (most values are counters): no call for them.
+    texts = ["(" + ",".join([str(v) if type(v) is int else memo.get(v) or escaped(v)
+                             for v in row]) + ")" for row in rows]  # fmt: skip
+    return multirow_texts(sql, texts)
+
+
+def multirow_texts(sql: str, texts: list[str]) -> list[str]:
+    """`sql` (one row of %s placeholders) as multi-row statements of rows already
+    written as VALUES text, "(1,'a',...)", each escaped by `inline`."""
+    head, _, rest = sql.partition(" VALUES (")
+    tail = rest.partition(")")[2]
     statements, values, size = [], [], 0
-    for row in rows:
-        # Ints inline (most values are counters): no call for them.
-        value = "(" + ",".join([str(v) if type(v) is int else memo.get(v) or escaped(v)
-                                for v in row]) + ")"  # fmt: skip
-        if values and size + len(value) > MAX_STATEMENT_BYTES:
+    for text in texts:
+        if values and size + len(text) > MAX_STATEMENT_BYTES:
             statements.append(f"{head} VALUES {','.join(values)}{tail}")
             values, size = [], 0
-        values.append(value)
-        size += len(value) + 1
+        values.append(text)
+        size += len(text) + 1
     if values:
         statements.append(f"{head} VALUES {','.join(values)}{tail}")
     return statements

@@ -37,7 +37,7 @@ from tracking.models import (
     PendingRollup,
     WeeklyRollup,
 )
-from tracking.multirow import Literal, multirow_statements
+from tracking.multirow import Literal, inline, multirow_statements, multirow_texts
 from tracking.sampling import in_buckets
 
 _ADD = ", ".join(f"{c} = {c} + VALUES({c})" for c in COUNTERS)
@@ -65,31 +65,60 @@ MARK_PERIODS = (
 )
 
 
+# A row's counters packed in one int, COUNTER_BITS a counter, so that adding a
+# fact row to a rollup row is one addition rather than one per counter. Signed
+# counters need no offset: a negative one borrows from the next, and `unpacked`
+# gives it back exactly while every sum stays within +-2**(COUNTER_BITS - 1).
+COUNTER_BITS = 64
+_SHIFTS = {name: i * COUNTER_BITS for i, name in enumerate(COUNTERS)}
+_MASK, _HALF = (1 << COUNTER_BITS) - 1, 1 << (COUNTER_BITS - 1)
+
+
+def packed(counters: dict[str, int]) -> int:
+    return sum(delta << _SHIFTS[name] for name, delta in counters.items())
+
+
+def unpacked(value: int) -> list[int]:
+    """The counters of a `packed` int, in COUNTERS order."""
+    out = []
+    for _ in COUNTERS:
+        counter = value & _MASK
+        if counter >= _HALF:
+            counter -= 1 << COUNTER_BITS
+        out.append(counter)
+        value = (value - counter) >> COUNTER_BITS
+    return out
+
+
+def _packed_sums(site_rows: Iterable[tuple[int, Row]]) -> tuple[dict[tuple, int], dict[tuple, int]]:
+    """The daily rollup rows and hourly totals `site_rows` add to, summed in memory, each
+    {key: packed counters}. Keys whose counters sum to zero are kept."""
+    daily: dict[tuple, int] = {}
+    hourly: dict[tuple, int] = {}
+    total = int(Dimension.TOTAL)
+    for site_id, row in site_rows:
+        deltas = packed(row.counters)
+        if not deltas:
+            continue
+        day = row.local_date
+        hour = (site_id, row.ts.replace(minute=0, second=0, microsecond=0, tzinfo=None))
+        hourly[hour] = hourly.get(hour, 0) + deltas
+        key = (site_id, total, day, "")
+        daily[key] = daily.get(key, 0) + deltas
+        for number, value in row_values(row):
+            key = (site_id, number, day, value[:MAX_VALUE_LENGTH])
+            daily[key] = daily.get(key, 0) + deltas
+    return daily, hourly
+
+
 def sum_day_rollups(site_rows: Iterable[tuple[int, Row]]) -> dict[str, dict[tuple, list[int]]]:
     """The daily rollup rows and hourly totals `site_rows` add to, summed in memory:
     {upsert statement: {key: counters}}. Keys whose counters sum to zero are kept."""
-    daily: dict[tuple, list[int]] = {}
-    hourly: dict[tuple, list[int]] = {}
-    total = int(Dimension.TOTAL)
-    for site_id, row in site_rows:
-        counters = row.counters
-        deltas = [counters.get(c, 0) for c in COUNTERS]
-        if not any(deltas):
-            continue
-        # Only the counters a row sets are added (a page view sets 3 to 6 of 12).
-        nonzero = [(i, d) for i, d in enumerate(deltas) if d]
-        day = row.local_date
-        keys = [(site_id, total, day, "")]
-        keys += [(site_id, n, day, v[:MAX_VALUE_LENGTH]) for n, v in row_values(row)]
-        hour = (site_id, row.ts.replace(minute=0, second=0, microsecond=0, tzinfo=None))
-        for sums, key in ((hourly, hour), *((daily, key) for key in keys)):
-            into = sums.get(key)
-            if into is None:
-                sums[key] = list(deltas)
-            else:
-                for i, delta in nonzero:
-                    into[i] += delta
-    return {UPSERT_DAILY: daily, UPSERT_HOURLY: hourly}
+    daily, hourly = _packed_sums(site_rows)
+    return {
+        UPSERT_DAILY: {key: unpacked(sums) for key, sums in daily.items()},
+        UPSERT_HOURLY: {key: unpacked(sums) for key, sums in hourly.items()},
+    }
 
 
 def sum_rollups(site_rows: Iterable[tuple[int, Row]]) -> dict[str, dict[tuple, list[int]]]:
@@ -107,19 +136,57 @@ def sum_rollups(site_rows: Iterable[tuple[int, Row]]) -> dict[str, dict[tuple, l
 
 def rollup_statements(site_rows: Iterable[tuple[int, Row]], *, literal: Literal) -> list[str]:
     """The upserts adding a batch's fact rows to the daily rollups and hourly totals, in
-    key order, and marking the weeks and months they fall in (see the module's docstring)."""
-    sums = sum_day_rollups(site_rows)
-    statements = []
-    for sql, by_key in sums.items():
-        rows = [(*key, *totals) for key, totals in sorted(by_key.items()) if any(totals)]
-        statements += multirow_statements(sql, rows, literal=literal)
+    key order, and marking the weeks and months they fall in (see the module's docstring).
+
+    Rows are written as text here rather than by `multirow_statements`: a batch over
+    many sites has ~8 rollup rows a hit, most of them of one hit and so with one of a
+    few sets of counters, each rendered once."""
+    daily, hourly = _packed_sums(site_rows)
+    render = _RowText(literal)
+    statements = multirow_texts(
+        UPSERT_DAILY,
+        [render.daily(key, sums) for key, sums in sorted(daily.items()) if sums],
+    )
+    statements += multirow_texts(
+        UPSERT_HOURLY,
+        [render.hourly(key, sums) for key, sums in sorted(hourly.items()) if sums],
+    )
     # A fresh token per batch: the deriver clears a mark only if no batch set it since.
     token = secrets.randbits(63)
-    days = {(site_id, day) for site_id, _, day, _ in sums[UPSERT_DAILY]}
+    days = {(site_id, day) for site_id, _, day, _ in daily}
     periods = {(site_id, "week", week_of(day)) for site_id, day in days}
     periods |= {(site_id, "month", day.replace(day=1)) for site_id, day in days}
     marks = [(*period, token) for period in sorted(periods)]
     return statements + multirow_statements(MARK_PERIODS, marks, literal=literal)
+
+
+class _RowText:
+    """A rollup row's VALUES text: each day, hour, value and set of counters escaped once."""
+
+    def __init__(self, literal: Literal) -> None:
+        self.literal = literal
+        self._texts: dict[object, str] = {}
+        self._counters: dict[int, str] = {}
+
+    def daily(self, key: tuple, sums: int) -> str:
+        site_id, dimension, day, value = key
+        return f"({site_id},{dimension},{self._text(day)},{self._text(value)},{self._sums(sums)})"
+
+    def hourly(self, key: tuple, sums: int) -> str:
+        site_id, hour = key
+        return f"({site_id},{self._text(hour)},{self._sums(sums)})"
+
+    def _text(self, value: object) -> str:
+        text = self._texts.get(value)
+        if text is None:
+            text = self._texts[value] = inline(value, literal=self.literal)
+        return text
+
+    def _sums(self, sums: int) -> str:
+        text = self._counters.get(sums)
+        if text is None:
+            text = self._counters[sums] = ",".join(map(str, unpacked(sums)))
+        return text
 
 
 def week_of(day: dt.date) -> dt.date:

@@ -14,9 +14,11 @@ import random
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 
 from harness.hits import CHROME, FIREFOX, IPHONE, queued_hit
 from tests.support.factories import SiteFactory
+from tracking.counting import Row
 from tracking.dimensions import COUNTERS, Dimension
 from tracking.ingest import ingest_batch
 from tracking.models import DailyRollup, HourlyTotal, MonthlyRollup, WeeklyRollup
@@ -24,7 +26,10 @@ from tracking.rollup_deriver import derive_ripe
 from tracking.rollups import (
     REBUILD_SLICE_DAYS,
     next_month,
+    packed,
     rebuild_rollups,
+    rollup_statements,
+    unpacked,
     week_of,
 )
 
@@ -139,3 +144,33 @@ def test_an_event_name_with_quotes_backslashes_and_percent_signs_is_stored_as_se
 
     events = DailyRollup.objects.filter(site_id=site.pk, dimension=Dimension.EVENT)
     assert list(events.values_list("dim_value", flat=True)) == [name]
+
+
+def test_packed_counters_add_up_exactly_with_negative_corrections():
+    rows = [{"pageviews": 1, "visits": 1, "bounces": 1, "exits": 1},
+            {"bounces": -1, "exits": -1, "duration": 90},
+            {"value": 2**40, "scroll_depth": -3}]  # fmt: skip
+    total = sum(packed(row) for row in rows)
+    assert unpacked(total) == [sum(row.get(c, 0) for row in rows) for c in COUNTERS]
+
+
+def test_counters_summing_to_zero_pack_to_zero():
+    assert packed({"bounces": 1, "exits": -1}) + packed({"bounces": -1, "exits": 1}) == 0
+    assert unpacked(0) == [0] * len(COUNTERS)
+
+
+def test_the_rollup_upserts_hold_one_row_a_key_in_key_order(site):
+    def page(path: str, hour: int) -> Row:
+        at = dt.datetime(2026, 3, 2, hour, tzinfo=dt.UTC)
+        return Row(hit_id=path, seq=0, kind=1, ts=at, local_date=at.date(),
+                   hostname="a.com", pathname=path, session_dims={}, client_dims={},
+                   counters={"pageviews": 1})  # fmt: skip
+
+    statements = rollup_statements([(site.pk, page("/b", 9)), (site.pk, page("/a", 10)),
+                                    (site.pk, page("/b", 9))],
+                                   literal=connection.connection.literal)  # fmt: skip
+    daily = next(s for s in statements if "tracking_dailyrollup" in s)
+    assert f"({site.pk},2,'2026-03-02','/a',1,0,0,0,0,0,0,0,0,0,0,0)" in daily
+    assert daily.index("'/a',1,") < daily.index("'/b',2,")
+    hourly = next(s for s in statements if "tracking_hourlytotal" in s)
+    assert f"({site.pk},'2026-03-02 09:00:00.000000',2,0,0,0,0,0,0,0,0,0,0,0)" in hourly
