@@ -1,4 +1,4 @@
-"""Several statements in one round trip: a batch's writes in two packets, not ten.
+"""Several statements in one round trip: a batch's writes in a few packets, not dozens.
 
 Each statement of a batch is small, and MariaDB runs it in tens of
 microseconds; the round trip around it (send, wait for the answer, read it,
@@ -22,6 +22,9 @@ and `split_packet` can cut a packet back into its statements at ";\\n"
 import contextlib
 from collections.abc import Iterator, Sequence
 
+from django.db import Error
+from django.db.backends.mysql.base import CursorWrapper as MySQLCursorWrapper
+
 # Bytes per packet: far below max_allowed_packet (16 MB by default), a few of
 # tracking.multirow's statements (at most 1 MB each) together.
 MAX_PACKET_BYTES = 4 << 20
@@ -34,14 +37,7 @@ def run_together(cursor, statements: Sequence[str]) -> list[tuple]:
     the statements after the failed one have not run."""
     results: list[tuple] = []
     for packet in _packets(_checked(statements)):
-        cursor.execute(packet)
-        try:
-            results.append(tuple(cursor.fetchall()))
-            while cursor.nextset():
-                results.append(tuple(cursor.fetchall()))
-        except BaseException:
-            _drain(cursor)
-            raise
+        results += _run_packet(cursor, packet)
     return results
 
 
@@ -51,43 +47,94 @@ def sent_together(cursor, statements: Sequence[str]) -> Iterator[None]:
     the block: the Python inside runs while MariaDB runs them. Leaving raises the first
     statement's error as from `cursor.execute`; the statements after it have not run.
 
-    The block must not use the connection. What it raises wins: the answer is read
-    and dropped, so the connection can roll back.
+    The block must not use the connection. If anything but the server's answer
+    raises before that answer is read (the block, a wrapper, an exception a worker
+    thread is interrupted with), the answer is read and dropped, so that it is not
+    taken for the next query's; where that cannot be done for sure (the send itself
+    was interrupted, or the reading), the connection is closed, and the server
+    rolls the transaction back as the connection goes.
     """
     packets = _packets(_checked(statements))
+    if not packets:
+        yield
+        return
     for packet in packets[:-1]:  # one packet in flight at a time
-        run_together(cursor, [packet])
+        _run_packet(cursor, packet)
     db = cursor.db
+    driver_cursor = getattr(cursor.cursor, "cursor", cursor.cursor)
+    sent = []
 
     def send(execute, sql, params, many, context):  # innermost: instead of the driver's
+        db.validate_no_broken_transaction()
+        query = sql.encode(db.connection.encoding)
+        driver_cursor._executed = query  # what Django's debug cursor logs as this query
         with db.wrap_database_errors:
-            db.connection.send_query(sql.encode(db.connection.encoding))
+            db.connection.send_query(query)
+        sent.append(True)
 
-    if packets:
+    answered = False
+    try:
         with db.execute_wrapper(send):
             cursor.execute(packets[-1])
-    try:
         yield
-    except BaseException:
-        if packets:
-            _drop_answer(db.connection)
-        raise
-    if packets:
-        with db.wrap_database_errors:
+        try:
+            with db.wrap_database_errors:
+                _read_answer(db.connection)
+        except Error:  # the server's own answer, read to its end
+            answered = True
+            raise
+        answered = True
+    finally:
+        if not answered:
+            _drop_answer(db, sent=bool(sent))
+
+
+def _drop_answer(db, *, sent: bool) -> None:
+    """Read and drop the answer to a packet sent, or close the connection if it is not
+    sure that the packet was sent or that its answer was read to its end."""
+    if sent:
+        try:
             _read_answer(db.connection)
+            return
+        except db.Database.Error:  # the server's answer (an error), read to its end
+            return
+        except BaseException:
+            _close(db)
+            raise
+    _close(db)
+
+
+def _close(db) -> None:
+    with contextlib.suppress(Error):  # a connection already gone: the error that said so wins
+        db.close()
+
+
+def _run_packet(cursor, packet: str) -> list[tuple]:
+    """Run one packet (statements joined by SEPARATOR); the rows of each statement."""
+    results: list[tuple] = []
+    cursor.execute(packet)
+    try:
+        results.append(tuple(cursor.fetchall()))
+        while cursor.nextset():
+            results.append(tuple(cursor.fetchall()))
+    except BaseException:
+        _drain(cursor)
+        raise
+    return results
 
 
 def _read_answer(connection) -> None:
-    """Read every statement's result of the packet sent, raising the first error."""
-    connection.read_query_result()
-    connection.discard_result()
-    while connection.next_result() == 0:
+    """Read every statement's result of the packet sent, raising the first error (with
+    the class Django's MySQL cursor gives it: some codes are integrity errors)."""
+    try:
+        connection.read_query_result()
         connection.discard_result()
-
-
-def _drop_answer(connection) -> None:
-    with contextlib.suppress(Exception):  # the block's own error is the one to raise
-        _read_answer(connection)
+        while connection.next_result() == 0:
+            connection.discard_result()
+    except connection.OperationalError as exc:
+        if exc.args and exc.args[0] in MySQLCursorWrapper.codes_for_integrityerror:
+            raise connection.IntegrityError(*exc.args) from None
+        raise
 
 
 def _checked(statements: Sequence[str]) -> Sequence[str]:

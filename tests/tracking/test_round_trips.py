@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 
 from tracking import round_trips
 from tracking.multirow import inline
@@ -104,12 +105,55 @@ def test_an_error_in_statements_sent_together_raises_on_leaving_and_stops_the_re
     assert scratch.fetchall() == ((1,),)
 
 
-def test_an_error_inside_the_block_wins_and_leaves_the_connection_usable(scratch):
-    with pytest.raises(KeyError), sent_together(scratch, ["INSERT INTO scratch VALUES (1, 'a')"]):
+def answer_to(sql: str) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_inside_the_block_wins_and_the_next_query_gets_its_own_answer():
+    with pytest.raises(KeyError), connection.cursor() as cursor, sent_together(cursor, ["DO 1"]):
         raise KeyError("the block's own")
 
-    scratch.execute("SELECT COUNT(*) FROM scratch")
-    assert scratch.fetchone() == (1,)
+    assert answer_to("SELECT 7") == ((7,),)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_right_after_the_send_leaves_no_answer_for_the_next_query():
+    def fail_after(execute, sql, params, many, context):
+        execute(sql, params, many, context)
+        raise RuntimeError("interrupted right after the send")
+
+    with (
+        pytest.raises(RuntimeError),
+        connection.cursor() as cursor,
+        connection.execute_wrapper(fail_after),
+        sent_together(cursor, ["DO 1"]),
+    ):
+        pass
+
+    assert answer_to("SELECT 7") == ((7,),)
+
+
+def test_an_error_django_counts_as_an_integrity_error_is_one_when_sent_together(scratch):
+    with (
+        pytest.raises(IntegrityError),
+        sent_together(scratch, ["INSERT INTO scratch VALUES (NULL, 'no id')"]),
+    ):
+        pass
+
+
+def test_statements_sent_together_are_logged_as_sent(scratch):
+    statement = "INSERT INTO scratch VALUES (1, 'a')"
+    with (
+        CaptureQueriesContext(connection) as queries,
+        connection.cursor() as cursor,
+        sent_together(cursor, [statement]),
+    ):
+        pass
+
+    assert [q["sql"] for q in queries] == [statement]
 
 
 def test_statements_sent_together_pass_the_connections_execute_wrappers(scratch):
@@ -129,7 +173,7 @@ def test_statements_sent_together_pass_the_connections_execute_wrappers(scratch)
 
 
 def test_statements_beyond_one_packet_are_sent_together_in_order(scratch, monkeypatch):
-    monkeypatch.setattr(round_trips, "MAX_PACKET_BYTES", 100)
+    monkeypatch.setattr(round_trips, "MAX_PACKET_BYTES", 150)  # two statements a packet
     statements = [f"INSERT INTO scratch VALUES ({i}, '{'x' * 40}')" for i in range(6)]  # noqa: S608
 
     with sent_together(scratch, statements):
