@@ -113,7 +113,11 @@ def answer_to(sql: str) -> tuple:
 
 @pytest.mark.django_db(transaction=True)
 def test_an_error_inside_the_block_wins_and_the_next_query_gets_its_own_answer():
-    with pytest.raises(KeyError), connection.cursor() as cursor, sent_together(cursor, ["DO 1"]):
+    with (
+        pytest.raises(KeyError),
+        connection.cursor() as cursor,
+        sent_together(cursor, ["SELECT 1"]),
+    ):
         raise KeyError("the block's own")
 
     assert answer_to("SELECT 7") == ((7,),)
@@ -129,7 +133,7 @@ def test_an_error_right_after_the_send_leaves_no_answer_for_the_next_query():
         pytest.raises(RuntimeError),
         connection.cursor() as cursor,
         connection.execute_wrapper(fail_after),
-        sent_together(cursor, ["DO 1"]),
+        sent_together(cursor, ["SELECT 1"]),
     ):
         pass
 
