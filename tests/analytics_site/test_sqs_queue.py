@@ -18,7 +18,6 @@ from analytics_site.broker import build_broker
 from analytics_site.sqs_queue import ReceivedMessage, SignedQueue
 from tracking.queues import create_queues
 from tracking.sqs import (
-    hits_queue_url,
     sqs_client,
     sqs_client_options,
     sqs_credentials,
@@ -127,9 +126,17 @@ def test_each_thread_calls_on_a_connection_of_its_own(boto_queue):
     assert clients[0] is not clients[1] and queue._client() is queue._client()
 
 
-def test_the_workers_consumer_receives_and_deletes_through_signed_calls(settings):
+@pytest.fixture
+def own_queues(settings):
+    """The hits queue and its dead-letter queue in a namespace of this test, gone after it."""
     settings.SQS_NAMESPACE = f"{settings.SQS_NAMESPACE}_consumer_{uuid.uuid4().hex[:8]}"
-    create_queues()
+    urls = create_queues()
+    yield urls
+    for url in urls.values():
+        sqs_client().delete_queue(QueueUrl=url)
+
+
+def test_the_workers_consumer_receives_and_deletes_through_signed_calls(settings, own_queues):
     broker = build_broker()
     broker.declare_queue(settings.SQS_HITS_QUEUE)
     sent = dramatiq.Message(queue_name=settings.SQS_HITS_QUEUE, actor_name="ingest_batch",
@@ -144,7 +151,7 @@ def test_the_workers_consumer_receives_and_deletes_through_signed_calls(settings
     finally:
         consumer.close()
     counts = sqs_client().get_queue_attributes(
-        QueueUrl=hits_queue_url(),
+        QueueUrl=own_queues["queue"],
         AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     )["Attributes"]
     assert set(counts.values()) == {"0"}  # deleted, not merely out of sight
