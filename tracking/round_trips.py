@@ -72,11 +72,12 @@ def sent_together(cursor, statements: Sequence[str]) -> Iterator[None]:
             db.connection.send_query(query)
         sent.append(True)
 
-    answered = False
+    answered = reading = False
     try:
         with db.execute_wrapper(send):
             cursor.execute(packets[-1])
         yield
+        reading = True
         try:
             with db.wrap_database_errors:
                 _read_answer(db.connection)
@@ -86,13 +87,13 @@ def sent_together(cursor, statements: Sequence[str]) -> Iterator[None]:
         answered = True
     finally:
         if not answered:
-            _drop_answer(db, sent=bool(sent))
+            _drop_answer(db, unread=bool(sent) and not reading)
 
 
-def _drop_answer(db, *, sent: bool) -> None:
+def _drop_answer(db, *, unread: bool) -> None:
     """Read and drop the answer to a packet sent, or close the connection if it is not
-    sure that the packet was sent or that its answer was read to its end."""
-    if sent:
+    sure that the packet was sent and that none of its answer has been read yet."""
+    if unread:
         try:
             _read_answer(db.connection)
             return

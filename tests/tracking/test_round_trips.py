@@ -140,6 +140,29 @@ def test_an_error_right_after_the_send_leaves_no_answer_for_the_next_query():
     assert answer_to("SELECT 7") == ((7,),)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_error_while_the_answer_is_read_leaves_no_answer_for_the_next_query(monkeypatch):
+    read_answer = round_trips._read_answer
+    calls = []
+
+    def interrupted(connection):  # the first read stops after the first statement's result
+        calls.append(1)
+        if len(calls) > 1:
+            return read_answer(connection)
+        connection.read_query_result()
+        raise RuntimeError("interrupted while reading")
+
+    monkeypatch.setattr(round_trips, "_read_answer", interrupted)
+    with (
+        pytest.raises(RuntimeError),
+        connection.cursor() as cursor,
+        sent_together(cursor, ["SELECT 1", "SELECT 2"]),
+    ):
+        pass
+
+    assert answer_to("SELECT 7") == ((7,),)
+
+
 def test_an_error_django_counts_as_an_integrity_error_is_one_when_sent_together(scratch):
     with (
         pytest.raises(IntegrityError),
