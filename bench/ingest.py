@@ -74,6 +74,8 @@ def parse_args() -> argparse.Namespace:
     add("--hits-per-message", type=int, default=100)
     add("--drain-repeats", type=int, default=2, help="drains per CONN_MAX_AGE mode")
     add("--drain-timeout", type=float, default=300.0)
+    add("--raw-repeats", type=int, default=3,
+        help="raw executemany runs; the reference is their median")
     add("--background-seconds", type=float, default=3.0,
         help="idle window to estimate other clients' connection rate")
     add("--mix-sites", type=int, default=1000, help="sites of the mix and backlog drains")
